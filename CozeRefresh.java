@@ -1,0 +1,72 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Refresh the stored Coze login (rotation-safe), or print a valid access token.
+//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
+//SOURCES lib/CozeOAuth.java lib/Credentials.java
+
+import com.google.gson.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "coze-refresh", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        description = "Refresh the stored Coze login, or print a valid access token for other tools.",
+        footer = {"", "Example: curl -H \"Authorization: Bearer $(coze-refresh --print)\" https://api.coze.cn/v1/conversations",
+                "Exit codes: 0 ok, 1 Coze error, 2 usage, 4 not logged in or refresh rejected, 5 network."})
+public class CozeRefresh implements Callable<Integer> {
+    @Option(names = "--if-needed", description = "Refresh only if the token expires within --min-valid.")
+    boolean ifNeeded;
+
+    @Option(names = "--min-valid", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "How long the token must stay valid (default: 5m); implies --if-needed.")
+    Duration minValid;
+
+    @Option(names = "--print", description = "Print a valid access token (refreshed only if needed) and nothing else to stdout.")
+    boolean print;
+
+    @Option(names = "--json", description = "Print the login's status as JSON on stdout (no secrets).")
+    boolean json;
+
+    @Mixin
+    CozeCli.Common common;
+
+    public static void main(String... args) {
+        CozeCli.main(new CozeRefresh(), args);
+    }
+
+    @Override
+    public Integer call() {
+        Credentials creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
+        Duration margin = minValid != null ? minValid : Credentials.DEFAULT_MARGIN;
+        if (creds.fromEnvironment()) {
+            if (print) common.out().println(creds.envToken());
+            else common.say("COZE_API_TOKEN is set: a personal access token has nothing to refresh");
+            return 0;
+        }
+        TokenStore.Login before = creds.requireLogin();
+        boolean onlyIfNeeded = print || ifNeeded || minValid != null;
+        TokenStore.Login after = onlyIfNeeded && before.validFor(margin, Instant.now()) ? before
+                : creds.refresh(onlyIfNeeded ? margin : null, null);
+        boolean refreshed = !after.accessToken.equals(before.accessToken);
+        if (print) common.out().println(after.accessToken);
+        if (json) common.out().println(status(after, refreshed));
+        common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase)
+                + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt));
+        return 0;
+    }
+
+    private static JsonObject status(TokenStore.Login login, boolean refreshed) {
+        JsonObject o = new JsonObject();
+        o.addProperty("api_base", login.apiBase);
+        o.addProperty("kind", login.kind);
+        o.addProperty("expires_at", login.expiresAt);
+        o.addProperty("expires_in", Math.max(0, login.expiresAt - Instant.now().getEpochSecond()));
+        o.addProperty("has_refresh_token", login.refreshToken != null);
+        o.addProperty("refreshed", refreshed);
+        return o;
+    }
+}

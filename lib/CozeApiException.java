@@ -1,0 +1,49 @@
+/** Coze answered with its error envelope `{code,msg,detail.logid}` (often with HTTP 200). */
+final class CozeApiException extends CozeException {
+    static final int BAD_REQUEST = 4000, RATE_LIMIT = 4013, CHAT_IN_PROGRESS = 4016,
+            AUTH_INVALID = 4100, TOKEN_INCORRECT = 4101, NOT_FOUND = 4200, TOKEN_INVALID = 700012006;
+
+    final int code;
+    final int httpStatus;
+    final String logId;
+
+    CozeApiException(int code, String msg, int httpStatus, String logId) {
+        super(exitCodeFor(code, httpStatus), describe(code, msg), hintFor(code));
+        this.code = code;
+        this.httpStatus = httpStatus;
+        this.logId = logId;
+    }
+
+    boolean isAuthError() {
+        return isAuthCode(code) || httpStatus == 401;
+    }
+
+    static boolean isAuthCode(int code) {
+        return code == AUTH_INVALID || code == TOKEN_INCORRECT || code == TOKEN_INVALID;
+    }
+
+    @Override
+    String line() {
+        String where = code != 0 ? " (" + code + (logId == null ? "" : ", logid " + logId) + ")"
+                : (logId == null ? "" : " (logid " + logId + ")");
+        return hint == null ? getMessage() + where : getMessage() + where + "; " + hint;
+    }
+
+    private static String describe(int code, String msg) {
+        if (code == NOT_FOUND)
+            return "bot not found or not published to the API channel" + (msg == null || msg.isBlank() ? "" : ": " + msg);
+        return msg == null || msg.isBlank() ? "Coze error" : msg;
+    }
+
+    private static int exitCodeFor(int code, int httpStatus) {
+        if (isAuthCode(code) || httpStatus == 401) return AUTH;
+        if (code == RATE_LIMIT || httpStatus == 429) return RATE_LIMITED;
+        return FAILED;
+    }
+
+    private static String hintFor(int code) {
+        if (isAuthCode(code)) return "run coze-login (and check --api-base cn/com)";
+        if (code == NOT_FOUND) return "check --bot and --api-base cn/com";
+        return null;
+    }
+}

@@ -1,0 +1,147 @@
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+
+/** What every command shares: UTF-8 streams, the version, one-line errors and contract exit codes. */
+final class CozeCli {
+    private CozeCli() {}
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"${COMMAND-FULL-NAME} " + CozeConfig.VERSION + " (coze-jbang)"};
+        }
+    }
+
+    /** stdout/stderr as UTF-8 whatever the locale; stdout flushed by the caller, stderr per line. */
+    static PrintStream stdout() {
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+    }
+
+    static PrintStream stderr() {
+        return new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+    }
+
+    /** Options every command has. */
+    static final class Common {
+        @CommandLine.Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
+        boolean quiet;
+
+        @CommandLine.Option(names = "--debug", description = "Trace HTTP requests (never tokens) and show stack traces; also COZE_DEBUG=1.")
+        boolean debug;
+
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        PrintWriter err() {
+            return spec.commandLine().getErr();
+        }
+
+        /** A progress or status line on stderr, unless --quiet. */
+        void say(String line) {
+            if (!quiet) err().println(line);
+        }
+
+        Consumer<String> debugSink() {
+            return debug || CozeCli.debug() ? line -> err().println("debug: " + line) : null;
+        }
+
+        Consumer<String> warnSink() {
+            return line -> err().println(line);
+        }
+    }
+
+    /** `30s`, `5m`, `1h`, `250ms` or ISO-8601 (`PT5M`). */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (v.startsWith("pt")) return Duration.parse(v.toUpperCase(Locale.ROOT));
+                if (v.endsWith("ms")) return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+                long n = Long.parseLong(v.substring(0, v.length() - 1));
+                switch (v.charAt(v.length() - 1)) {
+                    case 's': return Duration.ofSeconds(n);
+                    case 'm': return Duration.ofMinutes(n);
+                    case 'h': return Duration.ofHours(n);
+                    default:
+                }
+            } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+                // falls through to the usage error below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a duration like 30s, 5m or 1h");
+        }
+    }
+
+    /** "2026-11-24 16:30 (in 59 min)" in the user's time zone. */
+    static String until(long epochSeconds) {
+        if (epochSeconds == 0) return "no expiry";
+        Instant at = Instant.ofEpochSecond(epochSeconds);
+        String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(ZoneId.systemDefault()).format(at);
+        long secs = at.getEpochSecond() - Instant.now().getEpochSecond();
+        return when + " (" + (secs >= 0 ? "in " + human(secs) : human(-secs) + " ago") + ")";
+    }
+
+    static String human(long secs) {
+        if (secs < 90) return secs + " s";
+        if (secs < 90 * 60) return (secs + 30) / 60 + " min";
+        if (secs < 48 * 3600) return (secs + 1800) / 3600 + " h";
+        return (secs + 43200) / 86400 + " days";
+    }
+
+    static boolean debug() {
+        String d = System.getenv("COZE_DEBUG");
+        return d != null && !d.isEmpty() && !"0".equals(d);
+    }
+
+    /** Runs a picocli command and returns its exit code; used by every script's main and by tests. */
+    static int run(Object command, PrintStream out, PrintStream err, String... args) {
+        CommandLine cl = new CommandLine(command);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            String name = line.getCommandSpec().root().name();
+            boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");
+            if (ex instanceof CozeException) {
+                CozeException ce = (CozeException) ex;
+                line.getErr().println(name + ": error: " + ce.line());
+                if (wantTrace && ce.getCause() != null) ce.getCause().printStackTrace(line.getErr());
+                line.getErr().flush();
+                return ce.exitCode;
+            }
+            line.getErr().println(name + ": error: " + ex);
+            if (wantTrace) ex.printStackTrace(line.getErr());
+            else line.getErr().println(name + ": this is a bug; run again with --debug and report it");
+            line.getErr().flush();
+            return CozeException.FAILED;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** The main of every script. */
+    static void main(Object command, String[] args) {
+        PrintStream out = stdout();
+        PrintStream err = stderr();
+        System.setOut(out);
+        System.setErr(err);
+        int code = run(command, out, err, args);
+        System.exit(code);
+    }
+}

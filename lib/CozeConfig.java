@@ -1,0 +1,62 @@
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** Where the toolkit talks to and where it keeps its state, as contract.md defines them. */
+final class CozeConfig {
+    static final String VERSION = "0.1.0";
+    static final String CN = "https://api.coze.cn";
+    static final String COM = "https://api.coze.com";
+    static final String DEFAULT_API_BASE = CN;
+
+    private CozeConfig() {}
+
+    /** `cn`, `com` or a URL (trailing slash dropped); null or blank means the default. */
+    static String apiBase(String given) {
+        if (given == null || given.isBlank()) return DEFAULT_API_BASE;
+        String s = given.trim();
+        switch (s.toLowerCase(Locale.ROOT)) {
+            case "cn": return CN;
+            case "com": return COM;
+            default:
+        }
+        URI uri;
+        try {
+            uri = URI.create(s);
+        } catch (IllegalArgumentException e) {
+            throw new CozeException(CozeException.USAGE, "invalid API base '" + s + "': use cn, com or an http(s) URL");
+        }
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())))
+            throw new CozeException(CozeException.USAGE, "invalid API base '" + s + "': use cn, com or an http(s) URL");
+        while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
+        return s;
+    }
+
+    /** The browser (authorize) host: `api.` becomes `www.`; a base without `api.` serves both. */
+    static String wwwBase(String apiBase) {
+        URI uri = URI.create(apiBase);
+        String host = uri.getHost();
+        if (!host.startsWith("api.")) return apiBase;
+        return apiBase.replaceFirst("//api\\.", "//www.");
+    }
+
+    static String shortName(String apiBase) {
+        if (CN.equals(apiBase)) return "coze.cn";
+        if (COM.equals(apiBase)) return "coze.com";
+        return apiBase;
+    }
+
+    static Path home(Map<String, String> env) {
+        String dir = env.get("COZE_HOME");
+        if (dir != null && !dir.isBlank()) return Path.of(dir).toAbsolutePath();
+        return Path.of(System.getProperty("user.home"), ".coze");
+    }
+
+    static Path home() {
+        return home(System.getenv());
+    }
+}

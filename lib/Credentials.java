@@ -1,0 +1,109 @@
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Where an access token comes from — COZE_API_TOKEN or the stored login — and the one refresh
+ * mechanism every script uses: under the cross-process lock, re-read the file, use a sibling's fresh
+ * token if there is one, otherwise refresh once and persist before anyone can use the result.
+ * Coze's refresh tokens rotate, so a refresh token is never sent twice.
+ */
+final class Credentials {
+    static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
+
+    final TokenStore store;
+    private final String envToken;
+    private final Consumer<String> debug;
+
+    Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
+        this.store = store;
+        String t = env.get("COZE_API_TOKEN");
+        this.envToken = t == null || t.isBlank() ? null : t.trim();
+        this.debug = debug;
+    }
+
+    boolean fromEnvironment() {
+        return envToken != null;
+    }
+
+    String envToken() {
+        return envToken;
+    }
+
+    /** The stored login, or exit 4 saying how to log in. */
+    TokenStore.Login requireLogin() {
+        TokenStore.Login login = store.load();
+        if (login == null)
+            throw new CozeException(CozeException.AUTH, "not logged in", "run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN");
+        return login;
+    }
+
+    /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
+    String apiBase(String given) {
+        if (given != null && !given.isBlank()) return CozeConfig.apiBase(given);
+        if (envToken == null) {
+            TokenStore.Login login = store.load();
+            if (login != null) return login.apiBase;
+        }
+        return CozeConfig.DEFAULT_API_BASE;
+    }
+
+    /** A token valid for at least `margin`, refreshed first when needed. */
+    String accessToken(String apiBase, Duration margin) {
+        if (envToken != null) return envToken;
+        TokenStore.Login login = requireLogin();
+        checkSameServer(login, apiBase);
+        if (login.validFor(margin, Instant.now())) return login.accessToken;
+        return refresh(margin, null).accessToken;
+    }
+
+    /** Called once after Coze rejected `rejected`: a sibling's newer token, or one fresh refresh. */
+    String afterRejection(String apiBase, String rejected) {
+        if (envToken != null)
+            throw new CozeException(CozeException.AUTH, "Coze rejected the token in COZE_API_TOKEN", "check it and --api-base cn/com");
+        checkSameServer(requireLogin(), apiBase);
+        return refresh(DEFAULT_MARGIN, rejected).accessToken;
+    }
+
+    /**
+     * Refreshes unless, once the lock is held, the stored token is already good: valid for `margin`
+     * and not the one Coze just rejected. Never retried: a refresh that may have reached Coze has
+     * consumed the refresh token.
+     */
+    TokenStore.Login refresh(Duration margin, String rejected) {
+        try (PrivateFiles.Held held = store.lock()) {
+            TokenStore.Login current = requireLogin();
+            boolean fresh = rejected == null || !rejected.equals(current.accessToken);
+            if (fresh && margin != null && current.validFor(margin, Instant.now())) {
+                if (debug != null) debug.accept("using the token another process refreshed");
+                return current;
+            }
+            if (!current.refreshable())
+                throw new CozeException(CozeException.AUTH, "the stored login has expired and cannot be refreshed", "run coze-login");
+            CozeOAuth.Token token;
+            try {
+                token = new CozeOAuth(new CozeHttp(current.apiBase, debug)).refresh(current.clientId, current.refreshToken);
+            } catch (CozeOAuth.OAuthError e) {
+                TokenStore.Login reread = store.load();
+                if (reread != null && reread.refreshToken != null && !reread.refreshToken.equals(current.refreshToken)) return reread;
+                throw new CozeException(CozeException.AUTH, "Coze rejected the refresh (" + e.errorCode + "); the login has ended",
+                        "run coze-login", e);
+            }
+            TokenStore.Login next = current.withTokens(token.accessToken, token.refreshToken, token.expiresAt);
+            try {
+                store.save(next);
+            } catch (CozeException e) {
+                throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
+                        + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
+            }
+            return next;
+        }
+    }
+
+    private static void checkSameServer(TokenStore.Login login, String apiBase) {
+        if (apiBase != null && !apiBase.equals(login.apiBase))
+            throw new CozeException(CozeException.AUTH, "the stored login is for " + CozeConfig.shortName(login.apiBase)
+                    + ", not " + CozeConfig.shortName(apiBase), "run coze-login --api-base " + apiBase + ", or drop --api-base");
+    }
+}

@@ -1,0 +1,56 @@
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import java.io.IOException;
+import java.io.StringReader;
+
+/** Gson in the two ways the toolkit needs: strict whole-document parsing and small field reads. */
+final class Json {
+    static final Gson GSON = new Gson();
+    private static final TypeAdapter<JsonElement> ELEMENT = GSON.getAdapter(JsonElement.class);
+
+    private Json() {}
+
+    /** RFC 8259 only: no lenient extensions, exactly one value, nothing after it. */
+    static JsonElement parseStrict(String text) {
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            JsonElement e = ELEMENT.read(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("trailing data after the JSON value");
+            return e;
+        } catch (IOException | IllegalStateException e) {
+            throw new JsonParseException(e.getMessage(), e);
+        }
+    }
+
+    static JsonObject object(String text) {
+        JsonElement e = parseStrict(text);
+        if (!e.isJsonObject()) throw new JsonParseException("expected a JSON object");
+        return e.getAsJsonObject();
+    }
+
+    static String str(JsonObject o, String name) {
+        JsonElement e = o == null ? null : o.get(name);
+        return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();
+    }
+
+    static long num(JsonObject o, String name, long fallback) {
+        JsonElement e = o == null ? null : o.get(name);
+        if (e == null || !e.isJsonPrimitive()) return fallback;
+        try {
+            return e.getAsLong();
+        } catch (NumberFormatException ex) {
+            return fallback;
+        }
+    }
+
+    static JsonObject obj(JsonObject o, String name) {
+        JsonElement e = o == null ? null : o.get(name);
+        return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
+    }
+}

@@ -1,0 +1,168 @@
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Files only the user may read, replaced atomically and locked across processes (security.md B1-B3, B8).
+ * A reader sees the whole old file or the whole new one, never a mix, whatever happens to the writer.
+ */
+final class PrivateFiles {
+    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    static final long MAX_FILE_BYTES = 1 << 20;
+
+    private PrivateFiles() {}
+
+    /** Creates the folder 0700 (never chmod afterwards, so there is no window), tightens a loose one. */
+    static void ensureDir(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) throw new IOException(dir + " is a symbolic link; refusing to use it");
+        if (!Files.isDirectory(dir)) {
+            Path parent = dir.getParent();
+            if (parent != null) Files.createDirectories(parent);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            } catch (FileAlreadyExistsException raced) {
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw raced;
+            }
+        }
+        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(DIR_MODE))
+            Files.setPosixFilePermissions(dir, DIR_MODE);
+    }
+
+    /** The file's bytes, or null when it does not exist. Symbolic links and oversized files are refused. */
+    static byte[] read(Path file) throws IOException {
+        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to read it");
+        try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            long size = ch.size();
+            if (size > MAX_FILE_BYTES) throw new IOException(file + " is too large (" + size + " bytes)");
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            while (buf.hasRemaining() && ch.read(buf) >= 0) { }
+            return buf.array();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** Temp file 0600 in the same folder, fsync, atomic rename over the target, fsync the folder. */
+    static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        ensureDir(dir);
+        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to replace it");
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) ch.write(buf);
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        syncDir(dir);
+    }
+
+    /** Removes the file and makes the removal durable. */
+    static boolean delete(Path file) throws IOException {
+        boolean deleted = Files.deleteIfExists(file);
+        if (deleted) syncDir(file.toAbsolutePath().getParent());
+        return deleted;
+    }
+
+    private static void syncDir(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot fsync a directory; the rename itself is still atomic.
+        }
+    }
+
+    /** Held while a read-modify-write runs; close() releases it. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static final class LockState {
+        final ReentrantLock inJvm = new ReentrantLock();
+        FileChannel channel;
+        FileLock fileLock;
+    }
+
+    private static final Map<Path, LockState> LOCKS = new ConcurrentHashMap<>();
+
+    /**
+     * Excludes every other holder of the same lock file, in this JVM (a FileLock is per JVM) and in
+     * other processes. The lock file stays in place: deleting it would let two holders lock two inodes.
+     */
+    static Held lock(Path lockFile, Duration timeout) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        LockState state = LOCKS.computeIfAbsent(key, k -> new LockState());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            if (!state.inJvm.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) throw busy(lockFile, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + lockFile, e);
+        }
+        if (state.inJvm.getHoldCount() > 1) return state.inJvm::unlock;
+        try {
+            ensureDir(key.getParent());
+            if (Files.isSymbolicLink(key)) throw new IOException(key + " is a symbolic link; refusing to lock it");
+            state.channel = FileChannel.open(key, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
+            long pause = 5;
+            while ((state.fileLock = state.channel.tryLock()) == null) {
+                if (System.nanoTime() > deadline) throw busy(lockFile, timeout);
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 50);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            release(state);
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + lockFile, e);
+            }
+            throw e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+        }
+        return () -> release(state);
+    }
+
+    private static void release(LockState state) {
+        if (state.inJvm.getHoldCount() == 1) {
+            try {
+                if (state.channel != null) state.channel.close(); // also releases the FileLock
+            } catch (IOException ignored) {
+                // Closing a lock file cannot lose data; the OS drops the lock with the descriptor.
+            }
+            state.channel = null;
+            state.fileLock = null;
+        }
+        state.inJvm.unlock();
+    }
+
+    private static IOException busy(Path lockFile, Duration timeout) {
+        return new IOException("another coze-jbang process held " + lockFile + " for more than "
+                + timeout.toSeconds() + " s");
+    }
+}
