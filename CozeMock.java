@@ -1,0 +1,138 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,
+//DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
+//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java
+//SOURCES lib/MockServer.java
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "coze-mock", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        subcommands = CozeMock.Exec.class,
+        description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.",
+                "Built-in bots: echo (streams your text back), reasoner (reasoning and follow-ups), multi (two answers)."},
+        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N reset chat-failed error-event=CODE",
+                "  http429=N http503=N retry-after=S json-error=CODE wrong-type no-done keep-open stall ping=MS",
+                "  requires-action deltas=N", "",
+                "Try the toolkit offline:  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
+public class CozeMock implements Callable<Integer> {
+    @Mixin
+    Options options;
+
+    @Mixin
+    CozeCli.Common common;
+
+    /** Server options shared by the plain server and `exec`. */
+    static class Options {
+        @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: 0, a free port, printed).")
+        int port;
+
+        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        String bind;
+
+        @Option(names = "--auto-approve", description = "Approve OAuth consent and device codes at once, for scripted runs.")
+        boolean autoApprove;
+
+        @Option(names = "--pat", paramLabel = "TOKEN", description = "Accept this personal access token (repeatable).")
+        List<String> pats = new ArrayList<>();
+
+        @Option(names = "--bots", paramLabel = "FILE", description = "Load scripted bots from a JSON file.")
+        Path botsFile;
+
+        @Option(names = "--fault", paramLabel = "NAME[=VALUE]", description = "Inject a fault into every chat (repeatable).")
+        List<String> faults = new ArrayList<>();
+
+        @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class,
+                description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
+        java.time.Duration tokenTtl;
+
+        MockServer start(java.util.function.Consumer<String> log) throws IOException {
+            MockServer.Config c = new MockServer.Config();
+            c.bind = bind;
+            c.port = port;
+            c.autoApprove = autoApprove;
+            c.pats.addAll(pats);
+            c.faults = MockServer.Faults.parse(faults);
+            c.tokenTtl = tokenTtl;
+            c.log = log;
+            if (botsFile != null) c.scriptedBots = new String(Files.readAllBytes(botsFile), java.nio.charset.StandardCharsets.UTF_8);
+            try {
+                return MockServer.start(c);
+            } catch (java.net.BindException e) {
+                throw new CozeException(CozeException.FAILED, "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")",
+                        "pick another port with --port, or --port 0 for a free one");
+            }
+        }
+    }
+
+    public static void main(String... args) {
+        CozeCli.main(new CozeMock(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        MockServer server = options.start(common.quiet ? null : line -> common.err().println(line));
+        common.err().println("coze-mock listening on " + server.baseUrl() + "  (Ctrl-C to stop)");
+        common.out().println(server.port());
+        common.out().flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        Thread.currentThread().join();
+        return 0;
+    }
+
+    @Command(name = "exec", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = {"Start the server on a free loopback port, run COMMAND with COZE_API_BASE pointing at it,",
+                    "a demo COZE_API_TOKEN and a throw-away COZE_HOME, stop the server, and exit with COMMAND's code."})
+    static class Exec implements Callable<Integer> {
+        static final String DEMO_TOKEN = "pat_coze_mock_demo";
+
+        @Mixin
+        Options options;
+
+        @Mixin
+        CozeCli.Common common;
+
+        @Option(names = "--no-token", description = "Do not set COZE_API_TOKEN (to try coze-login against the mock).")
+        boolean noToken;
+
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run, after --.")
+        List<String> command;
+
+        @Override
+        public Integer call() throws Exception {
+            options.pats.add(DEMO_TOKEN);
+            MockServer server = options.start(common.quiet ? null : line -> common.err().println(line));
+            Path home = Files.createTempDirectory("coze-mock-home");
+            try {
+                ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+                Map<String, String> env = pb.environment();
+                env.put("COZE_API_BASE", server.baseUrl());
+                env.put("COZE_HOME", home.toString());
+                if (noToken) env.remove("COZE_API_TOKEN");
+                else env.put("COZE_API_TOKEN", DEMO_TOKEN);
+                Process p;
+                try {
+                    p = pb.start();
+                } catch (IOException e) {
+                    throw new CozeException(CozeException.USAGE, "cannot run " + command.get(0) + ": " + e.getMessage());
+                }
+                return p.waitFor();
+            } finally {
+                server.stop();
+                try (var files = Files.walk(home)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
+        }
+    }
+}
