@@ -103,6 +103,22 @@ final class CozeCli {
         return (secs + 43200) / 86400 + " days";
     }
 
+    /** Whether stdin is a terminal: /proc when there is one, else what JBang's launcher saw, else the console. */
+    static boolean stdinIsTerminal() {
+        java.nio.file.Path fd0 = java.nio.file.Path.of("/proc/self/fd/0");
+        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self"))) {
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(fd0).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        String notty = System.getenv("JBANG_STDIN_NOTTY");
+        if (notty != null) return !"true".equals(notty);
+        return System.console() != null;
+    }
+
     static boolean debug() {
         String d = System.getenv("COZE_DEBUG");
         return d != null && !d.isEmpty() && !"0".equals(d);

@@ -31,6 +31,12 @@ final class Credentials {
         return envToken;
     }
 
+    /** A stable user_id for chats: the login's own, or one derived from the personal token (never the token). */
+    String userId() {
+        if (envToken == null) return requireLogin().userId;
+        return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
+    }
+
     /** The stored login, or exit 4 saying how to log in. */
     TokenStore.Login requireLogin() {
         TokenStore.Login login = store.load();

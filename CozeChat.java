@@ -1,0 +1,381 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
+//COMPILE_OPTIONS -XDignore.symbol.file
+//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
+//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/SseParser.java lib/ChatStream.java lib/ChatState.java
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "coze-chat", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        description = {"Chat with a Coze bot. The answer streams to stdout; everything else goes to stderr.",
+                "The message is the arguments, stdin when it is not a terminal, or both (stdin first).",
+                "With no message and a terminal, starts an interactive chat."},
+        footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot 7443... \"review this\"",
+                "  coze-chat -c \"and in French?\"", "",
+                "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed, 5 network, 130 interrupted."})
+public class CozeChat implements Callable<Integer> {
+    @Option(names = {"-b", "--bot"}, defaultValue = "${env:COZE_BOT_ID}", paramLabel = "ID",
+            description = "Bot id (default: $$COZE_BOT_ID, else the bot used last).")
+    String bot;
+
+    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
+            description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
+    String apiBase;
+
+    @Option(names = {"-c", "--continue"}, description = "Continue the last conversation with this bot.")
+    boolean continueLast;
+
+    @Option(names = "--conversation", paramLabel = "ID", description = "Continue this conversation.")
+    String conversation;
+
+    @Option(names = "--json", description = "Print one JSON object per event, then a summary object (for scripts).")
+    boolean json;
+
+    @Option(names = "--no-stream", description = "Wait for the whole answer (polls Coze at most once a second).")
+    boolean noStream;
+
+    @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr while it streams.")
+    boolean reasoning;
+
+    @Option(names = "--idle-timeout", defaultValue = "60s", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--stall-timeout", defaultValue = "5m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
+    Duration stallTimeout;
+
+    @Parameters(paramLabel = "MESSAGE", description = "The message (words are joined with spaces).")
+    List<String> words;
+
+    @Mixin
+    CozeCli.Common common;
+
+    private Credentials creds;
+    private ChatState state;
+    private CozeHttp http;
+    private String base;
+    private volatile ChatStream current;
+
+    public static void main(String... args) {
+        CozeCli.main(new CozeChat(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        String message = message();
+        creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
+        state = new ChatState(CozeConfig.home());
+        base = creds.apiBase(apiBase);
+        http = new CozeHttp(base, common.debugSink());
+        if (bot == null || bot.isBlank()) bot = state.defaultBot();
+        if (bot == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or set COZE_BOT_ID");
+        if (conversation == null && continueLast) {
+            conversation = state.lastConversation(base, creds.userId(), bot);
+            if (conversation == null) common.say("coze-chat: no earlier conversation with this bot; starting a new one");
+        }
+        onInterrupt();
+        if (message != null) return oneShot(message);
+        if (!CozeCli.stdinIsTerminal())
+            throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
+        return repl();
+    }
+
+    /** Arguments, stdin when it is not a terminal, or both: stdin, a blank line, then the arguments. */
+    private String message() throws IOException {
+        String args = words == null || words.isEmpty() ? null : String.join(" ", words);
+        String piped = null;
+        if (!CozeCli.stdinIsTerminal()) {
+            piped = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
+            if (piped.isBlank()) piped = null;
+        }
+        if (piped != null && args != null) return piped + "\n\n" + args;
+        return piped != null ? piped : args;
+    }
+
+    private int oneShot(String message) {
+        Turn turn = turn(message, json ? new JsonOut(common.out()) : new TextOut(common.out(), common.err(), reasoning));
+        return turn.cancelled ? CozeException.INTERRUPTED : 0;
+    }
+
+    /** Outcome of one turn, for the REPL. */
+    private static final class Turn {
+        boolean cancelled;
+        List<String> followUps = List.of();
+    }
+
+    private Turn turn(String message, Output out) {
+        ChatStream.Request req = new ChatStream.Request();
+        req.botId = bot;
+        req.userId = creds.userId();
+        req.conversationId = conversation;
+        req.text = message;
+        req.idleTimeout = idleTimeout;
+        req.stallTimeout = stallTimeout;
+        ChatStream stream = new ChatStream(http, line -> common.say("coze-chat: " + line));
+        current = stream;
+        ChatStream.Result result;
+        try {
+            String token = creds.accessToken(base, Duration.ofMinutes(1));
+            result = noStream ? stream.runPolling(req, token, rejected -> creds.afterRejection(base, rejected), out)
+                    : stream.run(req, token, rejected -> creds.afterRejection(base, rejected), out);
+        } catch (CozeException e) {
+            out.failed(e);
+            throw e;
+        } finally {
+            current = null;
+        }
+        out.finished(result);
+        conversation = result.conversationId;
+        if (conversation != null) state.remember(base, creds.userId(), bot, conversation);
+        if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
+        else summary(result);
+        Turn t = new Turn();
+        t.cancelled = result.cancelled;
+        t.followUps = result.followUps;
+        return t;
+    }
+
+    private void summary(ChatStream.Result r) {
+        if (json) return;
+        for (int i = 0; i < r.followUps.size(); i++) common.say("  /" + (i + 1) + " " + r.followUps.get(i));
+        String usage = r.usage == null ? "" : ", tokens " + Json.num(r.usage, "token_count", 0)
+                + " (in " + Json.num(r.usage, "input_count", 0) + ", out " + Json.num(r.usage, "output_count", 0) + ")";
+        if (r.conversationId != null) common.say("conversation " + r.conversationId + usage + "  (continue with -c)");
+    }
+
+    /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL prompt it does not quit. */
+    private void onInterrupt() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
+                ChatStream s = current;
+                if (s != null) s.cancel();
+                else if (replRunning) common.err().print("\n(Ctrl-D or /exit to leave)\nyou> ");
+                else Runtime.getRuntime().halt(CozeException.INTERRUPTED);
+                common.err().flush();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException noSignals) {
+            // No SIGINT on this platform: the JVM's default (exit 130) applies.
+        }
+    }
+
+    private volatile boolean replRunning;
+
+    private int repl() throws IOException {
+        replRunning = true;
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        PrintWriter err = common.err();
+        err.println("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
+                + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands.");
+        List<String> followUps = List.of();
+        while (true) {
+            err.print("you> ");
+            err.flush();
+            String line = in.readLine();
+            if (line == null) {
+                err.println();
+                return 0;
+            }
+            String text = line.strip();
+            if (text.isEmpty()) continue;
+            if (text.equals("\"\"\"")) text = block(in, err);
+            else if (text.equals("/exit") || text.equals("/quit")) return 0;
+            else if (text.equals("/help")) {
+                err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n"
+                        + "\"\"\"  start and end a multi-line message\n/exit  leave (or Ctrl-D)");
+                continue;
+            } else if (text.equals("/new")) {
+                conversation = null;
+                err.println("(new conversation)");
+                continue;
+            } else if (text.matches("/\\d+")) {
+                int n = Integer.parseInt(text.substring(1));
+                if (n < 1 || n > followUps.size()) {
+                    err.println("(no follow-up /" + n + ")");
+                    continue;
+                }
+                text = followUps.get(n - 1);
+                err.println("you> " + text);
+            } else if (text.startsWith("/")) {
+                err.println("(unknown command " + text + "; /help lists them)");
+                continue;
+            }
+            if (text == null) return 0;
+            try {
+                followUps = turn(text, new TextOut(common.out(), err, reasoning)).followUps;
+            } catch (CozeException e) {
+                err.println("coze-chat: error: " + e.line());
+                if (e.exitCode == CozeException.AUTH) return e.exitCode;
+            }
+        }
+    }
+
+    private static String block(BufferedReader in, PrintWriter err) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (true) {
+            err.print("...> ");
+            err.flush();
+            String line = in.readLine();
+            if (line == null) return sb.length() == 0 ? null : sb.toString();
+            if (line.strip().equals("\"\"\"")) return sb.toString();
+            if (sb.length() > 0) sb.append('\n');
+            sb.append(line);
+        }
+    }
+
+    /** A renderer of one turn. */
+    interface Output extends ChatStream.Events {
+        void finished(ChatStream.Result result);
+
+        default void failed(CozeException e) {}
+    }
+
+    /** The answer text exactly as streamed, one flush per event, one trailing newline if missing. */
+    static final class TextOut implements Output {
+        private final PrintWriter out, err;
+        private final boolean showReasoning;
+        private boolean atLineStart = true, answerEnded, printed;
+
+        TextOut(PrintWriter out, PrintWriter err, boolean showReasoning) {
+            this.out = out;
+            this.err = err;
+            this.showReasoning = showReasoning;
+        }
+
+        @Override
+        public void answer(String text) {
+            if (answerEnded && !atLineStart) out.print('\n');
+            answerEnded = false;
+            out.print(text);
+            out.flush();
+            printed = true;
+            atLineStart = text.endsWith("\n");
+        }
+
+        @Override
+        public void reasoning(String text) {
+            if (showReasoning) {
+                err.print(text);
+                err.flush();
+            }
+        }
+
+        @Override
+        public void message(JsonObject m) {
+            if ("answer".equals(Json.str(m, "type"))) answerEnded = true;
+        }
+
+        @Override
+        public void finished(ChatStream.Result r) {
+            endLine();
+        }
+
+        @Override
+        public void failed(CozeException e) {
+            endLine();
+        }
+
+        private void endLine() {
+            if (printed && !atLineStart) out.print('\n');
+            atLineStart = true;
+            out.flush();
+        }
+    }
+
+    /** One JSON object per line for each meaningful event, then a summary (answer text only is kept). */
+    static final class JsonOut implements Output {
+        private final PrintWriter out;
+        private final StringBuilder answer = new StringBuilder();
+
+        JsonOut(PrintWriter out) {
+            this.out = out;
+        }
+
+        private void emit(JsonObject o) {
+            out.println(o);
+            out.flush();
+        }
+
+        private static JsonObject event(String name) {
+            JsonObject o = new JsonObject();
+            o.addProperty("event", name);
+            return o;
+        }
+
+        @Override
+        public void started(String conversationId, String chatId) {
+            JsonObject o = event("started");
+            o.addProperty("conversation_id", conversationId);
+            o.addProperty("chat_id", chatId);
+            emit(o);
+        }
+
+        @Override
+        public void answer(String text) {
+            answer.append(text);
+            JsonObject o = event("delta");
+            o.addProperty("content", text);
+            emit(o);
+        }
+
+        @Override
+        public void reasoning(String text) {
+            JsonObject o = event("reasoning");
+            o.addProperty("content", text);
+            emit(o);
+        }
+
+        @Override
+        public void message(JsonObject m) {
+            String type = Json.str(m, "type");
+            if ("verbose".equals(type)) return;
+            JsonObject o = event("follow_up".equals(type) ? "follow_up" : "message");
+            o.addProperty("type", type);
+            o.addProperty("id", Json.str(m, "id"));
+            o.addProperty("content", Json.str(m, "content"));
+            emit(o);
+        }
+
+        @Override
+        public void finished(ChatStream.Result r) {
+            if (r.usage != null) {
+                JsonObject u = event("usage");
+                u.add("usage", r.usage);
+                emit(u);
+            }
+            JsonObject o = event(r.cancelled ? "cancelled" : "done");
+            o.addProperty("answer", answer.toString());
+            o.addProperty("conversation_id", r.conversationId);
+            o.addProperty("chat_id", r.chatId);
+            o.add("usage", r.usage);
+            JsonArray f = new JsonArray();
+            r.followUps.forEach(f::add);
+            o.add("follow_ups", f);
+            emit(o);
+        }
+
+        @Override
+        public void failed(CozeException e) {
+            JsonObject o = event("error");
+            if (e instanceof CozeApiException) o.addProperty("code", ((CozeApiException) e).code);
+            o.addProperty("message", e.getMessage());
+            o.addProperty("exit_code", e.exitCode);
+            emit(o);
+        }
+    }
+}
