@@ -2,7 +2,7 @@
 //JAVA 17+
 //DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,
 //DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
-//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java
+//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java lib/Html.java
 //SOURCES lib/MockServer.java
 
 import java.io.IOException;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         subcommands = CozeMock.Exec.class,
         description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.",
                 "Built-in bots: echo (streams your text back), reasoner (reasoning and follow-ups), multi (two answers)."},
-        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N reset chat-failed error-event=CODE",
+        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N cut=N reset chat-failed error-event=CODE",
                 "  http429=N http503=N retry-after=S json-error=CODE wrong-type no-done keep-open stall ping=MS",
                 "  requires-action deltas=N", "",
                 "Try the toolkit offline:  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})

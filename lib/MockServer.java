@@ -267,6 +267,8 @@ final class MockServer {
             throw abort; // the HTTP server then closes the socket without ending the body
         } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
             envelopeError(ex, 200, 4000, "invalid request body: " + e.getMessage());
+        } catch (Cut cut) {
+            log(method + " " + path + " stream cut short (fault)");
         } catch (IOException clientLeft) {
             log(method + " " + path + " client closed the connection");
         }
@@ -306,7 +308,7 @@ final class MockServer {
         Map<String, String> q = Urls.query(ex.getRequestURI().getRawQuery());
         String problem = authorizeProblem(q);
         if (problem != null) {
-            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + esc(problem) + "</p>");
+            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
             return;
         }
         if (config.autoApprove) {
@@ -315,8 +317,8 @@ final class MockServer {
         }
         StringBuilder hidden = new StringBuilder();
         for (Map.Entry<String, String> e : q.entrySet())
-            hidden.append("<input type=\"hidden\" name=\"").append(esc(e.getKey())).append("\" value=\"").append(esc(e.getValue())).append("\">");
-        html(ex, 200, "<h1>Authorize application</h1><p>The application <b>" + esc(q.get("client_id"))
+            hidden.append("<input type=\"hidden\" name=\"").append(Html.escape(e.getKey())).append("\" value=\"").append(Html.escape(e.getValue())).append("\">");
+        html(ex, 200, "<h1>Authorize application</h1><p>The application <b>" + Html.escape(q.get("client_id"))
                 + "</b> asks to use your Coze account (coze-mock).</p><form method=\"post\">" + hidden
                 + "<button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
                 + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
@@ -343,7 +345,7 @@ final class MockServer {
         Map<String, String> form = Urls.query(body(ex));
         String problem = authorizeProblem(form);
         if (problem != null) {
-            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + esc(problem) + "</p>");
+            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
             return;
         }
         if ("authorize".equals(form.get("decision"))) redirect(ex, approve(form));
@@ -514,7 +516,7 @@ final class MockServer {
     private void devicePage(HttpExchange ex) throws IOException {
         String code = Urls.query(ex.getRequestURI().getRawQuery()).getOrDefault("user_code", "");
         html(ex, 200, "<h1>Connect a device</h1><form method=\"post\"><label>Code <input name=\"user_code\" value=\""
-                + esc(code) + "\"></label> <button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
+                + Html.escape(code) + "\"></label> <button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
                 + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
     }
 
@@ -1032,12 +1034,19 @@ final class MockServer {
         }
     }
 
+    /** Ends a stream cleanly but early, before its terminal event (fault `cut=N`). */
+    static final class Cut extends RuntimeException {
+        Cut() {
+            super("injected early end", null, false, false);
+        }
+    }
+
     /** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
     private final class SseWriter {
         private final OutputStream out;
         private final Faults f;
         private final String eol;
-        private final long drip, dropAfter;
+        private final long drip, dropAfter, cutAfter;
         private int events;
 
         SseWriter(OutputStream out, Faults f) {
@@ -1046,6 +1055,7 @@ final class MockServer {
             this.eol = f.has("crlf") ? "\r\n" : "\n";
             this.drip = f.num("drip", 0);
             this.dropAfter = f.num("drop", -1);
+            this.cutAfter = f.num("cut", -1);
         }
 
         void event(String name, JsonElement data) throws IOException {
@@ -1054,6 +1064,7 @@ final class MockServer {
 
         void event(String name, String data) throws IOException {
             if (dropAfter >= 0 && events >= dropAfter) throw new Abort();
+            if (cutAfter >= 0 && events >= cutAfter) throw new Cut();
             if (events > 0 && drip > 0) pause(drip);
             write("event:" + name + eol + "data:" + data + eol + eol);
             events++;
@@ -1158,21 +1169,5 @@ final class MockServer {
         ex.getResponseHeaders().set("Location", location);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
         ex.sendResponseHeaders(302, -1);
-    }
-
-    static String esc(String s) {
-        if (s == null) return "";
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<': sb.append("&lt;"); break;
-                case '>': sb.append("&gt;"); break;
-                case '&': sb.append("&amp;"); break;
-                case '"': sb.append("&quot;"); break;
-                case '\'': sb.append("&#39;"); break;
-                default: sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 }

@@ -1,0 +1,302 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
+//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
+//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/Html.java lib/LoopbackCallback.java
+
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "coze-login", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        subcommands = {CozeLogin.Status.class, CozeLogin.Logout.class},
+        description = {"Log in to Coze and keep the login in $${COZE_HOME:-~/.coze}/token.json (mode 0600).",
+                "By default opens the browser for an OAuth PKCE login and receives Coze's redirect on loopback."},
+        footer = {"", "Examples:", "  coze-login --client-id 1234.app.coze", "  coze-login --client-id 1234.app.coze --no-browser --paste",
+                "  coze-login --device --client-id 5678.app.coze", "  coze-login --with-token < pat.txt", "  coze-login status",
+                "", "Exit codes: 0 ok, 1 Coze error, 2 usage, 4 login denied, timed out or rejected, 5 network, 130 interrupted."})
+public class CozeLogin implements Callable<Integer> {
+    static final String DEFAULT_REDIRECT = "http://127.0.0.1:8080/callback";
+
+    @Option(names = "--client-id", defaultValue = "${env:COZE_CLIENT_ID}", paramLabel = "ID",
+            description = "OAuth app client id (….app.coze; default: $$COZE_CLIENT_ID, else the stored login's).")
+    String clientId;
+
+    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
+            description = "Coze API (default: $$COZE_API_BASE, else cn).")
+    String apiBase;
+
+    @Option(names = "--redirect-uri", defaultValue = DEFAULT_REDIRECT, paramLabel = "URI",
+            description = "Redirect URI registered on the OAuth app (default: ${DEFAULT-VALUE}).")
+    URI redirectUri;
+
+    @Option(names = "--no-browser", description = "Do not open a browser; print the URL to open.")
+    boolean noBrowser;
+
+    @Option(names = "--paste", description = "With --no-browser: paste the address the browser was sent to (for remote machines).")
+    boolean paste;
+
+    @Option(names = "--device", description = "Log in with a device code (needs a device-flow OAuth app).")
+    boolean device;
+
+    @Option(names = "--with-token", description = "Read a personal access token from stdin and store it.")
+    boolean withToken;
+
+    @Option(names = "--force", description = "Log in again even if a usable login is stored.")
+    boolean force;
+
+    @Option(names = "--timeout", defaultValue = "5m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "How long to wait for the browser or device approval (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--poll-interval", defaultValue = "5s", converter = CozeCli.DurationConverter.class, hidden = true)
+    Duration pollInterval;
+
+    @Mixin
+    CozeCli.Common common;
+
+    public static void main(String... args) {
+        CozeCli.main(new CozeLogin(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
+        String base = CozeConfig.apiBase(apiBase);
+        TokenStore.Login existing = store.load();
+        if (!force && existing != null && existing.apiBase.equals(base)
+                && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
+            common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
+                    + CozeCli.until(existing.expiresAt) + "); use --force to log in again");
+            return 0;
+        }
+        String userId = existing != null ? existing.userId : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
+        TokenStore.Login login;
+        if (withToken) {
+            login = new TokenStore.Login("pat", base, null, readToken(), null, 0, userId);
+        } else {
+            if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId : null;
+            if (clientId == null || clientId.isBlank())
+                throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
+            CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
+            CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
+            login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken, t.refreshToken, t.expiresAt, userId);
+        }
+        try (PrivateFiles.Held held = store.lock()) {
+            store.save(login);
+        }
+        common.say("Logged in to " + CozeConfig.shortName(base) + (login.clientId == null ? " with a personal access token"
+                : " (client " + login.clientId + "); access token valid until " + CozeCli.until(login.expiresAt)));
+        return 0;
+    }
+
+    private String readToken() throws IOException {
+        if (CozeCli.stdinIsTerminal()) common.err().print("Paste your personal access token and press Enter: ");
+        common.err().flush();
+        String token = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (token == null || token.isBlank())
+            throw new CozeException(CozeException.USAGE, "no token on stdin", "e.g. coze-login --with-token < token.txt");
+        return token.strip();
+    }
+
+    private CozeOAuth.Token browserFlow(CozeOAuth oauth, String base) throws IOException {
+        Pkce pkce = Pkce.create();
+        String state = Pkce.randomToken();
+        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge);
+        Map<String, String> answer;
+        if (paste) {
+            common.err().println("Open this address in a browser, approve, then paste the address the browser ends up on"
+                    + " (it may show an error page; that is fine):\n\n  " + url + "\n");
+            answer = pastedAnswer(state);
+        } else {
+            try (LoopbackCallback callback = LoopbackCallback.start(redirectUri, state, common.warnSink())) {
+                common.err().println("Open this address to log in to " + CozeConfig.shortName(base) + ":\n\n  " + url + "\n");
+                Browser.open(url, noBrowser, common);
+                common.say("Waiting for the browser (up to " + CozeCli.human(timeout.toSeconds()) + "; Ctrl-C to stop)…");
+                answer = callback.await(timeout);
+            }
+        }
+        if (answer.containsKey("error")) {
+            String error = answer.get("error");
+            throw new CozeException(CozeException.AUTH, "access_denied".equals(error) ? "the login was denied in the browser"
+                    : "Coze refused the login: " + error, "run coze-login again");
+        }
+        return oauth.exchangeCode(clientId, answer.get("code"), redirectUri.toString(), pkce.verifier);
+    }
+
+    private Map<String, String> pastedAnswer(String state) throws IOException {
+        common.err().print("Address: ");
+        common.err().flush();
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isBlank()) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
+        URI pasted;
+        try {
+            pasted = URI.create(line.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CozeException(CozeException.USAGE, "that is not an address", "paste the whole address from the browser's address bar");
+        }
+        Map<String, String> q = Urls.query(pasted.getRawQuery());
+        if (!Pkce.sameSecret(state, q.get("state")))
+            throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login (wrong or missing state)",
+                    "run coze-login again and paste the address from that attempt");
+        if (!q.containsKey("error") && (q.get("code") == null || q.get("code").isEmpty()))
+            throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code", "run coze-login again");
+        return q;
+    }
+
+    private CozeOAuth.Token deviceFlow(CozeOAuth oauth) {
+        CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
+        common.err().println("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode + "\n");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration interval = pollInterval;
+        while (true) {
+            if (System.nanoTime() + interval.toNanos() > deadline || (dc.expiresAt != 0 && Instant.now().getEpochSecond() > dc.expiresAt))
+                throw new CozeException(CozeException.AUTH, "the device code was not approved in time", "run coze-login --device again");
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                throw new CozeException(CozeException.INTERRUPTED, "interrupted");
+            }
+            try {
+                return oauth.pollDevice(clientId, dc.deviceCode);
+            } catch (CozeOAuth.OAuthError e) {
+                switch (e.errorCode) {
+                    case "authorization_pending":
+                        continue;
+                    case "slow_down":
+                        interval = interval.plusSeconds(5).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : interval.plusSeconds(5);
+                        continue;
+                    case "access_denied":
+                        throw new CozeException(CozeException.AUTH, "the device login was denied", "run coze-login --device again");
+                    case "expired_token":
+                        throw new CozeException(CozeException.AUTH, "the device code expired", "run coze-login --device again");
+                    default:
+                        throw e;
+                }
+            }
+        }
+    }
+
+    /** Opens the system browser, never a text browser over SSH; the URL is always printed too. */
+    static final class Browser {
+        static void open(String url, boolean noBrowser, CozeCli.Common common) {
+            Map<String, String> env = System.getenv();
+            String browser = env.get("BROWSER");
+            if (noBrowser) return;
+            String[] command;
+            if (browser != null && !browser.isBlank()) command = new String[] {browser, url};
+            else if (env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY")) {
+                common.say("This looks like an SSH session, so no browser was opened: open the address on any machine and"
+                        + " forward the port (ssh -L), or use --no-browser --paste or --device.");
+                return;
+            } else if (System.getProperty("os.name").startsWith("Mac")) command = new String[] {"open", url};
+            else if (env.containsKey("DISPLAY") || env.containsKey("WAYLAND_DISPLAY")) command = new String[] {"xdg-open", url};
+            else {
+                common.say("No display found, so no browser was opened: open the address above in a browser.");
+                return;
+            }
+            try {
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            } catch (IOException e) {
+                common.say("Could not start a browser (" + command[0] + "): open the address above yourself.");
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = "Show the current login (never the token itself). Exit 0 when usable, 4 when not logged in or expired.")
+    static class Status implements Callable<Integer> {
+        @Option(names = "--json", description = "Print the status as JSON.")
+        boolean json;
+
+        @Mixin
+        CozeCli.Common common;
+
+        @Override
+        public Integer call() {
+            TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
+            Credentials creds = new Credentials(store, System.getenv(), null);
+            JsonObject o = new JsonObject();
+            boolean usable;
+            if (creds.fromEnvironment()) {
+                o.addProperty("source", "COZE_API_TOKEN");
+                o.addProperty("api_base", creds.apiBase(System.getenv("COZE_API_BASE")));
+                o.addProperty("token_suffix", suffix(creds.envToken()));
+                usable = true;
+            } else {
+                TokenStore.Login login = store.load();
+                if (login == null) {
+                    o.addProperty("source", "none");
+                    usable = false;
+                } else {
+                    usable = login.validFor(Duration.ZERO, Instant.now()) || login.refreshable();
+                    o.addProperty("source", "stored login");
+                    o.addProperty("file", store.file().toString());
+                    o.addProperty("kind", login.kind);
+                    o.addProperty("api_base", login.apiBase);
+                    if (login.clientId != null) o.addProperty("client_id", login.clientId);
+                    o.addProperty("token_suffix", suffix(login.accessToken));
+                    o.addProperty("expires_at", login.expiresAt);
+                    o.addProperty("expired", !login.validFor(Duration.ZERO, Instant.now()));
+                    o.addProperty("has_refresh_token", login.refreshToken != null);
+                }
+            }
+            o.addProperty("usable", usable);
+            if (json) common.out().println(o);
+            else common.out().println(text(o));
+            return usable ? 0 : CozeException.AUTH;
+        }
+
+        private static String text(JsonObject o) {
+            String source = Json.str(o, "source");
+            if ("none".equals(source)) return "Not logged in. Run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN.";
+            StringBuilder sb = new StringBuilder("Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
+            sb.append("  source:        ").append("COZE_API_TOKEN".equals(source) ? "COZE_API_TOKEN (environment)"
+                    : Json.str(o, "file") + " (" + Json.str(o, "kind") + ")").append('\n');
+            sb.append("  API base:      ").append(Json.str(o, "api_base")).append('\n');
+            if (o.has("client_id")) sb.append("  client id:     ").append(Json.str(o, "client_id")).append('\n');
+            sb.append("  access token:  …").append(Json.str(o, "token_suffix"));
+            if (o.has("expires_at")) sb.append(Json.num(o, "expires_at", 0) == 0 ? ", no expiry"
+                    : (o.get("expired").getAsBoolean() ? ", expired " : ", valid until ") + CozeCli.until(Json.num(o, "expires_at", 0)));
+            if (o.has("has_refresh_token"))
+                sb.append("\n  refresh token: ").append(o.get("has_refresh_token").getAsBoolean() ? "held (coze-refresh renews the login)" : "none");
+            return sb.toString();
+        }
+
+        private static String suffix(String token) {
+            return token.length() <= 4 ? "" : token.substring(token.length() - 4);
+        }
+    }
+
+    @Command(name = "logout", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = "Remove the stored login from this machine (Coze itself is not told).")
+    static class Logout implements Callable<Integer> {
+        @Mixin
+        CozeCli.Common common;
+
+        @Override
+        public Integer call() {
+            TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
+            TokenStore.Login login;
+            try (PrivateFiles.Held held = store.lock()) {
+                login = store.load();
+                if (login != null) store.remove();
+            }
+            if (login == null) common.say("Not logged in; nothing to remove.");
+            else common.say("Removed the " + CozeConfig.shortName(login.apiBase) + " login (" + store.file() + ").");
+            if (System.getenv("COZE_API_TOKEN") != null) common.say("Note: COZE_API_TOKEN is still set in your environment.");
+            return 0;
+        }
+    }
+}
