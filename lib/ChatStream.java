@@ -66,7 +66,7 @@ final class ChatStream {
     private final CozeHttp http;
     private final Consumer<String> notice;
     private volatile InputStream body;
-    private volatile Thread reader;
+    private Thread reader;
     private volatile boolean cancelled;
     private volatile String stalled;
     private volatile String token;
@@ -83,7 +83,24 @@ final class ChatStream {
      * Coze rejects it before the stream starts. Throws CozeException for every failure path.
      */
     Result run(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        reader = Thread.currentThread();
+        return attached(() -> stream(req, bearer, onRejected, events));
+    }
+
+    /** The same turn with stream=false: create, poll retrieve at most once a second, then list the messages. */
+    Result runPolling(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
+        return attached(() -> poll(req, bearer, onRejected, events));
+    }
+
+    private Result attached(java.util.function.Supplier<Result> turn) {
+        attachReader();
+        try {
+            return turn.get();
+        } finally {
+            detachReader();
+        }
+    }
+
+    private Result stream(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
         token = bearer;
         result.conversationId = req.conversationId;
         CozeHttp.Retry retry = new CozeHttp.Retry(3, Duration.ofSeconds(30), notice);
@@ -120,7 +137,6 @@ final class ChatStream {
             throw new CozeException(CozeException.FAILED, "Coze sent an unreadable stream: " + e.getMessage());
         } finally {
             watchdog.stopWatching();
-            Thread.interrupted(); // a late watchdog or cancel interrupt must not leak into the caller
         }
         if (cancelled) return finishCancelled();
         if (handler.failure != null) throw handler.failure;
@@ -128,9 +144,7 @@ final class ChatStream {
         return result;
     }
 
-    /** The same turn with stream=false: create, poll retrieve at most once a second, then list the messages. */
-    Result runPolling(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        reader = Thread.currentThread();
+    private Result poll(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
         token = bearer;
         try {
             JsonElement created;
@@ -175,8 +189,6 @@ final class ChatStream {
         } catch (CozeException e) {
             if (cancelled) return finishCancelled();
             throw e;
-        } finally {
-            Thread.interrupted();
         }
     }
 
@@ -203,11 +215,21 @@ final class ChatStream {
         return result;
     }
 
-    private void closeBody() {
+    private synchronized void attachReader() {
+        reader = Thread.currentThread();
+    }
+
+    /** Closes the stream and wakes the reader, unless the turn is already over. */
+    private synchronized void closeBody() {
         InputStream b = body;
         if (b != null) CozeHttp.closeQuietly(b);
-        Thread t = reader;
-        if (t != null && t != Thread.currentThread()) t.interrupt();
+        if (reader != null && reader != Thread.currentThread()) reader.interrupt();
+    }
+
+    /** After this no cancel or watchdog can interrupt the caller's thread, and a pending interrupt is cleared. */
+    private synchronized void detachReader() {
+        reader = null;
+        Thread.interrupted();
     }
 
     /** Coze's events, per coze-api.md §7; unknown events are ignored. */

@@ -141,7 +141,7 @@ final class CozeHttp {
             String type = r.headers().firstValue("Content-Type").orElse("");
             if (s == 200 && type.toLowerCase(Locale.ROOT).contains("text/event-stream")) return r;
             Reply reply = readReply(r);
-            checkEnvelope(reply);
+            if (reply.json != null) checkEnvelope(reply);
             throw new CozeException(CozeException.FAILED, "Coze answered with " + (type.isEmpty() ? "no content type" : type)
                     + " instead of an event stream (HTTP " + s + ")" + (reply.logId == null ? "" : " (logid " + reply.logId + ")"));
         }

@@ -193,6 +193,7 @@ final class MockServer {
     private final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
     private final Set<String> pats = ConcurrentHashMap.newKeySet();
     private volatile Faults faults;
+    private final AtomicInteger chatsUnderFaults = new AtomicInteger();
 
     /** Tests hold a stream after its first delta until they release this (fault `gate`). */
     final Semaphore gate = new Semaphore(0);
@@ -228,8 +229,10 @@ final class MockServer {
         pool.shutdownNow();
     }
 
+    /** Replaces the faults; counted faults (`http429=N`) count chats from now on. */
     void setFaults(String... specs) {
         faults = Faults.parse(List.of(specs));
+        chatsUnderFaults.set(0);
     }
 
     void addPat(String token) {
@@ -654,7 +657,7 @@ final class MockServer {
         String botId = Json.str(req, "bot_id");
         Bot bot = botId == null ? null : bots.get(botId);
         Faults f = bot == null ? faults : faults.with(bot.faults);
-        int chatNumber = count("chat");
+        int chatNumber = chatsUnderFaults.incrementAndGet();
         if (f.has("reset")) throw new Abort();
         if (f.has("delay")) pause(f.num("delay", 0));
         for (String name : f.values.keySet()) {

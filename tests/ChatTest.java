@@ -1,0 +1,256 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** coze-chat end to end: a real process against coze-mock, as a user or a shell script sees it. */
+class ChatTest {
+    MockServer mock;
+    Path home;
+
+    @BeforeEach
+    void start() throws IOException {
+        mock = TestSupport.mock();
+        home = TestSupport.tempHome();
+    }
+
+    @AfterEach
+    void stop() {
+        mock.stop();
+    }
+
+    TestSupport.Script chat(String... args) {
+        return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
+    }
+
+    static final String TRICKY = "  leading spaces: colons: http://example.com:8080/x?a=b\n中文 and emoji 🌍🎉 split\n\ttab";
+
+    @ParameterizedTest(name = "wire faults: {0}")
+    @ValueSource(strings = {"none", "crlf", "one-byte", "one-byte,crlf"})
+    void answerIsPrintedExactlyAsStreamed(String faults) throws Exception {
+        if (!faults.equals("none")) mock.setFaults(faults.split(","));
+        TestSupport.Result r = chat("--bot", "echo", TRICKY).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(TRICKY + "\n", r.out, "exactly the answer plus one newline");
+        assertTrue(r.err.contains("conversation "), r.err);
+    }
+
+    @Test
+    void stdinAndArgumentsCombine() throws Exception {
+        TestSupport.Result piped = chat("--bot", "echo").stdin("from stdin\n").run();
+        assertEquals("from stdin\n", piped.out);
+        TestSupport.Result both = chat("--bot", "echo", "and", "args").stdin("from stdin\n").run();
+        assertEquals("from stdin\n\nand args\n", both.out);
+        TestSupport.Result none = chat("--bot", "echo").stdin("").run();
+        assertEquals(2, none.exit, none.toString());
+        assertEquals("", none.out);
+    }
+
+    @Test
+    void quietKeepsStderrCleanAndStdoutUnchanged() throws Exception {
+        TestSupport.Result r = chat("-q", "--bot", "reasoner", "hi").run();
+        assertEquals("The answer is 42.\n", r.out, "reasoning and follow-ups never reach stdout");
+        assertEquals("", r.err);
+        TestSupport.Result chatty = chat("--bot", "reasoner", "--reasoning", "hi").run();
+        assertEquals("The answer is 42.\n", chatty.out);
+        assertTrue(chatty.err.contains("Let me think about it.") && chatty.err.contains("/1 Why 42?"), chatty.err);
+    }
+
+    @Test
+    void multipleAnswersArePrintedInOrder() throws Exception {
+        assertEquals("First answer.\nSecond answer.\n", chat("--bot", "multi", "x").run().out);
+    }
+
+    @Test
+    void jsonOutputParsesBack() throws Exception {
+        TestSupport.Result r = chat("--json", "--bot", "reasoner", "hi").run();
+        assertEquals(0, r.exit, r.toString());
+        List<JsonObject> events = new ArrayList<>();
+        for (String line : r.out.split("\n")) events.add(Json.object(line));
+        JsonObject last = events.get(events.size() - 1);
+        assertEquals("done", Json.str(last, "event"));
+        assertEquals("The answer is 42.", Json.str(last, "answer"));
+        assertNotNull(Json.str(last, "conversation_id"));
+        assertEquals(2, last.getAsJsonArray("follow_ups").size());
+        assertTrue(events.stream().anyMatch(e -> "delta".equals(Json.str(e, "event"))));
+        assertTrue(events.stream().anyMatch(e -> "usage".equals(Json.str(e, "event"))));
+    }
+
+    @Test
+    void continueUsesTheLastConversationOfTheBot() throws Exception {
+        TestSupport.Result first = chat("--json", "--bot", "echo", "one").run();
+        String conv = Json.str(Json.object(first.out.substring(first.out.lastIndexOf("{\"event\":\"done\""))), "conversation_id");
+        TestSupport.Result second = chat("--json", "-c", "two").run();
+        assertEquals(0, second.exit, second.toString());
+        assertTrue(second.out.contains("\"conversation_id\":\"" + conv + "\""), "continued " + conv + ": " + second.out);
+        TestSupport.Result fresh = chat("--json", "--bot", "echo", "three").run();
+        assertFalse(fresh.out.contains("\"conversation_id\":\"" + conv + "\""), "a new conversation without -c");
+        TestSupport.Result explicit = chat("--json", "--bot", "echo", "--conversation", conv, "four").run();
+        assertTrue(explicit.out.contains("\"conversation_id\":\"" + conv + "\""));
+    }
+
+    @Test
+    void noStreamPollsAndPrintsTheWholeAnswer() throws Exception {
+        TestSupport.Result r = chat("--no-stream", "--bot", "echo", "polled answer").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("polled answer\n", r.out);
+    }
+
+    static void assertFails(TestSupport.Result r, int exit, String stderrPart) {
+        assertEquals(exit, r.exit, r.toString());
+        assertTrue(r.err.contains(stderrPart), "stderr should say '" + stderrPart + "': " + r.err);
+        assertFalse(r.err.contains("\tat "), "no stack trace without --debug: " + r.err);
+        assertEquals(1, r.err.lines().filter(l -> l.startsWith("coze-chat: error: ")).count(), r.err);
+    }
+
+    @Test
+    void terminalAndErrorPathsHaveTheirExitCodes() throws Exception {
+        assertFails(chat("--bot", "12345", "hi").run(), 1, "bot not found or not published to the API channel");
+        mock.setFaults("chat-failed");
+        TestSupport.Result failed = chat("--bot", "echo", "abcdef").run();
+        assertFails(failed, 1, "the chat failed: event interval error (5000");
+        assertEquals("abc\n", failed.out, "what arrived before the failure stays on stdout");
+        mock.setFaults("error-event=4013");
+        assertFails(chat("--bot", "echo", "hi").run(), 3, "Coze reported an error");
+        mock.setFaults("error-event=5000");
+        assertFails(chat("--bot", "echo", "hi").run(), 1, "Coze reported an error");
+        mock.setFaults("cut=4");
+        TestSupport.Result cut = chat("--bot", "echo", "abcdefghi").run();
+        assertFails(cut, 1, "stream ended early");
+        assertEquals("abcdef\n", cut.out, "partial text is flushed");
+        mock.setFaults("drop=3");
+        assertFails(chat("--bot", "echo", "abcdef").run(), 5, "connection lost");
+        mock.setFaults("requires-action");
+        assertFails(chat("--bot", "echo", "hi").run(), 1, "does not support yet");
+        mock.setFaults("wrong-type");
+        assertFails(chat("--bot", "echo", "hi").run(), 1, "instead of an event stream");
+        mock.setFaults("json-error=4100");
+        assertFails(chat("--bot", "echo", "hi").run(), 4, "COZE_API_TOKEN");
+    }
+
+    @Test
+    void noDoneAfterCompletedStillSucceeds() throws Exception {
+        mock.setFaults("no-done");
+        assertEquals(0, chat("--bot", "echo", "hi").run().exit);
+    }
+
+    @Test
+    void stopsReadingAtDoneEvenIfTheServerKeepsTheSocketOpen() throws Exception {
+        mock.setFaults("keep-open");
+        TestSupport.Result r = chat("--bot", "echo", "hi", "--idle-timeout", "50s").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hi\n", r.out);
+    }
+
+    @Test
+    void retriesRateLimitsThenGivesUpWithExit3() throws Exception {
+        mock.setFaults("http429=1", "retry-after=1");
+        TestSupport.Result ok = chat("--bot", "echo", "hi").run();
+        assertEquals(0, ok.exit, ok.toString());
+        assertTrue(ok.err.contains("retrying in 1 s"), ok.err);
+        assertEquals(2, mock.count("chat"));
+        mock.setFaults("http429=100", "retry-after=1");
+        assertFails(chat("--bot", "echo", "hi").run(), 3, "Requests are too frequent");
+        mock.setFaults("http503=1");
+        assertEquals(0, chat("--bot", "echo", "hi").run().exit);
+        mock.setFaults("http502=100");
+        assertFails(chat("--bot", "echo", "hi").run(), 1, "HTTP 502");
+    }
+
+    @Test
+    void connectionRefusedIsANetworkError() throws Exception {
+        mock.stop();
+        assertFails(chat("--bot", "echo", "hi").run(), 5, "cannot connect");
+    }
+
+    @Test
+    void stalledStreamIsCutByTheWatchdogEvenWithKeepAlives() throws Exception {
+        mock.setFaults("stall");
+        TestSupport.Result idle = chat("--bot", "echo", "abcdef", "--idle-timeout", "1s").run();
+        assertFails(idle, 5, "no data from Coze for 1 s");
+        assertEquals("abc\n", idle.out);
+        mock.setFaults("stall", "ping=200");
+        assertFails(chat("--bot", "echo", "abcdef", "--idle-timeout", "1s", "--stall-timeout", "2s").run(), 5, "no answer from Coze for 2 s");
+    }
+
+    @Test
+    void firstDeltaReachesStdoutWhileTheServerHoldsTheRest() throws Exception {
+        mock.setFaults("gate");
+        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        assertTrue(run.awaitOut("abc"), "the first delta arrived before the server sent the rest: " + run.err());
+        assertFalse(run.out().contains("def"));
+        mock.gate.release();
+        TestSupport.Result r = run.finish();
+        assertEquals("abcdef\n", r.out);
+    }
+
+    @Test
+    void ctrlCCancelsOnTheServerAndExits130() throws Exception {
+        mock.setFaults("gate");
+        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        assertTrue(run.awaitOut("abc"));
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        TestSupport.Result r = run.finish();
+        mock.gate.release();
+        assertEquals(130, r.exit, r.toString());
+        assertEquals("abc\n", r.out, "what arrived is flushed");
+        assertEquals(1, mock.count("canceled"), "the chat was cancelled on the server");
+    }
+
+    @Test
+    void expiredStoredLoginIsRefreshedTransparently() throws Exception {
+        JsonObject t = mock.issueTokens("c.app.coze", Duration.ofSeconds(-5));
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze",
+                Json.str(t, "access_token"), Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hi\n", r.out);
+        assertEquals(1, mock.count("token.refresh_token"));
+        assertNotEquals(Json.str(t, "access_token"), new TokenStore(home, w -> {}).load().accessToken);
+    }
+
+    @Test
+    void rejectedTokenIsRefreshedOnceAndRetried() throws Exception {
+        JsonObject t = mock.issueTokens("c.app.coze", Duration.ofHours(1));
+        String rejected = "czs_not_issued_by_the_mock";
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze", rejected,
+                Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, mock.count("token.refresh_token"));
+    }
+
+    @Test
+    void notLoggedInSaysHowToLogIn() throws Exception {
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertFails(r, 4, "run coze-login");
+    }
+
+    @Test
+    void noSecretReachesOutputEvenWithDebug() throws Exception {
+        TestSupport.Result r = chat("--debug", "--bot", "echo", "hi").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("debug: > POST"), r.err);
+        assertFalse((r.out + r.err).contains(TestSupport.PAT));
+        assertFalse((r.out + r.err).contains("SENTINEL"));
+    }
+
+    @Test
+    void helpAndUsageErrors() throws Exception {
+        TestSupport.Result help = chat("--help").run();
+        assertEquals(0, help.exit);
+        assertTrue(help.out.contains("Usage: coze-chat"));
+        assertEquals(2, chat("--bogus").run().exit);
+        TestSupport.Result noBot = TestSupport.script(CozeChat.class, home, "hi").api(mock).pat().run();
+        assertFails(noBot, 2, "COZE_BOT_ID");
+    }
+}

@@ -1,0 +1,58 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.junit:junit-bom:5.14.4@pom
+//DEPS org.junit.jupiter:junit-jupiter
+//DEPS org.junit.platform:junit-platform-launcher
+//SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
+//SOURCES TestSupport.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+
+/** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
+public class CozeTests {
+    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class);
+
+    public static void main(String... args) {
+        List<ClassSelector> selectors = CLASSES.stream()
+                .filter(c -> args.length == 0 || List.of(args).contains(c.getSimpleName()))
+                .map(c -> selectClass(c)).toList();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        TestExecutionListener progress = new TestExecutionListener() {
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest()) return;
+                String name = id.getUniqueId().replaceAll(".*\\[class:([^\\]]+)\\].*\\[(?:method|test-template):([^(\\]]+).*", "$1.$2");
+                System.out.println((result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "ok     " : "FAILED ") + name
+                        + (id.getDisplayName().startsWith("[") ? " " + id.getDisplayName() : ""));
+                result.getThrowable().ifPresent(t -> {
+                    if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) System.out.println("       " + t);
+                });
+            }
+
+            @Override
+            public void executionSkipped(TestIdentifier id, String reason) {
+                if (id.isTest()) System.out.println("skip   " + id.getDisplayName() + ": " + reason);
+            }
+        };
+        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).build(), summary, progress);
+        TestExecutionSummary s = summary.getSummary();
+        if (s.getTotalFailureCount() > 0) s.printFailuresTo(new PrintWriter(System.out), 15);
+        long passed = s.getTestsSucceededCount(), failed = s.getTestsFailedCount();
+        System.out.println(passed + " passed, " + failed + " failed, " + (s.getTestsSkippedCount() + s.getTestsAbortedCount()) + " skipped");
+        System.out.flush();
+        System.exit(failed > 0 || s.getContainersFailedCount() > 0 || passed == 0 ? 1 : 0);
+    }
+}

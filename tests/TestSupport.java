@@ -1,0 +1,173 @@
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real scripts as separate JVMs (what JBang execs) against an in-process coze-mock. */
+final class TestSupport {
+    static final String PAT = "pat_test_SENTINEL_PAT_4f1c";
+    static final Duration LIMIT = Duration.ofSeconds(60);
+
+    private TestSupport() {}
+
+    static MockServer mock(String... faults) throws IOException {
+        MockServer.Config c = new MockServer.Config();
+        c.pats.add(PAT);
+        c.faults = MockServer.Faults.parse(List.of(faults));
+        return MockServer.start(c);
+    }
+
+    static Path tempHome() throws IOException {
+        return Files.createTempDirectory("coze-test-home").resolve("coze");
+    }
+
+    /** A finished process: what a user would have seen. */
+    static final class Result {
+        final int exit;
+        final String out, err;
+
+        Result(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    /** A running script, for tests that interact with it (signals, ordering). */
+    static final class Running {
+        final Process process;
+        final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+        Running(Process p) {
+            this.process = p;
+            pump(p.getInputStream(), out);
+            pump(p.getErrorStream(), err);
+        }
+
+        String out() {
+            synchronized (out) {
+                return out.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        String err() {
+            synchronized (err) {
+                return err.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        /** Waits until stdout contains text (bounded). */
+        boolean awaitOut(String text) throws InterruptedException {
+            long end = System.nanoTime() + LIMIT.toNanos();
+            while (System.nanoTime() < end) {
+                if (out().contains(text)) return true;
+                if (!process.isAlive() && !out().contains(text)) return false;
+                Thread.sleep(10);
+            }
+            return false;
+        }
+
+        Result finish() throws InterruptedException {
+            if (!process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the script did not finish within " + LIMIT.toSeconds() + " s\n" + out() + "\n" + err());
+            }
+            Thread.sleep(50);
+            return new Result(process.exitValue(), out(), err());
+        }
+
+        private static void pump(InputStream in, ByteArrayOutputStream sink) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[4096];
+                int n;
+                try {
+                    while ((n = in.read(buf)) > 0) synchronized (sink) {
+                        sink.write(buf, 0, n);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** A script invocation: main class, environment and stdin. */
+    static final class Script {
+        final List<String> command = new ArrayList<>();
+        final Map<String, String> env = new HashMap<>();
+        byte[] stdin;
+        boolean interactive;
+
+        Script(Class<?> main, Path home, String... args) {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-XX:TieredStopAtLevel=1");
+            command.add("-XX:+UseSerialGC");
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(main.getName());
+            command.addAll(List.of(args));
+            env.put("COZE_HOME", home.toString());
+        }
+
+        Script api(MockServer mock) {
+            env.put("COZE_API_BASE", mock.baseUrl());
+            return this;
+        }
+
+        Script pat() {
+            env.put("COZE_API_TOKEN", PAT);
+            return this;
+        }
+
+        Script env(String k, String v) {
+            env.put(k, v);
+            return this;
+        }
+
+        /** Leaves stdin open for the test to write to. */
+        Script interactive() {
+            interactive = true;
+            return this;
+        }
+
+        Script stdin(String text) {
+            stdin = text.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        Running start() throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.environment().keySet().removeIf(k -> k.startsWith("COZE_") || k.equals("BROWSER") || k.startsWith("SSH_"));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            OutputStream in = p.getOutputStream();
+            if (stdin != null) in.write(stdin);
+            if (!interactive) in.close();
+            return new Running(p);
+        }
+
+        Result run() throws IOException, InterruptedException {
+            return start().finish();
+        }
+    }
+
+    static Script script(Class<?> main, Path home, String... args) {
+        return new Script(main, home, args);
+    }
+}
