@@ -35,10 +35,12 @@ public class CozeTests {
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 if (!id.isTest()) return;
                 String name = id.getUniqueId().replaceAll(".*\\[class:([^\\]]+)\\].*\\[(?:method|test-template):([^(\\]]+).*", "$1.$2");
-                System.out.println((result.getStatus() == TestExecutionResult.Status.SUCCESSFUL ? "ok     " : "FAILED ") + name
+                TestExecutionResult.Status status = result.getStatus();
+                System.out.println((status == TestExecutionResult.Status.SUCCESSFUL ? "ok     "
+                        : status == TestExecutionResult.Status.ABORTED ? "skip   " : "FAILED ") + name
                         + (id.getDisplayName().startsWith("[") ? " " + id.getDisplayName() : ""));
                 result.getThrowable().ifPresent(t -> {
-                    if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) System.out.println("       " + t);
+                    if (status != TestExecutionResult.Status.SUCCESSFUL) System.out.println("       " + t.getMessage());
                 });
             }
 
