@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 final class Credentials {
     static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
 
-    final TokenStore store;
+    private final TokenStore store;
     private final String envToken;
     private final Consumer<String> debug;
 

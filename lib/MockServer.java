@@ -235,10 +235,6 @@ final class MockServer {
         chatsUnderFaults.set(0);
     }
 
-    void addPat(String token) {
-        pats.add(token);
-    }
-
     /** How often something happened: `token.refresh_token`, `chat`, `cancel`, `reuse_detected`, … */
     int count(String what) {
         AtomicInteger c = counters.get(what);

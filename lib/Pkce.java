@@ -22,10 +22,6 @@ final class Pkce {
         return new Pkce(randomToken());
     }
 
-    static Pkce of(String verifier) {
-        return new Pkce(verifier);
-    }
-
     static String randomToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
