@@ -70,7 +70,9 @@ public class CozeChat implements Callable<Integer> {
     private ChatState state;
     private CozeHttp http;
     private String base;
+    private String userId;
     private volatile ChatStream current;
+    private volatile boolean replRunning;
 
     public static void main(String... args) {
         CozeCli.main(new CozeChat(), args);
@@ -83,10 +85,11 @@ public class CozeChat implements Callable<Integer> {
         state = new ChatState(CozeConfig.home());
         base = creds.apiBase(apiBase);
         http = new CozeHttp(base, common.debugSink());
+        userId = creds.userId();
         if (bot == null || bot.isBlank()) bot = state.defaultBot();
         if (bot == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or set COZE_BOT_ID");
         if (conversation == null && continueLast) {
-            conversation = state.lastConversation(base, creds.userId(), bot);
+            conversation = state.lastConversation(base, userId, bot);
             if (conversation == null) common.say("coze-chat: no earlier conversation with this bot; starting a new one");
         }
         onInterrupt();
@@ -122,7 +125,7 @@ public class CozeChat implements Callable<Integer> {
     private Turn turn(String message, Output out) {
         ChatStream.Request req = new ChatStream.Request();
         req.botId = bot;
-        req.userId = creds.userId();
+        req.userId = userId;
         req.conversationId = conversation;
         req.text = message;
         req.idleTimeout = idleTimeout;
@@ -142,7 +145,13 @@ public class CozeChat implements Callable<Integer> {
         }
         out.finished(result);
         conversation = result.conversationId;
-        if (conversation != null) state.remember(base, creds.userId(), bot, conversation);
+        if (conversation != null) {
+            try {
+                state.remember(base, userId, bot, conversation);
+            } catch (CozeException e) {
+                common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
+            }
+        }
         if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
         else summary(result);
         Turn t = new Turn();
@@ -174,8 +183,6 @@ public class CozeChat implements Callable<Integer> {
         }
     }
 
-    private volatile boolean replRunning;
-
     private int repl() throws IOException {
         replRunning = true;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -193,8 +200,11 @@ public class CozeChat implements Callable<Integer> {
             }
             String text = line.strip();
             if (text.isEmpty()) continue;
-            if (text.equals("\"\"\"")) text = block(in, err);
-            else if (text.equals("/exit") || text.equals("/quit")) return 0;
+            if (text.equals("\"\"\"")) {
+                text = block(in, err);
+                if (text == null) return 0;
+                if (text.isBlank()) continue;
+            } else if (text.equals("/exit") || text.equals("/quit")) return 0;
             else if (text.equals("/help")) {
                 err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n"
                         + "\"\"\"  start and end a multi-line message\n/exit  leave (or Ctrl-D)");
@@ -215,7 +225,6 @@ public class CozeChat implements Callable<Integer> {
                 err.println("(unknown command " + text + "; /help lists them)");
                 continue;
             }
-            if (text == null) return 0;
             try {
                 followUps = turn(text, new TextOut(common.out(), err, reasoning)).followUps;
             } catch (CozeException e) {

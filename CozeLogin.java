@@ -74,8 +74,15 @@ public class CozeLogin implements Callable<Integer> {
     public Integer call() throws IOException {
         TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
         String base = CozeConfig.apiBase(apiBase);
-        TokenStore.Login existing = store.load();
-        if (!force && existing != null && existing.apiBase.equals(base)
+        TokenStore.Login existing;
+        try {
+            existing = store.load();
+        } catch (CozeException unreadable) {
+            if (unreadable.exitCode != CozeException.AUTH) throw unreadable;
+            common.say("coze-login: " + unreadable.getMessage() + "; logging in afresh");
+            existing = null;
+        }
+        if (!force && !withToken && existing != null && existing.apiBase.equals(base)
                 && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
                     + CozeCli.until(existing.expiresAt) + "); use --force to log in again");

@@ -94,7 +94,7 @@ final class ChatStream {
     private Result attached(java.util.function.Supplier<Result> turn) {
         attachReader();
         try {
-            return turn.get();
+            return cancelled ? finishCancelled() : turn.get();
         } finally {
             detachReader();
         }
@@ -345,7 +345,7 @@ final class ChatStream {
         public void run() {
             while (!done) {
                 try {
-                    Thread.sleep(Math.max(10, Math.min(idleNanos, stallNanos) / 4_000_000));
+                    Thread.sleep(Math.max(10, Math.min(1000, Math.min(idleNanos, stallNanos) / 4_000_000)));
                 } catch (InterruptedException e) {
                     return;
                 }

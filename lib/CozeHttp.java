@@ -72,7 +72,12 @@ final class CozeHttp {
                 .timeout(RESPONSE_TIMEOUT)
                 .header("User-Agent", USER_AGENT)
                 .header("Accept", "application/json, text/event-stream");
-        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        if (bearer != null) {
+            if (!bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+                throw new CozeException(CozeException.AUTH, "the access token contains spaces or control characters",
+                        "check COZE_API_TOKEN, or run coze-login again");
+            b.header("Authorization", "Bearer " + bearer);
+        }
         if (body != null) {
             b.header("Content-Type", "application/json");
             b.method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));

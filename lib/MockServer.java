@@ -369,7 +369,7 @@ final class MockServer {
 
     private void token(HttpExchange ex) throws IOException {
         String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase().startsWith("application/json")) {
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             oauthError(ex, "invalid_request", "the token endpoint takes a JSON body");
             return;
         }

@@ -245,6 +245,14 @@ class ChatTest {
     }
 
     @Test
+    void aTokenWithControlCharactersIsRefusedWithoutEchoingIt() throws Exception {
+        String bad = "pat_SENTINEL_BAD\u0001TOKEN";
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).env("COZE_API_TOKEN", bad).run();
+        assertFails(r, 4, "control characters");
+        assertFalse(r.err.contains("SENTINEL"), r.err);
+    }
+
+    @Test
     void helpAndUsageErrors() throws Exception {
         TestSupport.Result help = chat("--help").run();
         assertEquals(0, help.exit);

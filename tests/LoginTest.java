@@ -43,13 +43,11 @@ class LoginTest {
     }
 
     TestSupport.Script login(String mode, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--client-id";
-        all[1] = "c.app.coze";
-        all[2] = "--redirect-uri";
-        all[3] = "http://127.0.0.1:" + port + "/callback";
-        System.arraycopy(args, 0, all, 4, args.length);
-        return TestSupport.script(CozeLogin.class, home, all).api(mock).env("BROWSER", browser)
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--client-id", "c.app.coze",
+                "--redirect-uri", "http://127.0.0.1:" + port + "/callback"));
+        if (!java.util.List.of(args).contains("--timeout")) all.addAll(java.util.List.of("--timeout", "30s"));
+        all.addAll(java.util.List.of(args));
+        return TestSupport.script(CozeLogin.class, home, all.toArray(new String[0])).api(mock).env("BROWSER", browser)
                 .env("FAKE_BROWSER_MODE", mode).env("FAKE_BROWSER_PAGE", page.toString());
     }
 
@@ -147,6 +145,18 @@ class LoginTest {
         assertEquals(0, out.exit);
         assertTrue(out.err.contains("Removed"), out.err);
         assertEquals(4, TestSupport.script(CozeLogin.class, home, "status").run().exit);
+    }
+
+    @Test
+    void loginReplacesACorruptFileAndAGivenTokenReplacesTheLogin() throws Exception {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("token.json"), "{\"kind\":");
+        TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_first\n").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("moved to") && r.err.contains("logging in afresh"), r.err);
+        TestSupport.Result again = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_second\n").run();
+        assertEquals(0, again.exit, again.toString());
+        assertEquals("pat_second", new TokenStore(home, w -> {}).load().accessToken);
     }
 
     @Test

@@ -51,11 +51,12 @@ final class TestSupport {
     static final class Running {
         final Process process;
         final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        private final Thread outPump, errPump;
 
         Running(Process p) {
             this.process = p;
-            pump(p.getInputStream(), out);
-            pump(p.getErrorStream(), err);
+            outPump = pump(p.getInputStream(), out);
+            errPump = pump(p.getErrorStream(), err);
         }
 
         String out() {
@@ -86,11 +87,12 @@ final class TestSupport {
                 process.destroyForcibly();
                 throw new AssertionError("the script did not finish within " + LIMIT.toSeconds() + " s\n" + out() + "\n" + err());
             }
-            Thread.sleep(50);
+            outPump.join(LIMIT.toMillis());
+            errPump.join(LIMIT.toMillis());
             return new Result(process.exitValue(), out(), err());
         }
 
-        private static void pump(InputStream in, ByteArrayOutputStream sink) {
+        private static Thread pump(InputStream in, ByteArrayOutputStream sink) {
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[4096];
                 int n;
@@ -104,6 +106,7 @@ final class TestSupport {
             });
             t.setDaemon(true);
             t.start();
+            return t;
         }
     }
 
