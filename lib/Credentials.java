@@ -87,6 +87,7 @@ final class Credentials {
             }
             if (!current.refreshable())
                 throw new CozeException(CozeException.AUTH, "the stored login has expired and cannot be refreshed", "run coze-login");
+            store.checkWritable();
             CozeOAuth.Token token;
             try {
                 token = new CozeOAuth(new CozeHttp(current.apiBase, debug)).refresh(current.clientId, current.refreshToken);

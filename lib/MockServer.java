@@ -376,6 +376,7 @@ final class MockServer {
         JsonObject req = Json.object(body(ex));
         String grant = Json.str(req, "grant_type");
         bump("token." + grant);
+        if (faults.has("token-delay")) pause(faults.num("token-delay", 0));
         if ("authorization_code".equals(grant)) codeGrant(ex, req);
         else if ("refresh_token".equals(grant)) refreshGrant(ex, req);
         else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) deviceGrant(ex, req);

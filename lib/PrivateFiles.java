@@ -30,7 +30,7 @@ final class PrivateFiles {
 
     private PrivateFiles() {}
 
-    /** Creates the folder 0700 (never chmod afterwards, so there is no window), tightens a loose one. */
+    /** Creates the folder 0700 (never chmod afterwards, so there is no window); takes group and other bits off a loose one. */
     static void ensureDir(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) throw new IOException(dir + " is a symbolic link; refusing to use it");
         if (!Files.isDirectory(dir)) {
@@ -42,8 +42,11 @@ final class PrivateFiles {
                 if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw raced;
             }
         }
-        if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(DIR_MODE))
-            Files.setPosixFilePermissions(dir, DIR_MODE);
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        if (!DIR_MODE.containsAll(mode)) {
+            mode.retainAll(DIR_MODE);
+            Files.setPosixFilePermissions(dir, mode);
+        }
     }
 
     /** The file's bytes, or null when it does not exist. Symbolic links and oversized files are refused. */
@@ -80,6 +83,11 @@ final class PrivateFiles {
             Files.deleteIfExists(tmp);
         }
         syncDir(dir);
+    }
+
+    /** Fails unless a file can be created in the folder now, before anything irreversible depends on it. */
+    static void checkWritable(Path dir) throws IOException {
+        Files.delete(Files.createTempFile(dir, ".probe.", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE)));
     }
 
     /** Removes the file and makes the removal durable. */

@@ -102,6 +102,16 @@ final class TokenStore {
         }
     }
 
+    /** Fails now if a save would fail, so a refresh token is never spent on a login that cannot be kept. */
+    void checkWritable() {
+        try {
+            PrivateFiles.checkWritable(home);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot save the login in " + home + " (" + e.getMessage()
+                    + "); nothing was changed", "make the folder writable, then try again");
+        }
+    }
+
     boolean remove() {
         try {
             return PrivateFiles.delete(file());

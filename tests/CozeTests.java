@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 

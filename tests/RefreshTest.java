@@ -43,21 +43,50 @@ class RefreshTest {
         return TestSupport.script(CozeRefresh.class, home, args);
     }
 
-    @Test
-    void eightProcessesRaceAndExactlyOneRefreshReachesCoze() throws Exception {
+    /** What eight processes that start together on an expired login end up with. */
+    record Race(List<TestSupport.Result> results, Set<String> tokens, long refreshes, long reuses) {
+        void check(String stored) {
+            for (TestSupport.Result r : results) assertEquals(0, r.exit, r.toString());
+            assertEquals(1, refreshes, "one refresh for eight processes");
+            assertEquals(0, reuses, "no refresh token was sent twice");
+            assertEquals(Set.of(stored), tokens, "everyone got the same fresh token, the stored one");
+        }
+    }
+
+    /** A slow token endpoint widens the window in which unlocked processes would collide. */
+    Race race(Path classesFirst) throws Exception {
         loginExpiringIn(Duration.ofSeconds(-10));
+        mock.setFaults("token-delay=500");
         List<TestSupport.Running> runs = new ArrayList<>();
-        for (int i = 0; i < 8; i++) runs.add(refresh("--print", "-q").start());
+        for (int i = 0; i < 8; i++) {
+            TestSupport.Script s = refresh("--print", "-q");
+            if (classesFirst != null) s.classesFirst(classesFirst);
+            runs.add(s.start());
+        }
+        List<TestSupport.Result> results = new ArrayList<>();
         Set<String> tokens = new HashSet<>();
         for (TestSupport.Running run : runs) {
             TestSupport.Result r = run.finish();
-            assertEquals(0, r.exit, r.toString());
-            tokens.add(r.out.strip());
+            results.add(r);
+            if (r.exit == 0) tokens.add(r.out.strip());
         }
-        assertEquals(1, mock.count("token.refresh_token"), "one refresh for eight processes");
-        assertEquals(0, mock.count("reuse_detected"), "no refresh token was sent twice");
-        assertEquals(1, tokens.size(), "everyone got the same fresh token");
-        assertEquals(store.load().accessToken, tokens.iterator().next());
+        return new Race(results, tokens, mock.count("token.refresh_token"), mock.count("reuse_detected"));
+    }
+
+    @Test
+    void eightProcessesRaceAndExactlyOneRefreshReachesCoze() throws Exception {
+        race(null).check(store.load().accessToken);
+    }
+
+    @Test
+    void theRaceCheckFailsWhenTheLockIsDisabled() throws Exception {
+        String lock = "return PrivateFiles.lock(home.resolve(\"token.json.lock\"), LOCK_TIMEOUT);";
+        Path noLock = TestSupport.mutant("TokenStore.java", lock, "if (home != null) return () -> { }; " + lock);
+        Race race = race(noLock);
+        TokenStore.Login stored = store.load();
+        assertThrows(AssertionError.class, () -> race.check(stored == null ? null : stored.accessToken));
+        System.out.println("       without the lock: " + race.refreshes() + " refreshes, " + race.reuses() + " reuse detected, "
+                + race.results().stream().filter(r -> r.exit != 0).count() + " of 8 processes logged out");
     }
 
     @Test
@@ -112,19 +141,46 @@ class RefreshTest {
     }
 
     @Test
-    void unwritableFolderDuringRefreshIsAHardErrorAndKeepsTheOldFile() throws Exception {
+    void readOnlyFolderStopsTheRefreshBeforeItSpendsTheRefreshToken() throws Exception {
         loginExpiringIn(Duration.ofSeconds(-10));
+        store.lock().close();
         byte[] before = Files.readAllBytes(store.file());
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("r-x------"));
-        try {
-            org.junit.jupiter.api.Assumptions.assumeFalse(canWriteAnyway(home), "this user (root) ignores folder permissions");
-            TestSupport.Result r = refresh().run();
-            assertNotEquals(0, r.exit, r.toString());
-            assertTrue(r.err.contains("cannot"), r.err);
-        } finally {
-            Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        TestSupport.Result r;
+        try (ReadOnly ro = new ReadOnly(home)) {
+            r = refresh().run();
         }
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.contains("cannot save the login") && r.err.contains("nothing was changed"), r.err);
+        assertEquals(0, mock.count("token.refresh_token"), "the refresh token was not spent");
         assertArrayEquals(before, Files.readAllBytes(store.file()));
+        TestSupport.Result after = refresh().run();
+        assertEquals(0, after.exit, "the login still works once the folder is writable: " + after);
+    }
+
+    /** Makes a folder read-only even for root (who ignores modes): mode 0500, and the immutable attribute when root. */
+    static final class ReadOnly implements AutoCloseable {
+        final Path dir;
+        final boolean immutable;
+
+        ReadOnly(Path dir) throws IOException, InterruptedException {
+            this.dir = dir;
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("r-x------"));
+            immutable = canWriteAnyway(dir) && new ProcessBuilder("chattr", "+i", dir.toString()).start().waitFor() == 0;
+            if (canWriteAnyway(dir)) {
+                close();
+                org.junit.jupiter.api.Assumptions.abort("cannot make a folder read-only here (root without chattr)");
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (immutable) new ProcessBuilder("chattr", "-i", dir.toString()).start().waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Files.setPosixFilePermissions(dir, PrivateFiles.DIR_MODE);
+        }
     }
 
     private static boolean canWriteAnyway(Path dir) {
@@ -134,6 +190,34 @@ class RefreshTest {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    @Test
+    void aWriterKilledAtRandomPointsLeavesTheWholeOldOrTheWholeNewLogin() throws Exception {
+        java.util.Random random = new java.util.Random();
+        int previous = 0;
+        for (int kill = 0; kill < 12; kill++) {
+            TestSupport.Running writer = TestSupport.script(TokenWriter.class, home, home.toString(), String.valueOf(previous + 1)).start();
+            long end = System.nanoTime() + TestSupport.LIMIT.toNanos();
+            while (nothingNewerThan(previous) && System.nanoTime() < end) Thread.sleep(5);
+            Thread.sleep(20 + random.nextInt(200));
+            writer.process.destroyForcibly().waitFor();
+            TokenStore.Login login = store.load();
+            assertNotNull(login, "the file is there after kill " + kill);
+            int n = Integer.parseInt(login.userId.substring(2));
+            TokenStore.Login whole = TokenWriter.login(n);
+            assertEquals(whole.toJson(), login.toJson(), "login " + n + " is whole after kill " + kill);
+            assertTrue(n > previous, "the new writer's logins replaced the old ones");
+            previous = n;
+        }
+        try (var files = Files.list(home)) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().startsWith("token.json.corrupt")), "nothing was moved aside");
+        }
+    }
+
+    private boolean nothingNewerThan(int previous) {
+        TokenStore.Login now = store.load();
+        return now == null || Integer.parseInt(now.userId.substring(2)) <= previous;
     }
 
     @Test

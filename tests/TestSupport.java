@@ -26,6 +26,32 @@ final class TestSupport {
         return MockServer.start(c);
     }
 
+    /** The checkout the tests run from (the README runs them from its top folder). */
+    static final Path ROOT = findRoot();
+
+    private static Path findRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent())
+            if (Files.isRegularFile(p.resolve("jbang-catalog.json")) && Files.isDirectory(p.resolve("lib"))) return p;
+        throw new IllegalStateException("run the tests from the coze-jbang checkout, not " + here);
+    }
+
+    /**
+     * Compiles lib/`file` with one exact text replaced, into a folder that goes first on a script's
+     * class path: the scripts then run with that one mechanism broken, to show a test catches it.
+     */
+    static Path mutant(String file, String original, String replacement) throws IOException {
+        String source = Files.readString(ROOT.resolve("lib").resolve(file));
+        if (!source.contains(original)) throw new AssertionError(file + " no longer contains: " + original);
+        Path dir = Files.createTempDirectory("coze-mutant");
+        Path src = Files.writeString(dir.resolve(file), source.replace(original, replacement));
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int rc = javac.run(null, null, errors, "-nowarn", "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
+        if (rc != 0) throw new AssertionError("the mutant of " + file + " does not compile:\n" + errors);
+        return dir;
+    }
+
     static Path tempHome() throws IOException {
         return Files.createTempDirectory("coze-test-home").resolve("coze");
     }
@@ -130,6 +156,13 @@ final class TestSupport {
 
         Script api(MockServer mock) {
             env.put("COZE_API_BASE", mock.baseUrl());
+            return this;
+        }
+
+        /** Puts a folder of classes (a mutant) before the scripts' own. */
+        Script classesFirst(Path dir) {
+            int cp = command.indexOf("-cp") + 1;
+            command.set(cp, dir + java.io.File.pathSeparator + command.get(cp));
             return this;
         }
 
