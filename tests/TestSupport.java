@@ -159,6 +159,20 @@ final class TestSupport {
             return this;
         }
 
+        /**
+         * Runs the script on a pseudo-terminal made by util-linux `script`, as a user at a terminal
+         * would: what the test writes goes through the terminal (so a 0x03 byte is Ctrl-C), and
+         * stdout and stderr arrive together, as on screen.
+         */
+        Script inTerminal() {
+            StringBuilder line = new StringBuilder("exec");
+            for (String arg : command) line.append(" '").append(arg.replace("'", "'\\''")).append('\'');
+            command.clear();
+            command.addAll(List.of("script", "-qfec", line.toString(), "/dev/null"));
+            env.put("SHELL", "/bin/sh");
+            return interactive();
+        }
+
         /** Puts a folder of classes (a mutant) before the scripts' own. */
         Script classesFirst(Path dir) {
             int cp = command.indexOf("-cp") + 1;
