@@ -289,11 +289,12 @@ final class MockServer {
         if (!authorized(ex, path)) return;
         switch (method + " " + path) {
             case "POST /v3/chat": chat(ex); return;
-            case "GET /v3/chat/retrieve": chatRetrieve(ex); return;
-            case "GET /v3/chat/message/list": chatMessages(ex); return;
+            // GET in the studio IDL, go and java; POST with the same query in py and js: Coze takes both.
+            case "GET /v3/chat/retrieve", "POST /v3/chat/retrieve": chatRetrieve(ex); return;
+            case "GET /v3/chat/message/list", "POST /v3/chat/message/list": chatMessages(ex); return;
             case "POST /v3/chat/cancel": cancel(ex); return;
             case "POST /v1/conversation/create": conversationCreate(ex); return;
-            case "GET /v1/conversation/retrieve": conversationRetrieve(ex); return;
+            case "GET /v1/conversation/retrieve", "POST /v1/conversation/retrieve": conversationRetrieve(ex); return;
             case "GET /v1/conversations": conversationList(ex); return;
             case "POST /v1/conversation/message/list": conversationMessages(ex); return;
             default:

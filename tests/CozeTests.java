@@ -4,7 +4,7 @@
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -22,7 +22,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 /** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
 public class CozeTests {
-    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class);
+    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class);
 
     public static void main(String... args) {
         List<ClassSelector> selectors = CLASSES.stream()
