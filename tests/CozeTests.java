@@ -3,8 +3,10 @@
 //DEPS org.junit:junit-bom:5.14.4@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
+//DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
+//DEPS org.seleniumhq.selenium:selenium-support:4.52.0
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -22,7 +24,8 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 /** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
 public class CozeTests {
-    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class);
+    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
+            BrowserTest.class);
 
     public static void main(String... args) {
         List<ClassSelector> selectors = CLASSES.stream()
