@@ -144,6 +144,8 @@ final class TestSupport {
         boolean interactive;
 
         Script(Class<?> main, Path home, String... args) {
+            // As started from a terminal's foreground: Ctrl-C works even when the tests run in the background.
+            command.addAll(List.of("env", "--default-signal=INT"));
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-XX:+UseSerialGC");
