@@ -127,6 +127,9 @@ final class CozeCli {
     /** Runs a picocli command and returns its exit code; used by every script's main and by tests. */
     static int run(Object command, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(command);
+        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+        completion.getCommandSpec().usageMessage().hidden(true);
+        cl.addSubcommand(completion);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
