@@ -129,6 +129,7 @@ final class CozeCli {
         CommandLine cl = new CommandLine(command);
         CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(true);
+        if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         cl.addSubcommand(completion);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -1,0 +1,158 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Distribution as a remote user meets it: the committed files served over loopback HTTP stand in for
+ * github.com/org/jbang-catalog, and each alias runs through JBang with an empty JBANG_DIR and HOME,
+ * against coze-mock. The README's shell blocks run the same way, so the README cannot rot.
+ */
+class DistTest {
+    static final String BOT = "7443012345678901234";
+    static MockServer mock;
+    static HttpServer repo;
+    static String catalog;
+    static Path jbangDir, home, browser;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        MockServer.Config config = new MockServer.Config();
+        config.autoApprove = true;
+        config.pats.add(TestSupport.PAT);
+        config.scriptedBots = "{\"bots\":[{\"id\":\"" + BOT + "\",\"name\":\"README bot\",\"follow_ups\":[\"Tell me more\"]}]}";
+        mock = MockServer.start(config);
+        Set<String> committed = committedFiles();
+        repo = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        repo.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath().substring(1);
+            byte[] body = committed.contains(path) ? Files.readAllBytes(TestSupport.ROOT.resolve(path)) : null;
+            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+            if (body != null) ex.getResponseBody().write(body);
+            ex.close();
+        });
+        repo.start();
+        catalog = "http://127.0.0.1:" + repo.getAddress().getPort() + "/jbang-catalog.json";
+        Path dir = Files.createTempDirectory("coze-dist");
+        jbangDir = Files.createDirectories(dir.resolve("jbang"));
+        home = Files.createDirectories(dir.resolve("home"));
+        Path launcherCache = Path.of(System.getenv().getOrDefault("JBANG_DIR", System.getProperty("user.home") + "/.jbang"), "launcher");
+        if (Files.isDirectory(launcherCache)) Files.createSymbolicLink(jbangDir.resolve("launcher"), launcherCache);
+        browser = dir.resolve("browser");
+        Files.writeString(browser, "#!/bin/sh\n# coze-mock approves at once; follow its redirect to coze-login's callback\nexec curl -fsSL -o /dev/null \"$1\"\n");
+        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (repo != null) repo.stop(0);
+        if (mock != null) mock.stop();
+    }
+
+    /** What `git ls-files` lists: a file left out of a commit is missing here as it would be on GitHub. */
+    static Set<String> committedFiles() throws Exception {
+        Process git = new ProcessBuilder("git", "ls-files", "-z").directory(TestSupport.ROOT.toFile()).start();
+        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, git.waitFor(), "git ls-files");
+        return new LinkedHashSet<>(List.of(out.split("\0")));
+    }
+
+    /** Runs a bash script as a user whose PATH has JBang (the repo's launcher) and installed apps. */
+    static TestSupport.Result bash(String script, String stdin) throws Exception {
+        return bash(script, stdin, home, home);
+    }
+
+    static TestSupport.Result bash(String script, String stdin, Path home, Path cwd) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", "-e", "-o", "pipefail", "-c", script).directory(cwd.toFile());
+        Map<String, String> env = pb.environment();
+        env.keySet().removeIf(k -> k.startsWith("COZE_") || k.startsWith("JBANG_") || k.equals("BROWSER") || k.startsWith("SSH_"));
+        env.put("HOME", home.toString());
+        env.put("JBANG_DIR", jbangDir.toString());
+        env.put("JBANG_REPO", Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+        env.put("PATH", TestSupport.ROOT + ":" + jbangDir.resolve("bin") + ":" + env.get("PATH"));
+        env.put("COZE_API_BASE", mock.baseUrl());
+        env.put("BROWSER", browser.toString());
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        TestSupport.Running run = new TestSupport.Running(p);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("timed out: " + script + "\n" + run.out() + run.err());
+        }
+        return run.finish();
+    }
+
+    /**
+     * Every ```sh block of the README, in order, as one user on one machine: `@org` is the loopback
+     * catalog, api.coze.cn is coze-mock, and the browser approves at once. Blocks marked
+     * `<!-- not run by the README test: why -->` are shown only (the internet, the test itself).
+     */
+    @Test
+    void everyShellBlockOfTheReadmeRuns() throws Exception {
+        Path readmeHome = Files.createDirectories(home.resolveSibling("readme-home"));
+        Matcher block = Pattern.compile("(?m)^(<!-- not run by the README test: [^>]+-->\n)?```sh\n(.*?)^```$", Pattern.DOTALL)
+                .matcher(Files.readString(TestSupport.ROOT.resolve("README.md")));
+        int ran = 0, shown = 0;
+        while (block.find()) {
+            if (block.group(1) != null) {
+                shown++;
+                continue;
+            }
+            String script = block.group(2).replaceAll("@org\\b", "@" + Matcher.quoteReplacement(catalog))
+                    .replace("https://api.coze.cn", mock.baseUrl());
+            TestSupport.Result r = bash(script, "", readmeHome, TestSupport.ROOT);
+            assertEquals(0, r.exit, "README block:\n" + block.group(2) + r);
+            assertFalse(r.err.contains("error:"), "README block:\n" + block.group(2) + r);
+            ran++;
+        }
+        assertTrue(ran >= 10 && shown >= 2, ran + " blocks ran, " + shown + " shown only");
+        assertTrue(mock.count("token.authorization_code") >= 1, "the README's coze-login went through the browser login");
+        System.out.println("       README: " + ran + " shell blocks ran, " + shown + " shown only");
+    }
+
+    @Test
+    void eachAliasRunsFromTheRemoteCatalog() throws Exception {
+        TestSupport.Result list = bash("jbang alias list " + catalog, "");
+        assertEquals(0, list.exit, list.toString());
+        String plain = list.out.replaceAll("\u001B\\[[0-9;]*m", "");
+        for (String alias : List.of("coze-login", "coze-chat", "coze-refresh", "coze-mock"))
+            assertTrue(Pattern.compile("(?m)^" + alias + "@\\S+\n   \\S.{20,}").matcher(plain).find(),
+                    "alias " + alias + " is listed with its description: " + plain);
+
+        TestSupport.Result withToken = bash("jbang coze-login@" + catalog + " --with-token", TestSupport.PAT + "\n");
+        assertEquals(0, withToken.exit, withToken.toString());
+        TestSupport.Result chat = bash("jbang coze-chat@" + catalog + " --bot echo 'hello from a remote catalog'", "");
+        assertEquals(0, chat.exit, chat.toString());
+        assertEquals("hello from a remote catalog\n", chat.out);
+        TestSupport.Result print = bash("jbang coze-refresh@" + catalog + " --print", "");
+        assertEquals(TestSupport.PAT + "\n", print.out, print.toString());
+        TestSupport.Result installed = bash("jbang app install --force --name coze-chat coze-chat@" + catalog
+                + " && coze-chat --bot echo 'hello from an installed command'", "");
+        assertEquals(0, installed.exit, installed.toString());
+        assertEquals("hello from an installed command\n", installed.out);
+        assertTrue(Files.readString(jbangDir.resolve("bin/coze-chat")).contains("coze-chat@" + catalog), "the app runs the alias");
+        TestSupport.Result completion = bash("source <(coze-chat generate-completion); COMP_WORDS=(coze-chat --conv); COMP_CWORD=1; "
+                + "_picocli_coze-chat 2>/dev/null || true; echo \"${COMPREPLY[@]}\"", "");
+        assertEquals("--conversation\n", completion.out, completion.toString());
+        TestSupport.Result mockHelp = bash("jbang coze-mock@" + catalog + " --help", "");
+        assertTrue(mockHelp.out.contains("Usage: coze-mock"), mockHelp.toString());
+    }
+}
