@@ -4,6 +4,8 @@
 //DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
 //SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java lib/Html.java
 //SOURCES lib/MockServer.java
+// A server for tests and demos: Serial GC starts fast and stays small; JVM log lines stay off stdout.
+//JAVA_OPTIONS -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -52,6 +52,27 @@ final class TestSupport {
         return dir;
     }
 
+    /**
+     * The JVM options JBang would use for a top-level script: its `//JAVA_OPTIONS` and those of the
+     * files it pulls in with `//SOURCES`. Test helpers that are not scripts start with C1 and Serial GC.
+     */
+    static List<String> javaOptions(Class<?> main) {
+        Path script = ROOT.resolve(main.getName() + ".java");
+        if (!Files.exists(script)) return List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        List<String> options = new ArrayList<>();
+        try {
+            List<Path> files = new ArrayList<>(List.of(script));
+            for (String line : Files.readAllLines(script))
+                if (line.startsWith("//SOURCES ")) for (String f : line.substring(10).trim().split("\\s+")) files.add(ROOT.resolve(f));
+            for (Path f : files)
+                for (String line : Files.readAllLines(f))
+                    if (line.startsWith("//JAVA_OPTIONS ")) options.addAll(List.of(line.substring(15).trim().split("\\s+")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return options;
+    }
+
     static Path tempHome() throws IOException {
         return Files.createTempDirectory("coze-test-home").resolve("coze");
     }
@@ -147,8 +168,7 @@ final class TestSupport {
             // As started from a terminal's foreground: Ctrl-C works even when the tests run in the background.
             command.addAll(List.of("env", "--default-signal=INT"));
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-XX:TieredStopAtLevel=1");
-            command.add("-XX:+UseSerialGC");
+            command.addAll(javaOptions(main));
             command.add("-cp");
             command.add(System.getProperty("java.class.path"));
             command.add(main.getName());
