@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
+//CDS
 //DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
 //SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java

@@ -52,7 +52,7 @@ final class ChatState {
 
     private void update(UnaryOperator<JsonObject> change) {
         try (PrivateFiles.Held held = PrivateFiles.lock(file.resolveSibling("chat.json.lock"), Duration.ofSeconds(10))) {
-            PrivateFiles.writeAtomically(file, (change.apply(read()) + "\n").getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.writeAtomically(file, (change.apply(read()) + "\n").getBytes(StandardCharsets.UTF_8), false);
         } catch (IOException e) {
             throw new CozeException(CozeException.FAILED, "cannot save the conversation to " + file + ": " + e.getMessage());
         }

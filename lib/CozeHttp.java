@@ -1,8 +1,9 @@
-// A short-lived CLI: C1 only, Serial GC and a small heap start faster and keep a long stream at a flat
-// ~90 MB; JVM log lines (CDS warnings) never reach stdout; the opened package lets CozeHttp.shutdown()
-// stop JDK 17's HttpClient selector, which otherwise delays every exit by ~330 ms (docs/PERFORMANCE.md).
-// Here because every command that talks to Coze includes this file, and coze-mock does not.
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xlog:disable -Xlog:all=warning:stderr
+// A short-lived CLI: C1 only, Serial GC and a small heap start faster and keep a long stream at a
+// flat ~90 MB. JVM log lines stay off stdout and only errors reach stderr (JBang's //CDS training run
+// warns a lot). The opened package lets CozeHttp.shutdown() stop JDK 17's HttpClient selector, which
+// otherwise delays every exit by ~330 ms (docs/PERFORMANCE.md). Here because every command that talks
+// to Coze includes this file, and coze-mock does not.
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xlog:disable -Xlog:all=error:stderr
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -72,18 +73,20 @@ final class CozeHttp {
         if (c == null) return;
         shared = null;
         try {
-            HttpClient.class.getMethod("shutdownNow").invoke(c);
-        } catch (NoSuchMethodException jdk17) {
             try {
-                Object selector = field(field(c, "impl"), "selmgr");
-                java.lang.reflect.Method shutdown = selector.getClass().getDeclaredMethod("shutdown");
+                HttpClient.class.getMethod("shutdownNow").invoke(c);
+            } catch (NoSuchMethodException jdk17) {
+                Object manager = field(field(c, "impl"), "selmgr");
+                java.lang.reflect.Method shutdown = manager.getClass().getDeclaredMethod("shutdown");
                 shutdown.setAccessible(true);
-                shutdown.invoke(selector);
-            } catch (ReflectiveOperationException | RuntimeException notOpened) {
-                // not opened to us: the JVM waits for the selector thread instead
+                shutdown.invoke(manager);
+                // Once the thread has left epoll the JVM exits at once, instead of polling it every 10 ms.
+                if (manager instanceof Thread) ((Thread) manager).join(100);
             }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // shutting down anyway
+        } catch (ReflectiveOperationException | RuntimeException notOpened) {
+            // without the --add-opens the JVM waits for the selector thread instead
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

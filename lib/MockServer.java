@@ -195,6 +195,10 @@ final class MockServer {
     private volatile Faults faults;
     private final AtomicInteger chatsUnderFaults = new AtomicInteger();
 
+    /** For the benchmark: when the latest stream's first answer delta and its `done` went out (System.nanoTime), and all bytes streamed. */
+    volatile long firstDeltaSentAt, doneSentAt;
+    final java.util.concurrent.atomic.AtomicLong streamedBytes = new java.util.concurrent.atomic.AtomicLong();
+
     /** Tests hold a stream after its first delta until they release this (fault `gate`). */
     final Semaphore gate = new Semaphore(0);
 
@@ -765,6 +769,7 @@ final class MockServer {
                 chat.outputCount++;
                 if (first) {
                     first = false;
+                    firstDeltaSentAt = System.nanoTime();
                     if (!afterFirstDelta(w, conv, chat, f)) return;
                 }
             }
@@ -788,6 +793,7 @@ final class MockServer {
         w.event("conversation.chat.completed", completed);
         if (f.has("no-done")) return;
         w.event("done", "\"[DONE]\"");
+        doneSentAt = System.nanoTime();
         if (f.has("keep-open")) hold(w, f);
     }
 
@@ -1077,6 +1083,7 @@ final class MockServer {
 
         private void write(String s) throws IOException {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            streamedBytes.addAndGet(bytes.length);
             if (f.has("one-byte")) {
                 for (byte b : bytes) {
                     out.write(b);

@@ -27,6 +27,7 @@ final class PrivateFiles {
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     static final long MAX_FILE_BYTES = 1 << 20;
+    private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     private PrivateFiles() {}
 
@@ -65,16 +66,24 @@ final class PrivateFiles {
 
     /** Temp file 0600 in the same folder, fsync, atomic rename over the target, fsync the folder. */
     static void writeAtomically(Path file, byte[] content) throws IOException {
+        writeAtomically(file, content, true);
+    }
+
+    /**
+     * The same; without `durable` the two fsyncs are skipped: the rename is still atomic, so a crash
+     * leaves the old or the new file, but a power cut may lose the change. For state that is cheap to
+     * lose (the last conversation), where an fsync would delay every exit.
+     */
+    static void writeAtomically(Path file, byte[] content, boolean durable) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         ensureDir(dir);
         if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to replace it");
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
-                PosixFilePermissions.asFileAttribute(FILE_MODE));
+        Path tmp = newTempFile(dir, file.getFileName().toString());
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) ch.write(buf);
-                ch.force(true);
+                if (durable) ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -82,12 +91,24 @@ final class PrivateFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        syncDir(dir);
+        if (durable) syncDir(dir);
     }
 
     /** Fails unless a file can be created in the folder now, before anything irreversible depends on it. */
     static void checkWritable(Path dir) throws IOException {
-        Files.delete(Files.createTempFile(dir, ".probe.", ".tmp", PosixFilePermissions.asFileAttribute(FILE_MODE)));
+        Files.delete(newTempFile(dir, "probe"));
+    }
+
+    /**
+     * A new empty 0600 file `.NAME.PID.N.tmp`. Not Files.createTempFile: its SecureRandom costs tens
+     * of ms on a cold JVM, and in a private folder a unique name is enough; CREATE_NEW refuses
+     * anything already there, links included.
+     */
+    private static Path newTempFile(Path dir, String name) throws IOException {
+        Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + "." + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
+        FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+        return tmp;
     }
 
     /** Removes the file and makes the removal durable. */
