@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         subcommands = CozeMock.Exec.class,
         description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.",
                 "Built-in bots: echo (streams your text back), reasoner (reasoning and follow-ups), multi (two answers)."},
-        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N cut=N reset chat-failed error-event=CODE",
+        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N drop-mid=N cut=N reset chat-failed error-event=CODE",
                 "  http429=N http503=N retry-after=S json-error=CODE wrong-type no-done keep-open stall ping=MS",
                 "  requires-action deltas=N token-delay=MS", "",
                 "Try the toolkit offline:  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})

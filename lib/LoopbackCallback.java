@@ -59,9 +59,16 @@ final class LoopbackCallback implements AutoCloseable {
         return cb;
     }
 
+    static {
+        // A request that does not arrive whole within 10 s is dropped, so half-sent requests from other
+        // local programs cannot pile up (read once, when the JDK's HTTP server first starts).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "10");
+    }
+
+    /** A thread per request: one that stalls (or never finishes its headers) cannot hold up the browser's. */
     private void listen(InetAddress address, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 128);
+        server.setExecutor(Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "coze-login-callback");
             t.setDaemon(true);
             return t;

@@ -199,6 +199,9 @@ final class MockServer {
     volatile long firstDeltaSentAt, doneSentAt;
     final java.util.concurrent.atomic.AtomicLong streamedBytes = new java.util.concurrent.atomic.AtomicLong();
 
+    /** For the secret checks: the last authorization code issued and code_verifier received. */
+    volatile String lastCode, lastCodeVerifier;
+
     /** Tests hold a stream after its first delta until they release this (fault `gate`). */
     final Semaphore gate = new Semaphore(0);
 
@@ -359,6 +362,7 @@ final class MockServer {
 
     private String approve(Map<String, String> q) {
         String code = "code_" + Pkce.randomToken();
+        lastCode = code;
         codes.put(code, new Code(q.get("client_id"), q.get("redirect_uri"), q.get("code_challenge"),
                 q.getOrDefault("code_challenge_method", "plain")));
         return withQuery(q.get("redirect_uri"), "code=" + Urls.encode(code) + stateParam(q));
@@ -409,6 +413,7 @@ final class MockServer {
             return;
         }
         String verifier = Json.str(req, "code_verifier");
+        lastCodeVerifier = verifier;
         String expected = code.method.equalsIgnoreCase("S256") && verifier != null ? Pkce.s256(verifier) : verifier;
         if (!Pkce.sameSecret(code.challenge, expected)) {
             oauthError(ex, "invalid_grant", "code_verifier does not match the code_challenge");
@@ -1053,7 +1058,7 @@ final class MockServer {
         private final OutputStream out;
         private final Faults f;
         private final String eol;
-        private final long drip, dropAfter, cutAfter;
+        private final long drip, dropAfter, cutAfter, dropMidAt;
         private int events;
 
         SseWriter(OutputStream out, Faults f) {
@@ -1063,6 +1068,7 @@ final class MockServer {
             this.drip = f.num("drip", 0);
             this.dropAfter = f.num("drop", -1);
             this.cutAfter = f.num("cut", -1);
+            this.dropMidAt = f.num("drop-mid", -1);
         }
 
         void event(String name, JsonElement data) throws IOException {
@@ -1073,7 +1079,12 @@ final class MockServer {
             if (dropAfter >= 0 && events >= dropAfter) throw new Abort();
             if (cutAfter >= 0 && events >= cutAfter) throw new Cut();
             if (events > 0 && drip > 0) pause(drip);
-            write("event:" + name + eol + "data:" + data + eol + eol);
+            String text = "event:" + name + eol + "data:" + data + eol + eol;
+            if (dropMidAt >= 0 && events >= dropMidAt) {
+                write(text.substring(0, text.length() / 2));
+                throw new Abort();
+            }
+            write(text);
             events++;
         }
 

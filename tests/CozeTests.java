@@ -6,7 +6,7 @@
 //DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
 //DEPS org.seleniumhq.selenium:selenium-support:4.52.0
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -25,7 +25,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 /** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
 public class CozeTests {
     static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
-            BrowserTest.class, DistTest.class);
+            BrowserTest.class, DistTest.class, ReliabilityTest.class);
 
     public static void main(String... args) {
         List<ClassSelector> selectors = CLASSES.stream()

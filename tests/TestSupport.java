@@ -195,6 +195,12 @@ final class TestSupport {
             return interactive();
         }
 
+        /** Runs the script under another program, such as GNU time. */
+        Script under(String... prefix) {
+            command.addAll(0, List.of(prefix));
+            return this;
+        }
+
         /** Puts a folder of classes (a mutant) before the scripts' own. */
         Script classesFirst(Path dir) {
             int cp = command.indexOf("-cp") + 1;
