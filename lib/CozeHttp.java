@@ -2,8 +2,9 @@
 // flat ~90 MB. JVM log lines stay off stdout and only errors reach stderr (JBang's //CDS training run
 // warns a lot). The opened package lets CozeHttp.shutdown() stop JDK 17's HttpClient selector, which
 // otherwise delays every exit by ~330 ms (docs/PERFORMANCE.md). Here because every command that talks
-// to Coze includes this file, and coze-mock does not.
-//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m -Xlog:disable -Xlog:all=error:stderr
+// to Coze includes this file, and coze-mock does not. MaxRAM=128m sizes the heap to 64 MB the way
+// -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -64,9 +65,9 @@ final class CozeHttp {
 
     /**
      * Stops the shared client's selector thread, which otherwise sits in native code and makes the
-     * JVM wait about 330 ms at exit. JDK 21+ has shutdownNow(); on JDK 17 the selector manager's own shutdown()
-     * is reached through the --add-opens in the scripts' //JAVA_OPTIONS. Best effort: without it
-     * the exit is only slower.
+     * JVM wait about 330 ms at exit. JDK 21+ has shutdownNow(); on JDK 17 the selector manager's own
+     * shutdown() is reached through the --add-opens in the scripts' //JAVA_OPTIONS. Best effort:
+     * without it the exit is only slower.
      */
     private static synchronized void shutdown() {
         HttpClient c = shared;

@@ -141,14 +141,23 @@ final class TokenStore {
         }
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isEmpty())
             throw new IllegalStateException(name + " is not a non-empty string");
-        return e.getAsString();
+        String s = e.getAsString();
+        // A lone surrogate (from a \uD800 escape) would not survive being saved as UTF-8.
+        if (s.codePoints().anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE))
+            throw new IllegalStateException(name + " is not valid Unicode text");
+        return s;
     }
 
     private static long number(JsonObject o, String name) {
         JsonElement e = o.get(name);
         if (e == null || !e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber())
             throw new IllegalStateException(name + " is not a number");
-        long v = e.getAsLong();
+        long v;
+        try {
+            v = e.getAsLong();
+        } catch (NumberFormatException tooLarge) {
+            throw new IllegalStateException(name + " is not a usable number");
+        }
         if (v < 0) throw new IllegalStateException(name + " is negative");
         return v;
     }

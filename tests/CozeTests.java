@@ -1,17 +1,26 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// The scripts' own JVM options come along with their sources; the runner hosts coze-mock and Jazzer.
+//JAVA_OPTIONS -Xmx1g
 //DEPS org.junit:junit-bom:5.14.4@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
 //DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
 //DEPS org.seleniumhq.selenium:selenium-support:4.52.0
+//DEPS com.code-intelligence:jazzer-junit:0.30.0
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java Fuzzing.java
+//FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
+//FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*
+//FILES FuzzingInputs/tokenFile/=fuzz/FuzzingInputs/tokenFile/*
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -19,20 +28,20 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
-import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 /** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
 public class CozeTests {
     static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
-            BrowserTest.class, DistTest.class, ReliabilityTest.class);
+            BrowserTest.class, DistTest.class, ReliabilityTest.class, Fuzzing.class);
 
+    /**
+     * Arguments pick classes (`ChatTest`) or methods (`Fuzzing#tokenFile`); none runs everything.
+     * One class at a time, in the order above: Fuzzing comes last because Jazzer, once loaded, hooks
+     * network and process calls for its own checks, which the other tests make on purpose.
+     */
     public static void main(String... args) {
-        List<ClassSelector> selectors = CLASSES.stream()
-                .filter(c -> args.length == 0 || List.of(args).contains(c.getSimpleName()))
-                .map(c -> selectClass(c)).toList();
         Launcher launcher = LauncherFactory.create();
-        SummaryGeneratingListener summary = new SummaryGeneratingListener();
         TestExecutionListener progress = new TestExecutionListener() {
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
@@ -52,12 +61,25 @@ public class CozeTests {
                 if (id.isTest()) System.out.println("skip   " + id.getDisplayName() + ": " + reason);
             }
         };
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).build(), summary, progress);
-        TestExecutionSummary s = summary.getSummary();
-        if (s.getTotalFailureCount() > 0) s.printFailuresTo(new PrintWriter(System.out), 15);
-        long passed = s.getTestsSucceededCount(), failed = s.getTestsFailedCount();
-        System.out.println(passed + " passed, " + failed + " failed, " + (s.getTestsSkippedCount() + s.getTestsAbortedCount()) + " skipped");
+        long passed = 0, failed = 0, skipped = 0, broken = 0;
+        for (Class<?> c : CLASSES) {
+            List<DiscoverySelector> selectors = new ArrayList<>();
+            if (args.length == 0 || List.of(args).contains(c.getSimpleName())) selectors.add(selectClass(c));
+            for (String a : args)
+                for (java.lang.reflect.Method m : c.getDeclaredMethods())
+                    if (a.equals(c.getSimpleName() + "#" + m.getName())) selectors.add(selectMethod(c, m));
+            if (selectors.isEmpty()) continue;
+            SummaryGeneratingListener summary = new SummaryGeneratingListener();
+            launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectors).build(), summary, progress);
+            TestExecutionSummary s = summary.getSummary();
+            if (s.getTotalFailureCount() > 0) s.printFailuresTo(new PrintWriter(System.out), 15);
+            passed += s.getTestsSucceededCount();
+            failed += s.getTestsFailedCount();
+            skipped += s.getTestsSkippedCount() + s.getTestsAbortedCount();
+            broken += s.getContainersFailedCount();
+        }
+        System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
         System.out.flush();
-        System.exit(failed > 0 || s.getContainersFailedCount() > 0 || passed == 0 ? 1 : 0);
+        System.exit(failed > 0 || broken > 0 || passed == 0 ? 1 : 0);
     }
 }
