@@ -124,7 +124,8 @@ public class CozeChat implements Callable<Integer> {
         List<String> followUps = List.of();
     }
 
-    private Turn turn(String message, Output out) {
+    private Turn turn(String message, Output output) {
+        Remembering out = new Remembering(output);
         ChatStream.Request req = new ChatStream.Request();
         req.botId = bot;
         req.userId = userId;
@@ -144,22 +145,81 @@ public class CozeChat implements Callable<Integer> {
             throw e;
         } finally {
             current = null;
+            out.saved();
         }
         out.finished(result);
         conversation = result.conversationId;
-        if (conversation != null) {
-            try {
-                state.remember(base, userId, bot, conversation);
-            } catch (CozeException e) {
-                common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
-            }
-        }
         if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
         else summary(result);
         Turn t = new Turn();
         t.cancelled = result.cancelled;
         t.followUps = result.followUps;
         return t;
+    }
+
+    /**
+     * Saves the conversation for -c as soon as Coze names it, on another thread: it is kept even if
+     * the answer then fails, and the exit does not wait for the file.
+     */
+    private final class Remembering implements Output {
+        private final Output out;
+        private Thread saving;
+
+        Remembering(Output out) {
+            this.out = out;
+        }
+
+        @Override
+        public void started(String conversationId, String chatId) {
+            saving = new Thread(() -> {
+                try {
+                    state.remember(base, userId, bot, conversationId);
+                } catch (CozeException e) {
+                    common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
+                }
+            }, "coze-chat-remember");
+            saving.start();
+            out.started(conversationId, chatId);
+        }
+
+        /** Waits until the conversation is on disk. */
+        void saved() {
+            if (saving == null) return;
+            boolean interrupted = false;
+            while (saving.isAlive()) {
+                try {
+                    saving.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+
+        @Override
+        public void answer(String text) {
+            out.answer(text);
+        }
+
+        @Override
+        public void reasoning(String text) {
+            out.reasoning(text);
+        }
+
+        @Override
+        public void message(JsonObject message) {
+            out.message(message);
+        }
+
+        @Override
+        public void finished(ChatStream.Result result) {
+            out.finished(result);
+        }
+
+        @Override
+        public void failed(CozeException e) {
+            out.failed(e);
+        }
     }
 
     private void summary(ChatStream.Result r) {

@@ -8,6 +8,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -68,6 +70,8 @@ final class ChatStream {
     private volatile InputStream body;
     private Thread reader;
     private volatile boolean cancelled;
+    /** Released once a cancel() has asked Coze to cancel (or found nothing to cancel yet). */
+    private final CountDownLatch cancelFinished = new CountDownLatch(1);
     private volatile String stalled;
     private volatile String token;
     private volatile int eventCount;
@@ -197,19 +201,32 @@ final class ChatStream {
         cancelled = true;
         String conversation = result.conversationId, chat = result.chatId;
         closeBody();
-        if (conversation != null && chat != null) {
-            JsonObject b = new JsonObject();
-            b.addProperty("conversation_id", conversation);
-            b.addProperty("chat_id", chat);
-            try {
-                http.api("POST", "/v3/chat/cancel", b, token);
-            } catch (CozeException e) {
-                if (notice != null) notice.accept("could not cancel the chat on the server: " + e.getMessage());
+        try {
+            if (conversation != null && chat != null) {
+                JsonObject b = new JsonObject();
+                b.addProperty("conversation_id", conversation);
+                b.addProperty("chat_id", chat);
+                try {
+                    http.api("POST", "/v3/chat/cancel", b, token);
+                } catch (CozeException e) {
+                    if (notice != null) notice.accept("could not cancel the chat on the server: " + e.getMessage());
+                }
             }
+        } finally {
+            cancelFinished.countDown();
         }
     }
 
+    /** On the turn's own thread: lets the cancel request finish, so that exiting does not cut it off. */
     private Result finishCancelled() {
+        if (cancelled) {
+            Thread.interrupted();
+            try {
+                cancelFinished.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         result.cancelled = true;
         result.status = "canceled";
         return result;

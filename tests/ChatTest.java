@@ -99,6 +99,19 @@ class ChatTest {
     }
 
     @Test
+    void aConversationIsRememberedEvenWhenItsAnswerFails() throws Exception {
+        mock.setFaults("chat-failed");
+        TestSupport.Result failed = chat("--json", "--bot", "echo", "abcdef").run();
+        assertEquals(1, failed.exit, failed.toString());
+        String conv = Json.str(Json.object(failed.out.lines().findFirst().orElseThrow()), "conversation_id");
+        assertNotNull(conv, failed.out);
+        mock.setFaults();
+        TestSupport.Result again = chat("--json", "-c", "retry").run();
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(again.out.contains("\"conversation_id\":\"" + conv + "\""), "continued " + conv + ": " + again.out);
+    }
+
+    @Test
     void noStreamPollsAndPrintsTheWholeAnswer() throws Exception {
         TestSupport.Result r = chat("--no-stream", "--bot", "echo", "polled answer").run();
         assertEquals(0, r.exit, r.toString());
