@@ -173,19 +173,12 @@ class ReliabilityTest {
     void noSecretLeaksFromAnyFlowEvenWithDebug() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "needs /proc");
         List<TestSupport.Result> results = new ArrayList<>();
-        Path dir = Files.createTempDirectory("coze-secrets");
-        Path urlFile = dir.resolve("url");
-        Path browser = Files.writeString(dir.resolve("browser.sh"), "#!/bin/sh\nprintf '%s' \"$1\" > '" + urlFile + "'\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        int port = freePort();
+        Path urlFile = Files.createTempDirectory("coze-secrets").resolve("url");
         Set<String> secrets = new HashSet<>();
         secrets.add(TestSupport.PAT);
         int flows;
         try (CommandLines cmdlines = new CommandLines()) {
-            TestSupport.Running login = TestSupport.script(CozeLogin.class, home, "--debug", "--client-id", "c.app.coze",
-                    "--redirect-uri", "http://127.0.0.1:" + port + "/callback", "--timeout", "30s").api(mock).env("BROWSER", browser.toString()).start();
-            long end = System.nanoTime() + TestSupport.LIMIT.toNanos();
-            while (!Files.exists(urlFile) && System.nanoTime() < end) Thread.sleep(10);
+            TestSupport.Running login = loginWaitingForBrowser(freePort(), urlFile, "30s", "--debug");
             String location = LoginTest.FakeBrowser.consent(Files.readString(urlFile), "authorize");
             LoginTest.FakeBrowser.get(location);
             results.add(login.finish());
@@ -235,11 +228,14 @@ class ReliabilityTest {
     }
 
     /** Starts coze-login with a $BROWSER that only records the authorize URL; returns it once known. */
-    TestSupport.Running loginWaitingForBrowser(int port, Path urlFile, String timeout) throws Exception {
+    TestSupport.Running loginWaitingForBrowser(int port, Path urlFile, String timeout, String... more) throws Exception {
         Path browser = Files.writeString(urlFile.resolveSibling("browser.sh"), "#!/bin/sh\nprintf '%s' \"$1\" > '" + urlFile + "'\n");
         Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        TestSupport.Running login = TestSupport.script(CozeLogin.class, home, "--client-id", "c.app.coze",
-                "--redirect-uri", "http://127.0.0.1:" + port + "/callback", "--timeout", timeout).api(mock).env("BROWSER", browser.toString()).start();
+        List<String> args = new ArrayList<>(List.of("--client-id", "c.app.coze", "--redirect-uri", "http://127.0.0.1:" + port + "/callback",
+                "--timeout", timeout));
+        args.addAll(List.of(more));
+        TestSupport.Running login = TestSupport.script(CozeLogin.class, home, args.toArray(new String[0])).api(mock)
+                .env("BROWSER", browser.toString()).start();
         long end = System.nanoTime() + TestSupport.LIMIT.toNanos();
         while (!Files.exists(urlFile) && login.process.isAlive() && System.nanoTime() < end) Thread.sleep(10);
         return login;
