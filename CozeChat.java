@@ -124,8 +124,7 @@ public class CozeChat implements Callable<Integer> {
         List<String> followUps = List.of();
     }
 
-    private Turn turn(String message, Output output) {
-        Remembering out = new Remembering(output);
+    private Turn turn(String message, Output out) {
         ChatStream.Request req = new ChatStream.Request();
         req.botId = bot;
         req.userId = userId;
@@ -133,6 +132,13 @@ public class CozeChat implements Callable<Integer> {
         req.text = message;
         req.idleTimeout = idleTimeout;
         req.stallTimeout = stallTimeout;
+        // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
+        // fails, and the exit does not wait for the file.
+        Thread[] saving = new Thread[1];
+        req.onConversation = id -> {
+            saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
+            saving[0].start();
+        };
         ChatStream stream = new ChatStream(http, line -> common.say("coze-chat: " + line));
         current = stream;
         ChatStream.Result result;
@@ -145,7 +151,7 @@ public class CozeChat implements Callable<Integer> {
             throw e;
         } finally {
             current = null;
-            out.saved();
+            awaitQuietly(saving[0]);
         }
         out.finished(result);
         conversation = result.conversationId;
@@ -157,69 +163,24 @@ public class CozeChat implements Callable<Integer> {
         return t;
     }
 
-    /**
-     * Saves the conversation for -c as soon as Coze names it, on another thread: it is kept even if
-     * the answer then fails, and the exit does not wait for the file.
-     */
-    private final class Remembering implements Output {
-        private final Output out;
-        private Thread saving;
-
-        Remembering(Output out) {
-            this.out = out;
+    private void remember(String conversationId) {
+        try {
+            state.remember(base, userId, bot, conversationId);
+        } catch (CozeException e) {
+            common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
         }
+    }
 
-        @Override
-        public void started(String conversationId, String chatId) {
-            saving = new Thread(() -> {
-                try {
-                    state.remember(base, userId, bot, conversationId);
-                } catch (CozeException e) {
-                    common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
-                }
-            }, "coze-chat-remember");
-            saving.start();
-            out.started(conversationId, chatId);
-        }
-
-        /** Waits until the conversation is on disk. */
-        void saved() {
-            if (saving == null) return;
-            boolean interrupted = false;
-            while (saving.isAlive()) {
-                try {
-                    saving.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+    private static void awaitQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t != null && t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-            if (interrupted) Thread.currentThread().interrupt();
         }
-
-        @Override
-        public void answer(String text) {
-            out.answer(text);
-        }
-
-        @Override
-        public void reasoning(String text) {
-            out.reasoning(text);
-        }
-
-        @Override
-        public void message(JsonObject message) {
-            out.message(message);
-        }
-
-        @Override
-        public void finished(ChatStream.Result result) {
-            out.finished(result);
-        }
-
-        @Override
-        public void failed(CozeException e) {
-            out.failed(e);
-        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private void summary(ChatStream.Result r) {

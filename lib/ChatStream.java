@@ -42,6 +42,8 @@ final class ChatStream {
         String botId, userId, conversationId, text;
         Duration idleTimeout = Duration.ofSeconds(60);
         Duration stallTimeout = Duration.ofMinutes(5);
+        /** Told the conversation id once Coze names it, on the reading thread, before any answer. */
+        Consumer<String> onConversation = id -> { };
 
         JsonObject body(boolean stream) {
             JsonObject b = new JsonObject();
@@ -118,7 +120,7 @@ final class ChatStream {
         }
         body = response.body();
         if (cancelled) return finishCancelled();
-        Handler handler = new Handler(events);
+        Handler handler = new Handler(events, req.onConversation);
         SseParser parser = new SseParser(handler);
         handler.parser = parser;
         Watchdog watchdog = new Watchdog(req.idleTimeout, req.stallTimeout);
@@ -163,6 +165,7 @@ final class ChatStream {
             result.chatId = Json.str(chat, "id");
             result.conversationId = Json.str(chat, "conversation_id");
             events.started(result.conversationId, result.chatId);
+            req.onConversation.accept(result.conversationId);
             String ids = "?conversation_id=" + Urls.encode(result.conversationId) + "&chat_id=" + Urls.encode(result.chatId);
             String status = Json.str(chat, "status");
             while ("created".equals(status) || "in_progress".equals(status)) {
@@ -252,11 +255,13 @@ final class ChatStream {
     /** Coze's events, per coze-api.md §7; unknown events are ignored. */
     private final class Handler implements SseParser.Listener {
         final Events events;
+        final Consumer<String> onConversation;
         SseParser parser;
         CozeException failure;
 
-        Handler(Events events) {
+        Handler(Events events, Consumer<String> onConversation) {
             this.events = events;
+            this.onConversation = onConversation;
         }
 
         @Override
@@ -284,7 +289,10 @@ final class ChatStream {
                     boolean first = result.chatId == null;
                     result.chatId = Json.str(c, "id");
                     result.conversationId = Json.str(c, "conversation_id");
-                    if (first) events.started(result.conversationId, result.chatId);
+                    if (first) {
+                        events.started(result.conversationId, result.chatId);
+                        onConversation.accept(result.conversationId);
+                    }
                     if (cancelled) cancel();
                     return;
                 }

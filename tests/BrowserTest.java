@@ -2,7 +2,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -31,18 +30,14 @@ class BrowserTest {
         Path home = TestSupport.tempHome();
         Path dir = Files.createTempDirectory("coze-real-browser");
         Path handedOver = dir.resolve("url");
-        Path browser = Files.writeString(dir.resolve("browser.sh"), "#!/bin/sh\nprintf '%s' \"$1\" > '" + handedOver + "'\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
-        int port = freePort();
+        Path browser = TestSupport.urlRecordingBrowser(handedOver);
+        int port = TestSupport.freePort();
         TestSupport.Running login = TestSupport.script(CozeLogin.class, home, "--client-id", "c.app.coze",
                 "--redirect-uri", "http://localhost:" + port + "/callback", "--timeout", "60s")
                 .api(mock).env("BROWSER", browser.toString()).start();
         WebDriver chromium = chromium(dir);
         try {
-            long end = System.nanoTime() + TestSupport.LIMIT.toNanos();
-            while (!Files.exists(handedOver) && login.process.isAlive() && System.nanoTime() < end) Thread.sleep(20);
-            String url = Files.readString(handedOver);
-            chromium.get(url);
+            chromium.get(TestSupport.handedOverUrl(handedOver, login));
             assertTrue(chromium.getPageSource().contains("asks to use your Coze account"), chromium.getPageSource());
             chromium.findElement(By.id("authorize")).click();
             new WebDriverWait(chromium, Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().startsWith("http://localhost:" + port + "/callback"));
@@ -74,9 +69,4 @@ class BrowserTest {
         return new ChromeDriver(service, options);
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -32,9 +32,7 @@ class LoginTest {
                 + System.getProperty("java.class.path") + "' 'LoginTest$FakeBrowser' \"$1\" >>'" + dir.resolve("browser.log") + "' 2>&1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         browser = script.toString();
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = TestSupport.freePort();
     }
 
     @AfterEach

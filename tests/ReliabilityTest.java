@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -178,7 +177,7 @@ class ReliabilityTest {
         secrets.add(TestSupport.PAT);
         int flows;
         try (CommandLines cmdlines = new CommandLines()) {
-            TestSupport.Running login = loginWaitingForBrowser(freePort(), urlFile, "30s", "--debug");
+            TestSupport.Running login = loginWaitingForBrowser(TestSupport.freePort(), urlFile, "30s", "--debug");
             String location = LoginTest.FakeBrowser.consent(Files.readString(urlFile), "authorize");
             LoginTest.FakeBrowser.get(location);
             results.add(login.finish());
@@ -221,23 +220,15 @@ class ReliabilityTest {
         }
     }
 
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Starts coze-login with a $BROWSER that only records the authorize URL; returns it once known. */
+    /** Starts coze-login with a $BROWSER that only records the authorize URL, and waits until it has. */
     TestSupport.Running loginWaitingForBrowser(int port, Path urlFile, String timeout, String... more) throws Exception {
-        Path browser = Files.writeString(urlFile.resolveSibling("browser.sh"), "#!/bin/sh\nprintf '%s' \"$1\" > '" + urlFile + "'\n");
-        Files.setPosixFilePermissions(browser, PosixFilePermissions.fromString("rwx------"));
+        Path browser = TestSupport.urlRecordingBrowser(urlFile);
         List<String> args = new ArrayList<>(List.of("--client-id", "c.app.coze", "--redirect-uri", "http://127.0.0.1:" + port + "/callback",
                 "--timeout", timeout));
         args.addAll(List.of(more));
         TestSupport.Running login = TestSupport.script(CozeLogin.class, home, args.toArray(new String[0])).api(mock)
                 .env("BROWSER", browser.toString()).start();
-        long end = System.nanoTime() + TestSupport.LIMIT.toNanos();
-        while (!Files.exists(urlFile) && login.process.isAlive() && System.nanoTime() < end) Thread.sleep(10);
+        TestSupport.handedOverUrl(urlFile, login);
         return login;
     }
 
@@ -280,7 +271,7 @@ class ReliabilityTest {
 
     @Test
     void hostileCallbackInputDoesNotStopTheLogin() throws Exception {
-        int port = freePort();
+        int port = TestSupport.freePort();
         Path urlFile = Files.createTempDirectory("coze-hostile").resolve("url");
         TestSupport.Running login = loginWaitingForBrowser(port, urlFile, "60s");
         List<Socket> idle = slowloris(port, 50);
@@ -303,7 +294,7 @@ class ReliabilityTest {
 
     @Test
     void hostileCallbackInputWithoutARealCallbackTimesOutCleanly() throws Exception {
-        int port = freePort();
+        int port = TestSupport.freePort();
         Path urlFile = Files.createTempDirectory("coze-hostile").resolve("url");
         TestSupport.Running login = loginWaitingForBrowser(port, urlFile, "3s");
         List<Socket> idle = slowloris(port, 20);

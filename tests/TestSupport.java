@@ -73,6 +73,28 @@ final class TestSupport {
         return options;
     }
 
+    /** A loopback port that was free a moment ago. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A $BROWSER that only writes the URL it is given to `urlFile`, for a test to open or not. */
+    static Path urlRecordingBrowser(Path urlFile) throws IOException {
+        Path browser = Files.writeString(urlFile.resolveSibling("browser.sh"), "#!/bin/sh\nprintf '%s' \"$1\" > '" + urlFile + "'\n");
+        Files.setPosixFilePermissions(browser, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return browser;
+    }
+
+    /** The URL coze-login handed to urlRecordingBrowser (bounded wait). */
+    static String handedOverUrl(Path urlFile, Running login) throws IOException, InterruptedException {
+        long end = System.nanoTime() + LIMIT.toNanos();
+        while (!Files.exists(urlFile) && login.process.isAlive() && System.nanoTime() < end) Thread.sleep(10);
+        if (!Files.exists(urlFile)) throw new AssertionError("coze-login opened no browser: " + login.err());
+        return Files.readString(urlFile);
+    }
+
     static Path tempHome() throws IOException {
         return Files.createTempDirectory("coze-test-home").resolve("coze");
     }
