@@ -7,6 +7,7 @@
 //SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
 //SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/SseParser.java lib/ChatStream.java lib/ChatState.java
+//SOURCES lib/ArchiveTraining.java
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -14,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +79,7 @@ public class CozeChat implements Callable<Integer> {
     private volatile boolean replRunning;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeChat(), args);
+        CozeCli.main(new CozeChat(), args, () -> ArchiveTraining.ifArchiving("text/event-stream", TRAINING_STREAM, CozeChat::trainingTurn));
     }
 
     @Override
@@ -410,4 +412,29 @@ public class CozeChat implements Callable<Integer> {
             emit(o);
         }
     }
+
+    /** One streamed turn, rendered to nowhere: what a real run loads, for the class archive. */
+    private static void trainingTurn(String base) {
+        ChatStream.Request req = new ChatStream.Request();
+        req.botId = req.userId = req.text = "training";
+        PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+        TextOut out = new TextOut(nowhere, nowhere, false);
+        out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));
+    }
+
+    /** A short answer in Coze's wire format (coze-api.md §7). */
+    private static final String TRAINING_STREAM = "event:conversation.chat.created\n"
+            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"bot_id\":\"training\",\"status\":\"created\"}\n\n"
+            + "event:conversation.chat.in_progress\n"
+            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"bot_id\":\"training\",\"status\":\"in_progress\"}\n\n"
+            + "event:conversation.message.delta\n"
+            + "data:{\"id\":\"3\",\"conversation_id\":\"2\",\"chat_id\":\"1\",\"role\":\"assistant\",\"type\":\"answer\","
+            + "\"content\":\"ok\",\"content_type\":\"text\"}\n\n"
+            + "event:conversation.message.completed\n"
+            + "data:{\"id\":\"3\",\"conversation_id\":\"2\",\"chat_id\":\"1\",\"role\":\"assistant\",\"type\":\"answer\","
+            + "\"content\":\"ok\",\"content_type\":\"text\"}\n\n"
+            + "event:conversation.chat.completed\n"
+            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"status\":\"completed\",\"usage\":{\"token_count\":2,\"output_count\":1,\"input_count\":1}}\n\n"
+            + "event:done\n"
+            + "data:\"[DONE]\"\n\n";
 }

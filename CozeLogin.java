@@ -6,6 +6,7 @@
 //SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
 //SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/Html.java lib/LoopbackCallback.java
+//SOURCES lib/ArchiveTraining.java
 
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
@@ -69,7 +70,7 @@ public class CozeLogin implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeLogin(), args);
+        CozeCli.main(new CozeLogin(), args, CozeOAuth::trainArchive);
     }
 
     @Override

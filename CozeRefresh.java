@@ -5,7 +5,7 @@
 //DESCRIPTION Refresh the stored Coze login (rotation-safe), or print a valid access token.
 //SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
-//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java
+//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/ArchiveTraining.java
 
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -37,7 +37,7 @@ public class CozeRefresh implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeRefresh(), args);
+        CozeCli.main(new CozeRefresh(), args, CozeOAuth::trainArchive);
     }
 
     @Override

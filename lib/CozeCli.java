@@ -157,11 +157,17 @@ final class CozeCli {
 
     /** The main of every script. */
     static void main(Object command, String[] args) {
+        main(command, args, () -> { });
+    }
+
+    /** The main of a script that has more to do once the command is over (ArchiveTraining). */
+    static void main(Object command, String[] args, Runnable afterCommand) {
         PrintStream out = stdout();
         PrintStream err = stderr();
         System.setOut(out);
         System.setErr(err);
         int code = run(command, out, err, args);
+        afterCommand.run();
         System.exit(code);
     }
 }

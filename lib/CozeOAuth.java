@@ -106,6 +106,12 @@ final class CozeOAuth {
         return new Token(access, Json.str(o, "refresh_token"), absolute(Json.num(o, "expires_in", 0)));
     }
 
+    /** A token refresh against a canned answer, for the class archive of coze-login and coze-refresh (ArchiveTraining). */
+    static void trainArchive() {
+        ArchiveTraining.ifArchiving("application/json", "{\"access_token\":\"training\",\"refresh_token\":\"training\","
+                + "\"expires_in\":900,\"token_type\":\"Bearer\"}", base -> new CozeOAuth(new CozeHttp(base, null)).refresh("training", "training"));
+    }
+
     /** Errors are detected from the body whatever the status (Coze uses 200, 400 and 401 alike). */
     private static JsonObject flat(CozeHttp.Reply r) {
         if (r.json == null) throw CozeHttp.httpError(r.status, r.logId);

@@ -237,6 +237,26 @@ class ChatTest {
         assertFalse(r.err.contains("SENTINEL"), r.err);
     }
 
+    /**
+     * JBang's //CDS archives what the first run loads. A first run that only prints the version must
+     * still give an archive that a chat's HTTP, SSE and JSON classes come from, and print nothing more.
+     */
+    @Test
+    void aClassArchiveMadeByAVersionRunServesAChat() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("coze-cds"), archive = dir.resolve("CozeChat.jsa"), loaded = dir.resolve("loaded.log");
+        TestSupport.Result first = chat("--version").jvm("-XX:ArchiveClassesAtExit=" + archive).run();
+        assertEquals(0, first.exit, first.toString());
+        assertEquals("coze-chat " + CozeConfig.VERSION + " (coze-jbang)\n", first.out);
+        assertEquals("", first.err);
+        TestSupport.Result later = chat("--bot", "echo", "hi").jvm("-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info:file=" + loaded).run();
+        assertEquals("hi\n", later.out, later.toString());
+        java.util.Set<String> archived = TestSupport.fromArchive(loaded);
+        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", "SseParser",
+                "ChatStream", "com.google.gson.stream.JsonReader"))
+            assertTrue(archived.contains(cls), cls + " did not come from the archive");
+    }
+
     @Test
     void helpAndUsageErrors() throws Exception {
         TestSupport.Result help = chat("--help").run();

@@ -228,4 +228,17 @@ class RefreshTest {
         assertEquals(4, r.exit, r.toString());
         assertTrue(r.err.contains("unreadable") && r.err.contains("moved to"), r.err);
     }
+
+    /** As for coze-chat: a first run that only shows the help still archives what a refresh loads. */
+    @Test
+    void aClassArchiveMadeByAHelpRunServesARefresh() throws Exception {
+        Path archive = Files.createTempDirectory("coze-cds").resolve("CozeRefresh.jsa");
+        TestSupport.Result first = refresh("--help").jvm("-XX:ArchiveClassesAtExit=" + archive).run();
+        assertEquals(0, first.exit, first.toString());
+        assertTrue(first.out.startsWith("Usage: coze-refresh"), first.out);
+        assertEquals("", first.err);
+        String archived = refresh().jvm("-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit").run().out;
+        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", "CozeOAuth$Token"))
+            assertTrue(archived.contains(": " + cls + " "), cls + " is not in the archive");
+    }
 }

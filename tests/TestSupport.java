@@ -95,6 +95,16 @@ final class TestSupport {
         return Files.readString(urlFile);
     }
 
+    /** The classes that a -Xlog:class+load log shows as mapped from the dynamic class archive. */
+    static java.util.Set<String> fromArchive(Path classLoadLog) throws IOException {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(classLoadLog)) {
+            int end = line.indexOf(" source: shared objects file (top)");
+            if (end > 0) names.add(line.substring(line.lastIndexOf(' ', end - 1) + 1, end));
+        }
+        return names;
+    }
+
     static Path tempHome() throws IOException {
         return Files.createTempDirectory("coze-test-home").resolve("coze");
     }
@@ -220,6 +230,12 @@ final class TestSupport {
         /** Runs the script under another program, such as GNU time. */
         Script under(String... prefix) {
             command.addAll(0, List.of(prefix));
+            return this;
+        }
+
+        /** Adds JVM options, as JBang adds its own (such as //CDS's archive options). */
+        Script jvm(String... options) {
+            command.addAll(command.indexOf("-cp"), List.of(options));
             return this;
         }
 
