@@ -1,5 +1,6 @@
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -124,15 +125,16 @@ final class CozeCli {
         return d != null && !d.isEmpty() && !"0".equals(d);
     }
 
-    /** Runs a picocli command and returns its exit code; used by every script's main and by tests. */
+    /** Runs a picocli command on UTF-8 streams and returns its exit code; used by every script's main and by tests. */
     static int run(Object command, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(command);
         CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
         completion.getCommandSpec().usageMessage().hidden(true);
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         cl.addSubcommand(completion);
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        // Encoded here, not by the default charset, which is ASCII under LANG=C on JDK 17.
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandSpec().root().name();
             boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");

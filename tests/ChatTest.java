@@ -44,6 +44,14 @@ class ChatTest {
         assertTrue(r.err.contains("conversation "), r.err);
     }
 
+    /** Cron, containers and CI often run with the C locale; the answer must still be UTF-8 on stdout. */
+    @Test
+    void answerIsUtf8UnderTheCLocale() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo").env("LANG", "C").env("LC_ALL", "C").stdin(TRICKY).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(TRICKY + "\n", r.out);
+    }
+
     @Test
     void stdinAndArgumentsCombine() throws Exception {
         TestSupport.Result piped = chat("--bot", "echo").stdin("from stdin\n").run();
