@@ -269,12 +269,10 @@ final class ChatStream {
             eventCount++;
             switch (type) {
                 case "conversation.message.delta": {
-                    JsonObject m = object(data);
-                    if (!"answer".equals(Json.str(m, "type"))) return;
-                    String reasoning = Json.str(m, "reasoning_content");
-                    if (reasoning != null && !reasoning.isEmpty()) events.reasoning(reasoning);
-                    String content = Json.str(m, "content");
-                    if (content != null && !content.isEmpty()) events.answer(content);
+                    String[] m = deltaFields(data);
+                    if (m == null || !"answer".equals(m[0])) return;
+                    if (m[2] != null && !m[2].isEmpty()) events.reasoning(m[2]);
+                    if (m[1] != null && !m[1].isEmpty()) events.answer(m[1]);
                     return;
                 }
                 case "conversation.message.completed": {
@@ -326,6 +324,15 @@ final class ChatStream {
                     parser.stop();
                     return;
                 default:
+            }
+        }
+
+        /** type, content and reasoning_content of a delta, or null when it is not a JSON object (ignored, as object() does). */
+        private String[] deltaFields(String data) {
+            try {
+                return Json.strings(data, "type", "content", "reasoning_content");
+            } catch (JsonParseException e) {
+                return null;
             }
         }
 

@@ -28,6 +28,39 @@ final class Json {
         }
     }
 
+    /**
+     * The named top-level fields of an object as Json.str gives them, read in one pass without a tree:
+     * the hot path of a long stream (one call per delta). Strict as parseStrict; null when not an object.
+     */
+    static String[] strings(String text, String... names) {
+        String[] values = new String[names.length];
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            if (reader.peek() != JsonToken.BEGIN_OBJECT) return null;
+            reader.beginObject();
+            while (reader.hasNext()) {
+                String name = reader.nextName();
+                int i = names.length - 1;
+                while (i >= 0 && !names[i].equals(name)) i--;
+                JsonToken t = reader.peek();
+                if (i < 0 || t == JsonToken.BEGIN_OBJECT || t == JsonToken.BEGIN_ARRAY) {
+                    reader.skipValue();
+                    if (i >= 0) values[i] = null;
+                } else if (t == JsonToken.NULL) {
+                    reader.nextNull();
+                    values[i] = null;
+                } else {
+                    values[i] = t == JsonToken.BOOLEAN ? String.valueOf(reader.nextBoolean()) : reader.nextString();
+                }
+            }
+            reader.endObject();
+            if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("trailing data after the JSON value");
+            return values;
+        } catch (IOException | IllegalStateException e) {
+            throw new JsonParseException(e.getMessage(), e);
+        }
+    }
+
     static JsonObject object(String text) {
         JsonElement e = parseStrict(text);
         if (!e.isJsonObject()) throw new JsonParseException("expected a JSON object");
