@@ -16,6 +16,7 @@ final class SseParser {
     /** A line longer than this is an error, not an ever-growing buffer (security.md C14). */
     static final int DEFAULT_MAX_LINE = 8 << 20;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] DATA = ascii("data"), EVENT = ascii("event"), ID = ascii("id"), RETRY = ascii("retry");
 
     private final Listener listener;
     private final int maxLine;
@@ -27,8 +28,9 @@ final class SseParser {
     private boolean stopped;
 
     private String eventType = "";
-    private final StringBuilder data = new StringBuilder();
-    private boolean hasData;
+    /** The first data line; later lines of the same event (rare) are joined in moreData. */
+    private String data;
+    private final StringBuilder moreData = new StringBuilder();
     private String lastEventId = "";
     private long retryMillis = -1;
 
@@ -55,18 +57,30 @@ final class SseParser {
     }
 
     void feed(byte[] buf, int off, int len) {
-        int end = off + len;
-        for (int i = off; i < end && !stopped; i++) {
-            byte b = buf[i];
-            if (!bomDecided) {
-                if (b == BOM[bomSeen]) {
-                    if (++bomSeen == BOM.length) bomDecided = true;
-                    continue;
-                }
-                bomDecided = true;
-                for (int k = 0; k < bomSeen; k++) take(BOM[k]);
+        int i = off, end = off + len;
+        for (; i < end && !bomDecided && !stopped; i++) {
+            if (buf[i] == BOM[bomSeen]) {
+                if (++bomSeen == BOM.length) bomDecided = true;
+                continue;
             }
-            take(b);
+            bomDecided = true;
+            append(BOM, 0, bomSeen);
+            break;
+        }
+        // Runs of line bytes are copied in bulk; only line ends are looked at one by one.
+        while (i < end && !stopped) {
+            if (afterCr && buf[i] == '\n') {
+                afterCr = false;
+                i++;
+                continue;
+            }
+            afterCr = false;
+            int start = i;
+            while (i < end && buf[i] != '\n' && buf[i] != '\r') i++;
+            append(buf, start, i - start);
+            if (i == end) return;
+            afterCr = buf[i++] == '\r';
+            lineEnded();
         }
     }
 
@@ -80,26 +94,16 @@ final class SseParser {
         resetEvent();
     }
 
-    private void take(byte b) {
-        if (b == '\n') {
-            if (afterCr) {
-                afterCr = false;
-                return;
-            }
-            lineEnded();
-        } else if (b == '\r') {
-            afterCr = true;
-            lineEnded();
-        } else {
-            afterCr = false;
-            if (lineLen == line.length) {
-                if (lineLen >= maxLine) throw new SseException("an event line is longer than " + maxLine + " bytes");
-                line = Arrays.copyOf(line, Math.min(maxLine, lineLen * 2));
-            }
-            line[lineLen++] = b;
+    private void append(byte[] buf, int off, int len) {
+        if (lineLen + len > line.length) {
+            if (lineLen + len > maxLine) throw new SseException("an event line is longer than " + maxLine + " bytes");
+            line = Arrays.copyOf(line, Math.min(maxLine, Math.max(lineLen + len, line.length * 2)));
         }
+        System.arraycopy(buf, off, line, lineLen, len);
+        lineLen += len;
     }
 
+    /** One line is complete: its field name is compared as bytes, and only the value becomes text. */
     private void lineEnded() {
         int len = lineLen;
         lineLen = 0;
@@ -108,64 +112,59 @@ final class SseParser {
             return;
         }
         if (line[0] == ':') return;
-        int colon = -1;
-        for (int i = 0; i < len; i++) {
-            if (line[i] == ':') {
-                colon = i;
-                break;
+        int colon = 0;
+        while (colon < len && line[colon] != ':') colon++;
+        int start = colon + 1;
+        if (start < len && line[start] == ' ') start++;
+        start = Math.min(start, len);
+        if (isField(DATA, colon)) {
+            String value = new String(line, start, len - start, StandardCharsets.UTF_8);
+            if (data == null) {
+                data = value;
+            } else {
+                if (moreData.length() == 0) moreData.append(data);
+                moreData.append('\n').append(value);
             }
-        }
-        String field;
-        String value;
-        if (colon < 0) {
-            field = new String(line, 0, len, StandardCharsets.UTF_8);
-            value = "";
-        } else {
-            field = new String(line, 0, colon, StandardCharsets.UTF_8);
-            int start = colon + 1;
-            if (start < len && line[start] == ' ') start++;
-            value = new String(line, start, len - start, StandardCharsets.UTF_8);
-        }
-        switch (field) {
-            case "event":
-                eventType = value;
-                break;
-            case "data":
-                if (hasData) data.append('\n');
-                data.append(value);
-                hasData = true;
-                break;
-            case "id":
-                if (value.indexOf('\0') < 0) lastEventId = value;
-                break;
-            case "retry":
-                if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                    try {
-                        retryMillis = Long.parseLong(value);
-                    } catch (NumberFormatException tooLarge) {
-                        // Not a usable number: ignored, like any invalid retry field.
-                    }
+        } else if (isField(EVENT, colon)) {
+            eventType = new String(line, start, len - start, StandardCharsets.UTF_8);
+        } else if (isField(ID, colon)) {
+            String value = new String(line, start, len - start, StandardCharsets.UTF_8);
+            if (value.indexOf('\0') < 0) lastEventId = value;
+        } else if (isField(RETRY, colon)) {
+            String value = new String(line, start, len - start, StandardCharsets.UTF_8);
+            if (!value.isEmpty() && value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                try {
+                    retryMillis = Long.parseLong(value);
+                } catch (NumberFormatException tooLarge) {
+                    // Not a usable number: ignored, like any invalid retry field.
                 }
-                break;
-            default:
+            }
         }
     }
 
+    private boolean isField(byte[] name, int nameLen) {
+        return Arrays.equals(line, 0, nameLen, name, 0, name.length);
+    }
+
     private void dispatch() {
-        if (!hasData) {
+        if (data == null) {
             resetEvent();
             return;
         }
         String type = eventType.isEmpty() ? "message" : eventType;
-        String payload = data.toString();
+        String payload = moreData.length() == 0 ? data : moreData.toString();
         resetEvent();
         listener.onEvent(type, payload, lastEventId);
     }
 
     private void resetEvent() {
         eventType = "";
-        data.setLength(0);
-        hasData = false;
+        data = null;
+        moreData.setLength(0);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 
     static final class SseException extends RuntimeException {
