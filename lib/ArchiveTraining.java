@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 final class ArchiveTraining {
     private ArchiveTraining() {}
 
-    /** When this JVM writes a class archive at exit: serves `body` once per request and runs exercise(base). */
+    /** When this JVM writes a class archive at exit: runs exercise(base) against a server answering `body` to every request. */
     static void ifArchiving(String contentType, String body, Consumer<String> exercise) {
         if (!archivingAtExit()) return;
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

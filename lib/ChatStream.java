@@ -220,14 +220,14 @@ final class ChatStream {
         }
     }
 
-    /** On the turn's own thread: lets the cancel request finish, so that exiting does not cut it off. */
+    /** On the turn's own thread: lets the cancel request finish (up to 10 s), so that exiting does not cut it off. */
     private Result finishCancelled() {
-        if (cancelled) {
-            Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cancelled && cancelFinished.getCount() > 0 && deadline - System.nanoTime() > 0) {
             try {
-                cancelFinished.await(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                cancelFinished.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException fromCancel) {
+                // cancel() closes the stream and then interrupts this thread, which may already be waiting here.
             }
         }
         result.cancelled = true;
