@@ -3,8 +3,9 @@
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
-//COMPILE_OPTIONS -XDignore.symbol.file
-//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
+//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
 //SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/SseParser.java lib/ChatStream.java lib/ChatState.java
 //SOURCES lib/ArchiveTraining.java
@@ -90,6 +91,8 @@ public class CozeChat implements Callable<Integer> {
         base = creds.apiBase(apiBase);
         http = new CozeHttp(base, common.debugSink());
         userId = creds.userId();
+        if (bot != null && bot.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
+            throw new CozeException(CozeException.USAGE, "--bot is empty", "give a bot id (is the variable you passed unset?)");
         if (bot == null || bot.isBlank()) bot = state.defaultBot();
         if (bot == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or set COZE_BOT_ID");
         if (conversation == null && continueLast) {

@@ -1,9 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
 //DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
-//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
 //SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/Html.java lib/LoopbackCallback.java
 //SOURCES lib/ArchiveTraining.java
@@ -201,25 +203,16 @@ public class CozeLogin implements Callable<Integer> {
     /** Opens the system browser, never a text browser over SSH; the URL is always printed too. */
     static final class Browser {
         static void open(String url, boolean noBrowser, CozeCli.Common common) {
-            Map<String, String> env = System.getenv();
-            String browser = env.get("BROWSER");
             if (noBrowser) return;
-            String[] command;
-            if (browser != null && !browser.isBlank()) command = new String[] {browser, url};
-            else if (env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY")) {
-                common.say("This looks like an SSH session, so no browser was opened: open the address on any machine and"
-                        + " forward the port (ssh -L), or use --no-browser --paste or --device.");
-                return;
-            } else if (System.getProperty("os.name").startsWith("Mac")) command = new String[] {"open", url};
-            else if (env.containsKey("DISPLAY") || env.containsKey("WAYLAND_DISPLAY")) command = new String[] {"xdg-open", url};
-            else {
-                common.say("No display found, so no browser was opened: open the address above in a browser.");
+            Os.Browser browser = Os.current().browserFor(url);
+            if (browser.command() == null) {
+                common.say(browser.whyNot());
                 return;
             }
             try {
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                new ProcessBuilder(browser.command()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             } catch (IOException e) {
-                common.say("Could not start a browser (" + command[0] + "): open the address above yourself.");
+                common.say("Could not start a browser (" + browser.command().get(0) + "): open the address above yourself.");
             }
         }
     }

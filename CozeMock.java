@@ -1,8 +1,10 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8
 //DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,
 //DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
-//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java lib/Html.java
+//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java lib/Html.java
 //SOURCES lib/MockServer.java
 // A server for tests and demos: Serial GC starts fast and stays small; JVM log lines stay off stdout.
 //JAVA_OPTIONS -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr

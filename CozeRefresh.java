@@ -1,9 +1,11 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
 //DESCRIPTION Refresh the stored Coze login (rotation-safe), or print a valid access token.
-//SOURCES lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
+//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
 //SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
 //SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/ArchiveTraining.java
 
@@ -52,7 +54,7 @@ public class CozeRefresh implements Callable<Integer> {
         TokenStore.Login before = creds.requireLogin();
         boolean onlyIfNeeded = print || ifNeeded || minValid != null;
         TokenStore.Login after = onlyIfNeeded && before.validFor(margin, Instant.now()) ? before
-                : creds.refresh(onlyIfNeeded ? margin : null, null);
+                : creds.refresh(onlyIfNeeded ? before.accessToken : null);
         boolean refreshed = !after.accessToken.equals(before.accessToken);
         if (print) common.out().println(after.accessToken);
         if (json) common.out().println(status(after, refreshed));

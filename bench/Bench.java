@@ -1,7 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8
 //DESCRIPTION Benchmarks coze-chat against curl -sN and Python requests on coze-mock; writes docs/PERFORMANCE.md.
-//SOURCES ../lib/CozeConfig.java ../lib/CozeException.java ../lib/CozeCli.java ../lib/Json.java ../lib/Pkce.java
+//SOURCES ../lib/Os.java ../lib/CozeConfig.java ../lib/CozeException.java ../lib/CozeCli.java ../lib/Json.java ../lib/Pkce.java
 //SOURCES ../lib/Urls.java ../lib/Html.java ../lib/MockServer.java
 //JAVA_OPTIONS -Xmx2g
 

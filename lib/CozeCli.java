@@ -1,8 +1,10 @@
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** What every command shares: UTF-8 streams, the version, one-line errors and contract exit codes. */
@@ -24,13 +27,49 @@ final class CozeCli {
         }
     }
 
-    /** stdout/stderr as UTF-8 whatever the locale; stdout flushed by the caller, stderr per line. */
+    /** stdout/stderr in outputCharset() whatever the locale; stdout flushed by the caller, stderr per line. */
     static PrintStream stdout() {
-        return new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.out), false, OUTPUT);
     }
 
     static PrintStream stderr() {
-        return new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        return new PrintStream(new FileOutputStream(FileDescriptor.err), true, OUTPUT);
+    }
+
+    private static final Charset OUTPUT = outputCharset(Os.current(), CozeCli::windowsConsoleCharset);
+
+    /**
+     * UTF-8 for pipes and files on every system, and for terminals but a Windows console, which shows
+     * only its own code page (936 on a Chinese Windows): there text goes in that code page.
+     */
+    static Charset outputCharset(Os os, Supplier<Charset> windowsConsole) {
+        Charset console = os.windows() ? windowsConsole.get() : null;
+        return console != null ? console : StandardCharsets.UTF_8;
+    }
+
+    /** The console's charset when stdin and stdout are a console (JDK 17-21), or stdout is a terminal (JDK 22+ Console.isTerminal). */
+    private static Charset windowsConsoleCharset() {
+        Console console = System.console();
+        if (console == null) return null;
+        try {
+            if (!(boolean) Console.class.getMethod("isTerminal").invoke(console)) return null;
+        } catch (ReflectiveOperationException jdk17to21) {
+            // Before JDK 22 there is a Console only when stdin and stdout are the terminal.
+        }
+        return console.charset();
+    }
+
+    /**
+     * Under a locale whose charset is not UTF-8 the JVM decodes the command line before any code of
+     * ours runs, and non-ASCII text becomes `?` (one per byte) or U+FFFD. A line saying so, or null.
+     */
+    static String mangledArguments(String jnuEncoding, String... args) {
+        if (jnuEncoding == null || jnuEncoding.replace("-", "").equalsIgnoreCase("UTF8")) return null;
+        for (String a : args)
+            if (a.contains("??") || a.indexOf('\uFFFD') >= 0)
+                return "warning: the arguments may have lost non-ASCII text, which this locale (" + jnuEncoding + ") cannot"
+                        + " carry; set LANG=C.UTF-8, or give the message on stdin (always read as UTF-8)";
+        return null;
     }
 
     /** Options every command has. */
@@ -133,8 +172,10 @@ final class CozeCli {
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         cl.addSubcommand(completion);
         // Encoded here, not by the default charset, which is ASCII under LANG=C on JDK 17.
-        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, OUTPUT), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, OUTPUT), true));
+        String mangled = mangledArguments(System.getProperty("sun.jnu.encoding"), args);
+        if (mangled != null) cl.getErr().println(cl.getCommandName() + ": " + mangled);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandSpec().root().name();
             boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");

@@ -4,7 +4,6 @@
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /** Where the toolkit talks to and where it keeps its state, as contract.md defines them. */
 final class CozeConfig {
@@ -50,13 +49,15 @@ final class CozeConfig {
         return apiBase;
     }
 
-    static Path home(Map<String, String> env) {
-        String dir = env.get("COZE_HOME");
+    /** $COZE_HOME, else `.coze` in the user's home: %USERPROFILE% on Windows, where Java's user.home may differ. */
+    static Path home(Os os) {
+        String dir = os.env().get("COZE_HOME");
         if (dir != null && !dir.isBlank()) return Path.of(dir).toAbsolutePath();
-        return Path.of(System.getProperty("user.home"), ".coze");
+        String profile = os.windows() ? os.env().get("USERPROFILE") : null;
+        return Path.of(profile != null && !profile.isBlank() ? profile : System.getProperty("user.home"), ".coze");
     }
 
     static Path home() {
-        return home(System.getenv());
+        return home(Os.current());
     }
 }

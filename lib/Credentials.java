@@ -61,7 +61,7 @@ final class Credentials {
         TokenStore.Login login = requireLogin();
         checkSameServer(login, apiBase);
         if (login.validFor(margin, Instant.now())) return login.accessToken;
-        return refresh(margin, null).accessToken;
+        return refresh(login.accessToken).accessToken;
     }
 
     /** Called once after Coze rejected `rejected`: a sibling's newer token, or one fresh refresh. */
@@ -69,19 +69,20 @@ final class Credentials {
         if (envToken != null)
             throw new CozeException(CozeException.AUTH, "Coze rejected the token in COZE_API_TOKEN", "check it and --api-base cn/com");
         checkSameServer(requireLogin(), apiBase);
-        return refresh(DEFAULT_MARGIN, rejected).accessToken;
+        return refresh(rejected).accessToken;
     }
 
     /**
-     * Refreshes unless, once the lock is held, the stored token is already good: valid for `margin`
-     * and not the one Coze just rejected. Never retried: a refresh that may have reached Coze has
-     * consumed the refresh token.
+     * Replaces `stale`, the token this process found too old or had rejected (null: refresh whatever
+     * is stored). Once the lock is held, a stored token that is not `stale` and has not expired is a
+     * sibling's fresh one and is used as it is, however short its life: so parallel processes make one
+     * refresh, not one each. Never retried: a refresh that may have reached Coze has consumed the
+     * refresh token.
      */
-    TokenStore.Login refresh(Duration margin, String rejected) {
+    TokenStore.Login refresh(String stale) {
         try (PrivateFiles.Held held = store.lock()) {
             TokenStore.Login current = requireLogin();
-            boolean fresh = rejected == null || !rejected.equals(current.accessToken);
-            if (fresh && margin != null && current.validFor(margin, Instant.now())) {
+            if (stale != null && !stale.equals(current.accessToken) && current.validFor(Duration.ZERO, Instant.now())) {
                 if (debug != null) debug.accept("using the token another process refreshed");
                 return current;
             }

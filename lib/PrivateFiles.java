@@ -10,9 +10,17 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.AclEntry;
+import java.nio.file.attribute.AclEntryFlag;
+import java.nio.file.attribute.AclEntryPermission;
+import java.nio.file.attribute.AclEntryType;
+import java.nio.file.attribute.AclFileAttributeView;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Files only the user may read, replaced atomically and locked across processes (security.md B1-B3, B8).
- * A reader sees the whole old file or the whole new one, never a mix, whatever happens to the writer.
+ * Files only the user may read, replaced atomically and locked across processes. A reader sees the
+ * whole old file or the whole new one, never a mix, whatever happens to the writer. "Only the user"
+ * is mode 0700/0600 where the file system has POSIX modes, and an ACL naming only the owner where it
+ * has ACLs instead (Windows); a file system with neither (FAT) keeps what it has, and nothing fails.
  */
 final class PrivateFiles {
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
@@ -31,23 +41,64 @@ final class PrivateFiles {
 
     private PrivateFiles() {}
 
-    /** Creates the folder 0700 (never chmod afterwards, so there is no window); takes group and other bits off a loose one. */
+    /** Creates the folder owner-only (never loosened afterwards, so there is no window); tightens a loose one. */
     static void ensureDir(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) throw new IOException(dir + " is a symbolic link; refusing to use it");
         if (!Files.isDirectory(dir)) {
             Path parent = dir.getParent();
             if (parent != null) Files.createDirectories(parent);
             try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+                Files.createDirectory(dir, ownerOnly(dir, DIR_MODE));
+                ownerOnlyAcl(dir);
             } catch (FileAlreadyExistsException raced) {
                 if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) throw raced;
             }
         }
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
-        if (!DIR_MODE.containsAll(mode)) {
-            mode.retainAll(DIR_MODE);
-            Files.setPosixFilePermissions(dir, mode);
+        tighten(dir, DIR_MODE);
+    }
+
+    /**
+     * Takes away what others may do with the file or folder: POSIX bits beyond `mode` (the owner's own
+     * bits are never widened), or ACL entries for anyone but the owner. True when something changed.
+     */
+    static boolean tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
+        if (posix(path)) {
+            Set<PosixFilePermission> now = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+            if (mode.containsAll(now)) return false;
+            now.retainAll(mode);
+            Files.setPosixFilePermissions(path, now);
+            return true;
         }
+        AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (acl == null) return false;
+        java.nio.file.attribute.UserPrincipal owner = acl.getOwner();
+        if (acl.getAcl().stream().allMatch(e -> e.type() == AclEntryType.ALLOW && e.principal().equals(owner))) return false;
+        ownerOnlyAcl(path);
+        return true;
+    }
+
+    static boolean posix(Path path) {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** The POSIX mode to create with, where the file system has modes (else none: see ownerOnlyAcl). */
+    private static FileAttribute<?>[] ownerOnly(Path path, Set<PosixFilePermission> mode) {
+        return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)} : new FileAttribute<?>[0];
+    }
+
+    /**
+     * Where there are ACLs but no modes: one entry, the owner may do everything. On a folder it is
+     * inherited, so the files created in it start owner-only too.
+     */
+    private static void ownerOnlyAcl(Path path) throws IOException {
+        if (posix(path)) return;
+        AclFileAttributeView view = Files.getFileAttributeView(path, AclFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        if (view == null) return;
+        AclEntry.Builder entry = AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(view.getOwner())
+                .setPermissions(EnumSet.allOf(AclEntryPermission.class));
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))
+            entry.setFlags(AclEntryFlag.FILE_INHERIT, AclEntryFlag.DIRECTORY_INHERIT);
+        view.setAcl(List.of(entry.build()));
     }
 
     /** The file's bytes, or null when it does not exist. Symbolic links and oversized files are refused. */
@@ -107,7 +158,8 @@ final class PrivateFiles {
     private static Path newTempFile(Path dir, String name) throws IOException {
         Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + "." + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
         FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(FILE_MODE)).close();
+                ownerOnly(tmp, FILE_MODE)).close();
+        ownerOnlyAcl(tmp);
         return tmp;
     }
 
@@ -121,8 +173,8 @@ final class PrivateFiles {
     private static void syncDir(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
-        } catch (IOException ignored) {
-            // Some file systems cannot fsync a directory; the rename itself is still atomic.
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Some file systems (Windows) cannot open or fsync a directory; the rename itself is still atomic.
         }
     }
 
@@ -159,7 +211,7 @@ final class PrivateFiles {
             ensureDir(key.getParent());
             if (Files.isSymbolicLink(key)) throw new IOException(key + " is a symbolic link; refusing to lock it");
             state.channel = FileChannel.open(key, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
+                    LinkOption.NOFOLLOW_LINKS), ownerOnly(key, FILE_MODE));
             long pause = 5;
             while ((state.fileLock = state.channel.tryLock()) == null) {
                 if (System.nanoTime() > deadline) throw busy(lockFile, timeout);

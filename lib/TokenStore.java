@@ -180,10 +180,8 @@ final class TokenStore {
     }
 
     private void tightenMode() throws IOException {
-        if (!Files.getPosixFilePermissions(file(), LinkOption.NOFOLLOW_LINKS).equals(PrivateFiles.FILE_MODE)) {
-            Files.setPosixFilePermissions(file(), PrivateFiles.FILE_MODE);
-            warn.accept("warning: " + file() + " was readable by others; its mode is now 0600");
-        }
+        if (PrivateFiles.tighten(file(), PrivateFiles.FILE_MODE))
+            warn.accept("warning: " + file() + " was readable by others; now only you can read it");
     }
 
     private static String firstLine(String s) {

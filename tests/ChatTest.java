@@ -52,6 +52,28 @@ class ChatTest {
         assertEquals(TRICKY + "\n", r.out);
     }
 
+    /** Arguments are decoded before any code of ours runs: under the C locale 你好 arrives as ??????, and the user is told. */
+    @Test
+    void argumentsManglerByTheCLocaleAreReported() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo", "你好").env("LANG", "C").env("LC_ALL", "C").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("coze-chat: warning: the arguments may have lost non-ASCII text"), r.err);
+        assertTrue(r.err.contains("LANG=C.UTF-8"), r.err);
+        TestSupport.Result utf8 = chat("--bot", "echo", "你好").env("LANG", "C.UTF-8").env("LC_ALL", "C.UTF-8").run();
+        assertEquals("你好\n", utf8.out, utf8.toString());
+        assertFalse(utf8.err.contains("warning"), utf8.err);
+    }
+
+    /** `--bot "$BOT"` with BOT unset must not chat with whatever bot was used last. */
+    @Test
+    void anEmptyBotIsAUsageError() throws Exception {
+        TestSupport.Result r = chat("--bot", "", "hi").run();
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--bot is empty"), r.err);
+        assertEquals("", r.out);
+        assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
     @Test
     void stdinAndArgumentsCombine() throws Exception {
         TestSupport.Result piped = chat("--bot", "echo").stdin("from stdin\n").run();

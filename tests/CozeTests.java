@@ -1,5 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+//COMPILE_OPTIONS -encoding UTF-8
 // The scripts' own JVM options come along with their sources; the runner hosts coze-mock and Jazzer.
 //JAVA_OPTIONS -Xmx1g
 //DEPS org.junit:junit-bom:5.14.4@pom
@@ -8,8 +10,9 @@
 //DEPS org.seleniumhq.selenium:selenium-chrome-driver:4.52.0
 //DEPS org.seleniumhq.selenium:selenium-support:4.52.0
 //DEPS com.code-intelligence:jazzer-junit:0.30.0
+//DEPS com.google.jimfs:jimfs:1.3.1
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java Fuzzing.java
+//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java Fuzzing.java PlatformTest.java
 //FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
 //FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*
 //FILES FuzzingInputs/tokenFile/=fuzz/FuzzingInputs/tokenFile/*
@@ -32,7 +35,7 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
 /** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
 public class CozeTests {
-    static final List<Class<?>> CLASSES = List.of(CoreTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
+    static final List<Class<?>> CLASSES = List.of(CoreTest.class, PlatformTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
             BrowserTest.class, DistTest.class, ReliabilityTest.class, Fuzzing.class);
 
     /**

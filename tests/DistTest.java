@@ -84,7 +84,7 @@ class DistTest {
         env.keySet().removeIf(k -> k.startsWith("COZE_") || k.startsWith("JBANG_") || k.equals("BROWSER") || k.startsWith("SSH_"));
         env.put("HOME", home.toString());
         env.put("JBANG_DIR", jbangDir.toString());
-        env.put("JBANG_REPO", Path.of(System.getProperty("user.home"), ".m2", "repository").toString());
+        env.put("JBANG_REPO", System.getenv().getOrDefault("JBANG_REPO", Path.of(System.getProperty("user.home"), ".m2", "repository").toString()));
         env.put("PATH", TestSupport.ROOT + ":" + jbangDir.resolve("bin") + ":" + env.get("PATH"));
         env.put("COZE_API_BASE", mock.baseUrl());
         env.put("BROWSER", browser.toString());
@@ -125,6 +125,19 @@ class DistTest {
         assertTrue(ran >= 10 && shown >= 2, ran + " blocks ran, " + shown + " shown only");
         assertTrue(mock.count("token.authorization_code") >= 1, "the README's coze-login went through the browser login");
         System.out.println("       README: " + ran + " shell blocks ran, " + shown + " shown only");
+    }
+
+    /** Docker, cron and CI have no locale: the launcher still hands 你好 on whole, and keeps an empty argument. */
+    @Test
+    void theLauncherKeepsNonAsciiAndEmptyArgumentsWithoutALocale() throws Exception {
+        String noLocale = "unset LANG LC_ALL LC_CTYPE; export COZE_API_TOKEN=" + TestSupport.PAT + "; ";
+        TestSupport.Result chinese = bash(noLocale + "./jbang coze-chat --bot echo '你好，世界'", "", home, TestSupport.ROOT);
+        assertEquals(0, chinese.exit, chinese.toString());
+        assertEquals("你好，世界\n", chinese.out);
+        assertFalse(chinese.err.contains("warning"), chinese.err);
+        TestSupport.Result empty = bash(noLocale + "./jbang coze-chat --bot '' hi || echo \"exit $?\"", "", home, TestSupport.ROOT);
+        assertEquals("exit 2\n", empty.out, empty.toString());
+        assertTrue(empty.err.contains("--bot is empty"), empty.err);
     }
 
     @Test

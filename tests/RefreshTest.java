@@ -89,6 +89,29 @@ class RefreshTest {
                 + race.results().stream().filter(r -> r.exit != 0).count() + " of 8 processes logged out");
     }
 
+    /**
+     * Tokens that live shorter than the minute coze-chat asks for: each process finds the stored
+     * token stale, yet under the lock a sibling's newer, unexpired token is used, not refreshed again.
+     */
+    @Test
+    void sixChatsOnAnExpiredLoginWithShortLivedTokensMakeOneRefresh() throws Exception {
+        mock.stop();
+        MockServer.Config c = new MockServer.Config();
+        c.tokenTtl = Duration.ofSeconds(8);
+        mock = MockServer.start(c);
+        loginExpiringIn(Duration.ofSeconds(-10));
+        mock.setFaults("token-delay=300");
+        List<TestSupport.Running> runs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) runs.add(TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi " + i).api(mock).start());
+        for (int i = 0; i < 6; i++) {
+            TestSupport.Result r = runs.get(i).finish();
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("hi " + i + "\n", r.out);
+        }
+        assertEquals(1, mock.count("token.refresh_token"), "one refresh for six processes");
+        assertEquals(6, mock.count("chat"));
+    }
+
     @Test
     void printGivesAValidTokenAndRefreshesOnlyWhenNeeded() throws Exception {
         JsonObject t = loginExpiringIn(Duration.ofHours(1));

@@ -47,7 +47,7 @@ final class TestSupport {
         Path src = Files.writeString(dir.resolve(file), source.replace(original, replacement));
         javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int rc = javac.run(null, null, errors, "-nowarn", "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
+        int rc = javac.run(null, null, errors, "-nowarn", "-encoding", "UTF-8", "-cp", System.getProperty("java.class.path"), "-d", dir.toString(), src.toString());
         if (rc != 0) throw new AssertionError("the mutant of " + file + " does not compile:\n" + errors);
         return dir;
     }

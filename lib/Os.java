@@ -1,0 +1,33 @@
+import java.util.List;
+import java.util.Map;
+
+/** The operating system as far as the toolkit cares: its name and environment. Tests pass another one. */
+record Os(String name, Map<String, String> env) {
+    static Os current() {
+        return new Os(System.getProperty("os.name", ""), System.getenv());
+    }
+
+    boolean windows() {
+        return name.startsWith("Windows");
+    }
+
+    boolean mac() {
+        return name.startsWith("Mac");
+    }
+
+    /** How to open a URL in the user's browser: a command, or why none is tried (the caller prints the URL either way). */
+    record Browser(List<String> command, String whyNot) {}
+
+    Browser browserFor(String url) {
+        String chosen = env.get("BROWSER");
+        if (chosen != null && !chosen.isBlank()) return new Browser(List.of(chosen, url), null);
+        if (env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY"))
+            return new Browser(null, "This looks like an SSH session, so no browser was opened: open the address on any machine and"
+                    + " forward the port (ssh -L), or use --no-browser --paste or --device.");
+        // Not `cmd /c start`: cmd would split the URL at its `&`s.
+        if (windows()) return new Browser(List.of("rundll32", "url.dll,FileProtocolHandler", url), null);
+        if (mac()) return new Browser(List.of("open", url), null);
+        if (env.containsKey("DISPLAY") || env.containsKey("WAYLAND_DISPLAY")) return new Browser(List.of("xdg-open", url), null);
+        return new Browser(null, "No display found, so no browser was opened: open the address above in a browser.");
+    }
+}
