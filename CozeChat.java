@@ -1,14 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-// JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
-//CDS
-//DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+//SOURCES lib/core/*.java lib/http/*.java lib/auth/*.java lib/chat/*.java lib/startup/*.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
-//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
-//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
-//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/SseParser.java lib/ChatStream.java lib/ChatState.java
-//SOURCES lib/ArchiveTraining.java
+// JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
+//CDS
+// A short-lived CLI: C1 only, Serial GC and a small heap start faster and keep a long stream at a
+// flat ~90 MB. JVM log lines stay off stdout and only errors reach stderr (JBang's //CDS training run
+// warns a lot). The opened package lets QuickExit stop JDK 17's HttpClient selector, which otherwise
+// delays every exit by ~330 ms (docs/PERFORMANCE.md). MaxRAM=128m sizes the heap to 64 MB the way
+// -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
+//JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
+//DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -72,7 +78,7 @@ public class CozeChat implements Callable<Integer> {
     CozeCli.Common common;
 
     private Credentials creds;
-    private ChatState state;
+    private ConversationMemory state;
     private CozeHttp http;
     private String base;
     private String userId;
@@ -80,14 +86,14 @@ public class CozeChat implements Callable<Integer> {
     private volatile boolean replRunning;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeChat(), args, () -> ArchiveTraining.ifArchiving("text/event-stream", TRAINING_STREAM, CozeChat::trainingTurn));
+        CozeCli.main(new CozeChat(), args, ArchiveTraining::rehearseChat);
     }
 
     @Override
     public Integer call() throws IOException {
         String message = message();
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
-        state = new ChatState(CozeConfig.home());
+        state = new ConversationMemory(CozeConfig.home());
         base = creds.apiBase(apiBase);
         http = new CozeHttp(base, common.debugSink());
         userId = creds.userId();
@@ -119,7 +125,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        Turn turn = turn(message, json ? new JsonOut(common.out()) : new TextOut(common.out(), common.err(), reasoning));
+        Turn turn = turn(message, json ? new JsonOutput(common.out()) : new TextOutput(common.out(), common.err(), reasoning));
         return turn.cancelled ? CozeException.INTERRUPTED : 0;
     }
 
@@ -129,21 +135,14 @@ public class CozeChat implements Callable<Integer> {
         List<String> followUps = List.of();
     }
 
-    private Turn turn(String message, Output out) {
-        ChatStream.Request req = new ChatStream.Request();
-        req.botId = bot;
-        req.userId = userId;
-        req.conversationId = conversation;
-        req.text = message;
-        req.idleTimeout = idleTimeout;
-        req.stallTimeout = stallTimeout;
+    private Turn turn(String message, ChatOutput out) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        req.onConversation = id -> {
+        ChatStream.Request req = new ChatStream.Request(bot, userId, conversation, message, idleTimeout, stallTimeout, id -> {
             saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
             saving[0].start();
-        };
+        });
         ChatStream stream = new ChatStream(http, line -> common.say("coze-chat: " + line));
         current = stream;
         ChatStream.Result result;
@@ -254,7 +253,7 @@ public class CozeChat implements Callable<Integer> {
                 continue;
             }
             try {
-                followUps = turn(text, new TextOut(common.out(), err, reasoning)).followUps;
+                followUps = turn(text, new TextOutput(common.out(), err, reasoning)).followUps;
             } catch (CozeException e) {
                 err.println("coze-chat: error: " + e.line());
                 if (e.exitCode == CozeException.AUTH) return e.exitCode;
@@ -274,170 +273,4 @@ public class CozeChat implements Callable<Integer> {
             sb.append(line);
         }
     }
-
-    /** A renderer of one turn. */
-    interface Output extends ChatStream.Events {
-        void finished(ChatStream.Result result);
-
-        default void failed(CozeException e) {}
-    }
-
-    /** The answer text exactly as streamed, one flush per event, one trailing newline if missing. */
-    static final class TextOut implements Output {
-        private final PrintWriter out, err;
-        private final boolean showReasoning;
-        private boolean atLineStart = true, answerEnded, printed;
-
-        TextOut(PrintWriter out, PrintWriter err, boolean showReasoning) {
-            this.out = out;
-            this.err = err;
-            this.showReasoning = showReasoning;
-        }
-
-        @Override
-        public void answer(String text) {
-            if (answerEnded && !atLineStart) out.print('\n');
-            answerEnded = false;
-            out.print(text);
-            out.flush();
-            printed = true;
-            atLineStart = text.endsWith("\n");
-        }
-
-        @Override
-        public void reasoning(String text) {
-            if (showReasoning) {
-                err.print(text);
-                err.flush();
-            }
-        }
-
-        @Override
-        public void message(JsonObject m) {
-            if ("answer".equals(Json.str(m, "type"))) answerEnded = true;
-        }
-
-        @Override
-        public void finished(ChatStream.Result r) {
-            endLine();
-        }
-
-        @Override
-        public void failed(CozeException e) {
-            endLine();
-        }
-
-        private void endLine() {
-            if (printed && !atLineStart) out.print('\n');
-            atLineStart = true;
-            out.flush();
-        }
-    }
-
-    /** One JSON object per line for each meaningful event, then a summary (answer text only is kept). */
-    static final class JsonOut implements Output {
-        private final PrintWriter out;
-        private final StringBuilder answer = new StringBuilder();
-
-        JsonOut(PrintWriter out) {
-            this.out = out;
-        }
-
-        private void emit(JsonObject o) {
-            out.println(o);
-            out.flush();
-        }
-
-        private static JsonObject event(String name) {
-            JsonObject o = new JsonObject();
-            o.addProperty("event", name);
-            return o;
-        }
-
-        @Override
-        public void started(String conversationId, String chatId) {
-            JsonObject o = event("started");
-            o.addProperty("conversation_id", conversationId);
-            o.addProperty("chat_id", chatId);
-            emit(o);
-        }
-
-        @Override
-        public void answer(String text) {
-            answer.append(text);
-            JsonObject o = event("delta");
-            o.addProperty("content", text);
-            emit(o);
-        }
-
-        @Override
-        public void reasoning(String text) {
-            JsonObject o = event("reasoning");
-            o.addProperty("content", text);
-            emit(o);
-        }
-
-        @Override
-        public void message(JsonObject m) {
-            String type = Json.str(m, "type");
-            if ("verbose".equals(type)) return;
-            JsonObject o = event("follow_up".equals(type) ? "follow_up" : "message");
-            o.addProperty("type", type);
-            o.addProperty("id", Json.str(m, "id"));
-            o.addProperty("content", Json.str(m, "content"));
-            emit(o);
-        }
-
-        @Override
-        public void finished(ChatStream.Result r) {
-            if (r.usage != null) {
-                JsonObject u = event("usage");
-                u.add("usage", r.usage);
-                emit(u);
-            }
-            JsonObject o = event(r.cancelled ? "cancelled" : "done");
-            o.addProperty("answer", answer.toString());
-            o.addProperty("conversation_id", r.conversationId);
-            o.addProperty("chat_id", r.chatId);
-            o.add("usage", r.usage);
-            JsonArray f = new JsonArray();
-            r.followUps.forEach(f::add);
-            o.add("follow_ups", f);
-            emit(o);
-        }
-
-        @Override
-        public void failed(CozeException e) {
-            JsonObject o = event("error");
-            if (e instanceof CozeApiException) o.addProperty("code", ((CozeApiException) e).code);
-            o.addProperty("message", e.getMessage());
-            o.addProperty("exit_code", e.exitCode);
-            emit(o);
-        }
-    }
-
-    /** One streamed turn, rendered to nowhere: what a real run loads, for the class archive. */
-    private static void trainingTurn(String base) {
-        ChatStream.Request req = new ChatStream.Request();
-        req.botId = req.userId = req.text = "training";
-        PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        TextOut out = new TextOut(nowhere, nowhere, false);
-        out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));
-    }
-
-    /** A short answer in Coze's wire format (coze-api.md §7). */
-    private static final String TRAINING_STREAM = "event:conversation.chat.created\n"
-            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"bot_id\":\"training\",\"status\":\"created\"}\n\n"
-            + "event:conversation.chat.in_progress\n"
-            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"bot_id\":\"training\",\"status\":\"in_progress\"}\n\n"
-            + "event:conversation.message.delta\n"
-            + "data:{\"id\":\"3\",\"conversation_id\":\"2\",\"chat_id\":\"1\",\"role\":\"assistant\",\"type\":\"answer\","
-            + "\"content\":\"ok\",\"content_type\":\"text\"}\n\n"
-            + "event:conversation.message.completed\n"
-            + "data:{\"id\":\"3\",\"conversation_id\":\"2\",\"chat_id\":\"1\",\"role\":\"assistant\",\"type\":\"answer\","
-            + "\"content\":\"ok\",\"content_type\":\"text\"}\n\n"
-            + "event:conversation.chat.completed\n"
-            + "data:{\"id\":\"1\",\"conversation_id\":\"2\",\"status\":\"completed\",\"usage\":{\"token_count\":2,\"output_count\":1,\"input_count\":1}}\n\n"
-            + "event:done\n"
-            + "data:\"[DONE]\"\n\n";
 }

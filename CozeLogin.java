@@ -1,14 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+//SOURCES lib/core/*.java lib/http/*.java lib/auth/*.java lib/chat/*.java lib/startup/*.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
+// A short-lived CLI: C1 only, Serial GC and a small heap start faster and keep a long stream at a
+// flat ~90 MB. JVM log lines stay off stdout and only errors reach stderr (JBang's //CDS training run
+// warns a lot). The opened package lets QuickExit stop JDK 17's HttpClient selector, which otherwise
+// delays every exit by ~330 ms (docs/PERFORMANCE.md). MaxRAM=128m sizes the heap to 64 MB the way
+// -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
+//JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
-//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
-//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
-//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/Html.java lib/LoopbackCallback.java
-//SOURCES lib/ArchiveTraining.java
 
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
@@ -18,7 +24,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,7 +77,7 @@ public class CozeLogin implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeLogin(), args, CozeOAuth::trainArchive);
+        CozeCli.main(new CozeLogin(), args, ArchiveTraining::rehearseRefresh);
     }
 
     @Override
@@ -87,29 +92,29 @@ public class CozeLogin implements Callable<Integer> {
             common.say("coze-login: " + unreadable.getMessage() + "; logging in afresh");
             existing = null;
         }
-        if (!force && !withToken && existing != null && existing.apiBase.equals(base)
+        if (!force && !withToken && existing != null && existing.apiBase().equals(base)
                 && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
-                    + CozeCli.until(existing.expiresAt) + "); use --force to log in again");
+                    + CozeCli.until(existing.expiresAt()) + "); use --force to log in again");
             return 0;
         }
-        String userId = existing != null ? existing.userId : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
+        String userId = existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
         TokenStore.Login login;
         if (withToken) {
             login = new TokenStore.Login("pat", base, null, readToken(), null, 0, userId);
         } else {
-            if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId : null;
+            if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId() : null;
             if (clientId == null || clientId.isBlank())
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
             CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
-            login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken, t.refreshToken, t.expiresAt, userId);
+            login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(), t.expiresAt(), userId);
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
         }
-        common.say("Logged in to " + CozeConfig.shortName(base) + (login.clientId == null ? " with a personal access token"
-                : " (client " + login.clientId + "); access token valid until " + CozeCli.until(login.expiresAt)));
+        common.say("Logged in to " + CozeConfig.shortName(base) + (login.clientId() == null ? " with a personal access token"
+                : " (client " + login.clientId() + "); access token valid until " + CozeCli.until(login.expiresAt())));
         return 0;
     }
 
@@ -125,8 +130,8 @@ public class CozeLogin implements Callable<Integer> {
     private CozeOAuth.Token browserFlow(CozeOAuth oauth, String base) throws IOException {
         Pkce pkce = Pkce.create();
         String state = Pkce.randomToken();
-        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge);
-        Map<String, String> answer;
+        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge());
+        Redirect answer;
         if (paste) {
             common.err().println("Open this address in a browser, approve, then paste the address the browser ends up on"
                     + " (it may show an error page; that is fine):\n\n  " + url + "\n");
@@ -139,15 +144,13 @@ public class CozeLogin implements Callable<Integer> {
                 answer = callback.await(timeout);
             }
         }
-        if (answer.containsKey("error")) {
-            String error = answer.get("error");
-            throw new CozeException(CozeException.AUTH, "access_denied".equals(error) ? "the login was denied in the browser"
-                    : "Coze refused the login: " + error, "run coze-login again");
-        }
-        return oauth.exchangeCode(clientId, answer.get("code"), redirectUri.toString(), pkce.verifier);
+        if (answer.kind() == Redirect.Kind.ERROR)
+            throw new CozeException(CozeException.AUTH, "access_denied".equals(answer.error()) ? "the login was denied in the browser"
+                    : "Coze refused the login: " + answer.error(), "run coze-login again");
+        return oauth.exchangeCode(clientId, answer.code(), redirectUri.toString(), pkce.verifier());
     }
 
-    private Map<String, String> pastedAnswer(String state) throws IOException {
+    private Redirect pastedAnswer(String state) throws IOException {
         common.err().print("Address: ");
         common.err().flush();
         String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -158,46 +161,19 @@ public class CozeLogin implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CozeException(CozeException.USAGE, "that is not an address", "paste the whole address from the browser's address bar");
         }
-        Map<String, String> q = Urls.query(pasted.getRawQuery());
-        if (!Pkce.sameSecret(state, q.get("state")))
-            throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login (wrong or missing state)",
-                    "run coze-login again and paste the address from that attempt");
-        if (!q.containsKey("error") && (q.get("code") == null || q.get("code").isEmpty()))
-            throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code", "run coze-login again");
-        return q;
+        Redirect answer = Redirect.read(state, Urls.query(pasted.getRawQuery()));
+        return switch (answer.kind()) {
+            case WRONG_STATE -> throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login"
+                    + " (wrong or missing state)", "run coze-login again and paste the address from that attempt");
+            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code", "run coze-login again");
+            case ERROR, CODE -> answer;
+        };
     }
 
     private CozeOAuth.Token deviceFlow(CozeOAuth oauth) {
         CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
-        common.err().println("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode + "\n");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Duration interval = pollInterval;
-        while (true) {
-            if (System.nanoTime() + interval.toNanos() > deadline || (dc.expiresAt != 0 && Instant.now().getEpochSecond() > dc.expiresAt))
-                throw new CozeException(CozeException.AUTH, "the device code was not approved in time", "run coze-login --device again");
-            try {
-                Thread.sleep(interval.toMillis());
-            } catch (InterruptedException e) {
-                throw new CozeException(CozeException.INTERRUPTED, "interrupted");
-            }
-            try {
-                return oauth.pollDevice(clientId, dc.deviceCode);
-            } catch (CozeOAuth.OAuthError e) {
-                switch (e.errorCode) {
-                    case "authorization_pending":
-                        continue;
-                    case "slow_down":
-                        interval = interval.plusSeconds(5).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : interval.plusSeconds(5);
-                        continue;
-                    case "access_denied":
-                        throw new CozeException(CozeException.AUTH, "the device login was denied", "run coze-login --device again");
-                    case "expired_token":
-                        throw new CozeException(CozeException.AUTH, "the device code expired", "run coze-login --device again");
-                    default:
-                        throw e;
-                }
-            }
-        }
+        common.err().println("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n");
+        return DeviceFlow.await(dc, () -> oauth.pollDevice(clientId, dc.deviceCode()), pollInterval, timeout, DeviceFlow.Clock.SYSTEM);
     }
 
     /** Opens the system browser, never a text browser over SSH; the URL is always printed too. */
@@ -246,13 +222,13 @@ public class CozeLogin implements Callable<Integer> {
                     usable = login.validFor(Duration.ZERO, Instant.now()) || login.refreshable();
                     o.addProperty("source", "stored login");
                     o.addProperty("file", store.file().toString());
-                    o.addProperty("kind", login.kind);
-                    o.addProperty("api_base", login.apiBase);
-                    if (login.clientId != null) o.addProperty("client_id", login.clientId);
-                    o.addProperty("token_suffix", suffix(login.accessToken));
-                    o.addProperty("expires_at", login.expiresAt);
+                    o.addProperty("kind", login.kind());
+                    o.addProperty("api_base", login.apiBase());
+                    if (login.clientId() != null) o.addProperty("client_id", login.clientId());
+                    o.addProperty("token_suffix", suffix(login.accessToken()));
+                    o.addProperty("expires_at", login.expiresAt());
                     o.addProperty("expired", !login.validFor(Duration.ZERO, Instant.now()));
-                    o.addProperty("has_refresh_token", login.refreshToken != null);
+                    o.addProperty("has_refresh_token", login.refreshToken() != null);
                 }
             }
             o.addProperty("usable", usable);
@@ -297,7 +273,7 @@ public class CozeLogin implements Callable<Integer> {
                 if (login != null) store.remove();
             }
             if (login == null) common.say("Not logged in; nothing to remove.");
-            else common.say("Removed the " + CozeConfig.shortName(login.apiBase) + " login (" + store.file() + ").");
+            else common.say("Removed the " + CozeConfig.shortName(login.apiBase()) + " login (" + store.file() + ").");
             if (System.getenv("COZE_API_TOKEN") != null) common.say("Note: COZE_API_TOKEN is still set in your environment.");
             return 0;
         }

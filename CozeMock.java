@@ -1,13 +1,14 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+//SOURCES lib/core/*.java mock/*.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
-//DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,
-//DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
-//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeCli.java lib/Json.java lib/Pkce.java lib/Urls.java lib/Html.java
-//SOURCES lib/MockServer.java
 // A server for tests and demos: Serial GC starts fast and stays small; JVM log lines stay off stdout.
 //JAVA_OPTIONS -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr
+//DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,
+//DESCRIPTION /v3/chat streaming in Coze's wire format, and fault injection. For offline use and tests.
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +67,7 @@ public class CozeMock implements Callable<Integer> {
             c.port = port;
             c.autoApprove = autoApprove;
             c.pats.addAll(pats);
-            c.faults = MockServer.Faults.parse(faults);
+            c.faults = MockFaults.parse(faults);
             c.tokenTtl = tokenTtl;
             c.log = log;
             if (botsFile != null) c.scriptedBots = new String(Files.readAllBytes(botsFile), java.nio.charset.StandardCharsets.UTF_8);

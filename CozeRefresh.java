@@ -1,13 +1,20 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+//SOURCES lib/core/*.java lib/http/*.java lib/auth/*.java lib/chat/*.java lib/startup/*.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
+// A short-lived CLI: C1 only, Serial GC and a small heap start faster and keep a long stream at a
+// flat ~90 MB. JVM log lines stay off stdout and only errors reach stderr (JBang's //CDS training run
+// warns a lot). The opened package lets QuickExit stop JDK 17's HttpClient selector, which otherwise
+// delays every exit by ~330 ms (docs/PERFORMANCE.md). MaxRAM=128m sizes the heap to 64 MB the way
+// -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
+//JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
+//JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Refresh the stored Coze login (rotation-safe), or print a valid access token.
-//SOURCES lib/Os.java lib/CozeConfig.java lib/CozeException.java lib/CozeApiException.java lib/CozeCli.java lib/Json.java
-//SOURCES lib/PrivateFiles.java lib/TokenStore.java lib/EnvProxySelector.java lib/CozeHttp.java lib/Urls.java
-//SOURCES lib/CozeOAuth.java lib/Credentials.java lib/Pkce.java lib/ArchiveTraining.java
 
 import com.google.gson.JsonObject;
 import java.time.Duration;
@@ -39,7 +46,7 @@ public class CozeRefresh implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeRefresh(), args, CozeOAuth::trainArchive);
+        CozeCli.main(new CozeRefresh(), args, ArchiveTraining::rehearseRefresh);
     }
 
     @Override
@@ -54,22 +61,22 @@ public class CozeRefresh implements Callable<Integer> {
         TokenStore.Login before = creds.requireLogin();
         boolean onlyIfNeeded = print || ifNeeded || minValid != null;
         TokenStore.Login after = onlyIfNeeded && before.validFor(margin, Instant.now()) ? before
-                : creds.refresh(onlyIfNeeded ? before.accessToken : null);
-        boolean refreshed = !after.accessToken.equals(before.accessToken);
-        if (print) common.out().println(after.accessToken);
+                : creds.refresh(onlyIfNeeded ? before.accessToken() : null);
+        boolean refreshed = !after.accessToken().equals(before.accessToken());
+        if (print) common.out().println(after.accessToken());
         if (json) common.out().println(status(after, refreshed));
-        common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase)
-                + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt));
+        common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase())
+                + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt()));
         return 0;
     }
 
     private static JsonObject status(TokenStore.Login login, boolean refreshed) {
         JsonObject o = new JsonObject();
-        o.addProperty("api_base", login.apiBase);
-        o.addProperty("kind", login.kind);
-        o.addProperty("expires_at", login.expiresAt);
-        o.addProperty("expires_in", Math.max(0, login.expiresAt - Instant.now().getEpochSecond()));
-        o.addProperty("has_refresh_token", login.refreshToken != null);
+        o.addProperty("api_base", login.apiBase());
+        o.addProperty("kind", login.kind());
+        o.addProperty("expires_at", login.expiresAt());
+        o.addProperty("expires_in", Math.max(0, login.expiresAt() - Instant.now().getEpochSecond()));
+        o.addProperty("has_refresh_token", login.refreshToken() != null);
         o.addProperty("refreshed", refreshed);
         return o;
     }

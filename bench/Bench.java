@@ -3,8 +3,9 @@
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
 //DESCRIPTION Benchmarks coze-chat against curl -sN and Python requests on coze-mock; writes docs/PERFORMANCE.md.
-//SOURCES ../lib/Os.java ../lib/CozeConfig.java ../lib/CozeException.java ../lib/CozeCli.java ../lib/Json.java ../lib/Pkce.java
-//SOURCES ../lib/Urls.java ../lib/Html.java ../lib/MockServer.java
+//DEPS info.picocli:picocli:4.7.7
+//DEPS com.google.code.gson:gson:2.13.1
+//SOURCES ../lib/core/*.java ../mock/*.java
 //JAVA_OPTIONS -Xmx2g
 
 import com.google.gson.JsonArray;

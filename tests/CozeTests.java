@@ -12,38 +12,42 @@
 //DEPS com.code-intelligence:jazzer-junit:0.30.0
 //DEPS com.google.jimfs:jimfs:1.3.1
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
-//SOURCES TestSupport.java TokenWriter.java CoreTest.java MockTest.java ChatTest.java LoginTest.java RefreshTest.java SdkTest.java BrowserTest.java DistTest.java ReliabilityTest.java Fuzzing.java PlatformTest.java
+//SOURCES support/*.java unit/*.java e2e/*.java fuzz/*.java
 //FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
 //FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*
 //FILES FuzzingInputs/tokenFile/=fuzz/FuzzingInputs/tokenFile/*
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Set;
 import java.util.List;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.jupiter.api.Tag;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 
-/** Runs every test class of the project (named here: class-path scanning finds nothing inside JBang's jar). */
+/**
+ * Runs the project's tests, found in this jar: unit/ (one mechanism each), e2e/ (the real commands
+ * against coze-mock), fuzz/. Arguments pick classes (`ChatTest`) or methods (`Fuzzing#tokenFile`);
+ * none runs everything. One class at a time, by name, and those tagged `last` at the end:
+ * Jazzer, once loaded, hooks network and process calls for its own checks, which the others make on purpose.
+ */
 public class CozeTests {
-    static final List<Class<?>> CLASSES = List.of(CoreTest.class, PlatformTest.class, MockTest.class, ChatTest.class, LoginTest.class, RefreshTest.class, SdkTest.class,
-            BrowserTest.class, DistTest.class, ReliabilityTest.class, Fuzzing.class);
-
-    /**
-     * Arguments pick classes (`ChatTest`) or methods (`Fuzzing#tokenFile`); none runs everything.
-     * One class at a time, in the order above: Fuzzing comes last because Jazzer, once loaded, hooks
-     * network and process calls for its own checks, which the other tests make on purpose.
-     */
-    public static void main(String... args) {
+    public static void main(String... args) throws Exception {
         Launcher launcher = LauncherFactory.create();
         TestExecutionListener progress = new TestExecutionListener() {
             @Override
@@ -65,7 +69,7 @@ public class CozeTests {
             }
         };
         long passed = 0, failed = 0, skipped = 0, broken = 0;
-        for (Class<?> c : CLASSES) {
+        for (Class<?> c : testClasses(launcher)) {
             List<DiscoverySelector> selectors = new ArrayList<>();
             if (args.length == 0 || List.of(args).contains(c.getSimpleName())) selectors.add(selectClass(c));
             for (String a : args)
@@ -84,5 +88,18 @@ public class CozeTests {
         System.out.println(passed + " passed, " + failed + " failed, " + skipped + " skipped");
         System.out.flush();
         System.exit(failed > 0 || broken > 0 || passed == 0 ? 1 : 0);
+    }
+
+    /** Every class with tests in the jar JBang built, by name, `last`-tagged ones at the end. */
+    static List<Class<?>> testClasses(Launcher launcher) throws Exception {
+        Path jar = Path.of(CozeTests.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        TestPlan plan = launcher.discover(LauncherDiscoveryRequestBuilder.request().selectors(selectClasspathRoots(Set.of(jar))).build());
+        List<Class<?>> classes = new ArrayList<>();
+        for (TestIdentifier engine : plan.getRoots())
+            for (TestIdentifier c : plan.getChildren(engine))
+                if (c.getSource().orElse(null) instanceof ClassSource source) classes.add(source.getJavaClass());
+        classes.sort(Comparator.comparing((Class<?> c) -> c.isAnnotationPresent(Tag.class) && c.getAnnotation(Tag.class).value().equals("last"))
+                .thenComparing(Class::getSimpleName));
+        return classes;
     }
 }

@@ -1,0 +1,38 @@
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/** RFC 7636 PKCE (S256 only) and the OAuth `state`, both from SecureRandom with 256 bits. */
+record Pkce(String verifier, String challenge) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    /** A fresh verifier for one login attempt: 32 random bytes, base64url, 43 characters. */
+    static Pkce create() {
+        String verifier = randomToken();
+        return new Pkce(verifier, s256(verifier));
+    }
+
+    static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return B64URL.encodeToString(bytes);
+    }
+
+    static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return B64URL.encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** Compares secrets without leaking where they differ through timing. */
+    static boolean sameSecret(String expected, String actual) {
+        if (expected == null || actual == null) return false;
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
+    }
+}

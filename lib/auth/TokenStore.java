@@ -1,0 +1,180 @@
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * The one login every script shares: `token.json` under COZE_HOME, 0600, replaced atomically,
+ * read strictly, and guarded by `token.json.lock` for read-modify-write.
+ */
+final class TokenStore {
+    static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A stored login. expiresAt is epoch seconds; 0 means the token carries no known expiry. */
+    record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
+                 String userId) {
+        boolean validFor(Duration margin, Instant now) {
+            return expiresAt == 0 || now.plus(margin).getEpochSecond() < expiresAt;
+        }
+
+        boolean refreshable() {
+            return refreshToken != null && clientId != null;
+        }
+
+        Login withTokens(String access, String refresh, long expires) {
+            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId);
+        }
+
+        JsonObject toJson() {
+            JsonObject o = new JsonObject();
+            o.addProperty("kind", kind);
+            o.addProperty("api_base", apiBase);
+            if (clientId != null) o.addProperty("client_id", clientId);
+            o.addProperty("access_token", accessToken);
+            if (refreshToken != null) o.addProperty("refresh_token", refreshToken);
+            o.addProperty("expires_at", expiresAt);
+            o.addProperty("user_id", userId);
+            return o;
+        }
+    }
+
+    private final Path home;
+    private final Consumer<String> warn;
+
+    TokenStore(Path home, Consumer<String> warn) {
+        this.home = home;
+        this.warn = warn;
+    }
+
+    Path file() {
+        return home.resolve("token.json");
+    }
+
+    PrivateFiles.Held lock() {
+        try {
+            return PrivateFiles.lock(home.resolve("token.json.lock"), LOCK_TIMEOUT);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot lock the login: " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The stored login, or null. A corrupt file is moved aside (never overwritten) and reported. */
+    Login load() {
+        try {
+            byte[] bytes = PrivateFiles.read(file());
+            if (bytes == null) return null;
+            tightenMode();
+            return parse(bytes);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot read " + file() + ": " + e.getMessage(), null, e);
+        } catch (JsonParseException | IllegalStateException e) {
+            return quarantine(e.getMessage());
+        }
+    }
+
+    void save(Login login) {
+        try {
+            PrivateFiles.writeAtomically(file(), (login.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot save the login to " + file() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Fails now if a save would fail, so a refresh token is never spent on a login that cannot be kept. */
+    void checkWritable() {
+        try {
+            PrivateFiles.checkWritable(home);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot save the login in " + home + " (" + e.getMessage()
+                    + "); nothing was changed", "make the folder writable, then try again");
+        }
+    }
+
+    boolean remove() {
+        try {
+            return PrivateFiles.delete(file());
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot remove " + file() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    static Login parse(byte[] bytes) {
+        JsonObject o = Json.object(new String(bytes, StandardCharsets.UTF_8));
+        String apiBase = string(o, "api_base", true);
+        try {
+            CozeConfig.apiBase(apiBase);
+        } catch (CozeException e) {
+            throw new IllegalStateException("api_base is not a URL");
+        }
+        return new Login(string(o, "kind", true), apiBase, string(o, "client_id", false),
+                string(o, "access_token", true), string(o, "refresh_token", false),
+                number(o, "expires_at"), string(o, "user_id", true));
+    }
+
+    private static String string(JsonObject o, String name, boolean required) {
+        JsonElement e = o.get(name);
+        if (e == null || e.isJsonNull()) {
+            if (required) throw new IllegalStateException("missing " + name);
+            return null;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString() || e.getAsString().isEmpty())
+            throw new IllegalStateException(name + " is not a non-empty string");
+        String s = e.getAsString();
+        // A lone surrogate (from a \uD800 escape) would not survive being saved as UTF-8.
+        if (s.codePoints().anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE))
+            throw new IllegalStateException(name + " is not valid Unicode text");
+        return s;
+    }
+
+    private static long number(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null || !e.isJsonPrimitive() || !((JsonPrimitive) e).isNumber())
+            throw new IllegalStateException(name + " is not a number");
+        long v;
+        try {
+            v = e.getAsLong();
+        } catch (NumberFormatException tooLarge) {
+            throw new IllegalStateException(name + " is not a usable number");
+        }
+        if (v < 0) throw new IllegalStateException(name + " is negative");
+        return v;
+    }
+
+    private Login quarantine(String why) {
+        try (PrivateFiles.Held held = lock()) {
+            byte[] again = PrivateFiles.read(file());
+            if (again == null) return null;
+            try {
+                return parse(again); // a sibling replaced it meanwhile
+            } catch (JsonParseException | IllegalStateException stillBad) {
+                Path aside = home.resolve("token.json.corrupt-" + System.currentTimeMillis());
+                Files.move(file(), aside, StandardCopyOption.ATOMIC_MOVE);
+                throw new CozeException(CozeException.AUTH, "the login file was unreadable (" + firstLine(why)
+                        + "); it was moved to " + aside, "run coze-login");
+            }
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot read " + file() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private void tightenMode() throws IOException {
+        if (PrivateFiles.tighten(file(), PrivateFiles.FILE_MODE))
+            warn.accept("warning: " + file() + " was readable by others; now only you can read it");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "invalid JSON";
+        int nl = s.indexOf('\n');
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.length() > 120 ? line.substring(0, 120) + "…" : line;
+    }
+}

@@ -1,0 +1,60 @@
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+
+/**
+ * coze-chat's memory under COZE_HOME (`chat.json`): the default bot and the last conversation per
+ * login and bot. Every update is a locked read-modify-write with an atomic replace, so parallel
+ * coze-chat calls never corrupt it; an unreadable file is simply started afresh (it holds no secret
+ * and nothing that cannot be recreated).
+ */
+final class ConversationMemory {
+    private final Path file;
+
+    ConversationMemory(Path home) {
+        this.file = home.resolve("chat.json");
+    }
+
+    String defaultBot() {
+        return Json.str(read(), "default_bot");
+    }
+
+    String lastConversation(String apiBase, String userId, String botId) {
+        return Json.str(Json.obj(read(), "conversations"), key(apiBase, userId, botId));
+    }
+
+    void remember(String apiBase, String userId, String botId, String conversationId) {
+        update(state -> {
+            state.addProperty("default_bot", botId);
+            JsonObject conversations = Json.obj(state, "conversations");
+            if (conversations == null) state.add("conversations", conversations = new JsonObject());
+            if (conversationId != null) conversations.addProperty(key(apiBase, userId, botId), conversationId);
+            return state;
+        });
+    }
+
+    private static String key(String apiBase, String userId, String botId) {
+        return apiBase + " " + userId + " " + botId;
+    }
+
+    private JsonObject read() {
+        try {
+            byte[] bytes = PrivateFiles.read(file);
+            return bytes == null ? new JsonObject() : Json.object(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException | JsonParseException e) {
+            return new JsonObject();
+        }
+    }
+
+    private void update(UnaryOperator<JsonObject> change) {
+        try (PrivateFiles.Held held = PrivateFiles.lock(file.resolveSibling("chat.json.lock"), Duration.ofSeconds(10))) {
+            PrivateFiles.writeAtomically(file, (change.apply(read()) + "\n").getBytes(StandardCharsets.UTF_8), false);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot save the conversation to " + file + ": " + e.getMessage());
+        }
+    }
+}

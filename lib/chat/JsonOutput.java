@@ -1,0 +1,85 @@
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+
+/** One JSON object per line for each meaningful event, then a summary (answer text only is kept). */
+final class JsonOutput implements ChatOutput {
+    private final PrintWriter out;
+    private final StringBuilder answer = new StringBuilder();
+
+    JsonOutput(PrintWriter out) {
+        this.out = out;
+    }
+
+    private void emit(JsonObject o) {
+        out.println(o);
+        out.flush();
+    }
+
+    private static JsonObject event(String name) {
+        JsonObject o = new JsonObject();
+        o.addProperty("event", name);
+        return o;
+    }
+
+    @Override
+    public void started(String conversationId, String chatId) {
+        JsonObject o = event("started");
+        o.addProperty("conversation_id", conversationId);
+        o.addProperty("chat_id", chatId);
+        emit(o);
+    }
+
+    @Override
+    public void answer(String text) {
+        answer.append(text);
+        JsonObject o = event("delta");
+        o.addProperty("content", text);
+        emit(o);
+    }
+
+    @Override
+    public void reasoning(String text) {
+        JsonObject o = event("reasoning");
+        o.addProperty("content", text);
+        emit(o);
+    }
+
+    @Override
+    public void message(JsonObject m) {
+        String type = Json.str(m, "type");
+        if ("verbose".equals(type)) return;
+        JsonObject o = event("follow_up".equals(type) ? "follow_up" : "message");
+        o.addProperty("type", type);
+        o.addProperty("id", Json.str(m, "id"));
+        o.addProperty("content", Json.str(m, "content"));
+        emit(o);
+    }
+
+    @Override
+    public void finished(ChatStream.Result r) {
+        if (r.usage != null) {
+            JsonObject u = event("usage");
+            u.add("usage", r.usage);
+            emit(u);
+        }
+        JsonObject o = event(r.cancelled ? "cancelled" : "done");
+        o.addProperty("answer", answer.toString());
+        o.addProperty("conversation_id", r.conversationId);
+        o.addProperty("chat_id", r.chatId);
+        o.add("usage", r.usage);
+        JsonArray f = new JsonArray();
+        r.followUps.forEach(f::add);
+        o.add("follow_ups", f);
+        emit(o);
+    }
+
+    @Override
+    public void failed(CozeException e) {
+        JsonObject o = event("error");
+        if (e instanceof CozeApiException api) o.addProperty("code", api.code);
+        o.addProperty("message", e.getMessage());
+        o.addProperty("exit_code", e.exitCode);
+        emit(o);
+    }
+}

@@ -1,0 +1,248 @@
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * Coze over java.net.http: timeouts on connect and headers, a User-Agent naming the project, proxies
+ * from the environment, no redirects (a bearer token is never forwarded), and Coze's envelope
+ * `{code,msg,detail.logid}` (which arrives with HTTP 200 too) turned into CozeApiException.
+ */
+final class CozeHttp {
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    static final int MAX_ERROR_BODY = 1 << 20;
+    static final String USER_AGENT = "coze-jbang/" + CozeConfig.VERSION + " java/" + System.getProperty("java.version")
+            + " " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.version");
+
+    private static HttpClient shared;
+
+    final String base;
+    private final Consumer<String> debug;
+
+    /** debug receives one line per request and response (never a header or body); null for none. */
+    CozeHttp(String base, Consumer<String> debug) {
+        this.base = base;
+        this.debug = debug;
+    }
+
+    /** Built on first use: creating a client costs start-up time that --help should not pay. */
+    static synchronized HttpClient client() {
+        if (shared == null) {
+            shared = HttpClient.newBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .proxy(new EnvProxySelector(System.getenv()))
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+            QuickExit.stopAtExit(shared);
+        }
+        return shared;
+    }
+
+    /** A parsed reply: status, Coze log id, and the body as JSON (null when it is not JSON). */
+    record Reply(int status, String logId, JsonObject json) {}
+
+    HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                .timeout(RESPONSE_TIMEOUT)
+                .header("User-Agent", USER_AGENT)
+                .header("Accept", "application/json, text/event-stream");
+        if (bearer != null) {
+            if (!bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+                throw new CozeException(CozeException.AUTH, "the access token contains spaces or control characters",
+                        "check COZE_API_TOKEN, or run coze-login again");
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return b;
+    }
+
+    /** One request, no retry (token calls must not be repeated: a code or refresh token is single-use). */
+    Reply send(String method, String pathAndQuery, JsonElement body, String bearer) {
+        HttpResponse<InputStream> r = exchange(request(method, pathAndQuery, body, bearer).build());
+        return readReply(r);
+    }
+
+    /** An envelope API call: returns `data` (or the whole object when there is none), or throws. */
+    JsonElement api(String method, String pathAndQuery, JsonElement body, String bearer) {
+        Reply r = send(method, pathAndQuery, body, bearer);
+        JsonObject o = checkEnvelope(r);
+        JsonElement data = o.get("data");
+        return data != null ? data : o;
+    }
+
+    /** The body as an envelope whose code is 0, or the matching exception. */
+    static JsonObject checkEnvelope(Reply r) {
+        if (r.json() == null) throw httpError(r.status(), r.logId());
+        long code = Json.num(r.json(), "code", 0);
+        if (code != 0) {
+            String logId = r.logId() != null ? r.logId() : Json.str(Json.obj(r.json(), "detail"), "logid");
+            throw new CozeApiException((int) code, Json.str(r.json(), "msg"), r.status(), logId);
+        }
+        if (r.status() >= 400) throw httpError(r.status(), r.logId());
+        return r.json();
+    }
+
+    static CozeException httpError(int status, String logId) {
+        String where = logId == null ? "" : " (logid " + logId + ")";
+        if (status == 429) return new CozeException(CozeException.RATE_LIMITED, "rate limited by Coze (HTTP 429)" + where);
+        if (status == 401 || status == 403)
+            return new CozeException(CozeException.AUTH, "Coze rejected the credentials (HTTP " + status + ")" + where, "run coze-login");
+        return new CozeException(CozeException.FAILED, "unexpected answer from Coze (HTTP " + status + ")" + where);
+    }
+
+    /**
+     * Opens a streaming POST. Retries only while no response body was accepted: on connection
+     * failures and on 429/502/503/504, with capped Retry-After and jittered backoff. A JSON answer
+     * instead of a stream becomes its exception; the caller owns the returned stream.
+     */
+    HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, String bearer, Retry retry) {
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<InputStream> r;
+            try {
+                r = exchange(request("POST", pathAndQuery, body, bearer).build());
+            } catch (CozeException e) {
+                if (!(e.getCause() instanceof ConnectException) || !retry.again(attempt, null)) throw e;
+                continue;
+            }
+            int s = r.statusCode();
+            if (s == 429 || s == 502 || s == 503 || s == 504) {
+                Duration after = retryAfter(r.headers().firstValue("Retry-After").orElse(null));
+                if (retry.again(attempt, after)) {
+                    closeQuietly(r.body());
+                    continue;
+                }
+            }
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (s == 200 && type.toLowerCase(Locale.ROOT).contains("text/event-stream")) return r;
+            Reply reply = readReply(r);
+            if (reply.json() != null) checkEnvelope(reply);
+            throw new CozeException(CozeException.FAILED, "Coze answered with " + (type.isEmpty() ? "no content type" : type)
+                    + " instead of an event stream (HTTP " + s + ")" + (reply.logId() == null ? "" : " (logid " + reply.logId() + ")"));
+        }
+    }
+
+    private HttpResponse<InputStream> exchange(HttpRequest req) {
+        if (debug != null) debug.accept("> " + req.method() + " " + req.uri());
+        try {
+            HttpResponse<InputStream> r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
+            if (debug != null) debug.accept("< " + r.statusCode() + " " + r.headers().firstValue("Content-Type").orElse("")
+                    + r.headers().firstValue("x-tt-logid").map(id -> " logid " + id).orElse(""));
+            return r;
+        } catch (HttpConnectTimeoutException e) {
+            throw new CozeException(CozeException.NETWORK, "timed out connecting to " + req.uri().getHost(), null, new ConnectException(e.getMessage()));
+        } catch (HttpTimeoutException e) {
+            throw new CozeException(CozeException.NETWORK, "no answer from " + req.uri().getHost() + " within "
+                    + RESPONSE_TIMEOUT.toSeconds() + " s", null, e);
+        } catch (ConnectException e) {
+            throw new CozeException(CozeException.NETWORK, "cannot connect to " + req.uri().getHost() + ":" + port(req.uri()), null, e);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.NETWORK, "connection to " + req.uri().getHost() + " failed: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CozeException(CozeException.INTERRUPTED, "interrupted");
+        }
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
+    }
+
+    private static Reply readReply(HttpResponse<InputStream> r) {
+        String logId = r.headers().firstValue("x-tt-logid").orElse(null);
+        byte[] bytes;
+        try (InputStream in = r.body()) {
+            bytes = in.readNBytes(MAX_ERROR_BODY);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.NETWORK, "connection lost while reading Coze's answer: " + e.getMessage(), null, e);
+        }
+        JsonObject json = null;
+        try {
+            json = Json.object(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonParseException notJson) {
+            // An HTML error page from a proxy or gateway: the status decides.
+        }
+        return new Reply(r.statusCode(), logId, json);
+    }
+
+    static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // Closing an abandoned response cannot lose anything the user sees.
+        }
+    }
+
+    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) return null;
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(ZonedDateTime.now(), at);
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (RuntimeException unreadable) {
+                return null;
+            }
+        }
+    }
+
+    /** Backoff for requests that provably did not start: exponential with jitter, Retry-After capped. */
+    static final class Retry {
+        final int maxAttempts;
+        final Duration maxWait;
+        final Consumer<String> notice;
+
+        Retry(int maxAttempts, Duration maxWait, Consumer<String> notice) {
+            this.maxAttempts = maxAttempts;
+            this.maxWait = maxWait;
+            this.notice = notice;
+        }
+
+        /** Sleeps before attempt+1 and says true, or says false when the caller should give up. */
+        boolean again(int attempt, Duration serverAsked) {
+            if (attempt >= maxAttempts) return false;
+            Duration wait;
+            if (serverAsked != null) {
+                if (serverAsked.compareTo(maxWait) > 0) return false;
+                wait = serverAsked;
+            } else {
+                long base = 500L << (attempt - 1);
+                wait = Duration.ofMillis(Math.min(maxWait.toMillis(), base + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
+            }
+            if (notice != null) notice.accept("retrying in " + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s (attempt "
+                    + (attempt + 1) + " of " + maxAttempts + ")");
+            try {
+                Thread.sleep(wait.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CozeException(CozeException.INTERRUPTED, "interrupted");
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** coze-mock's bots: the built-in ones and those scripted in a `--bots` file. */
+final class MockBots {
+    private MockBots() {}
+
+    /** A bot: answers are lists of delta pieces; null answers mean "echo the user's text". */
+    static final class Bot {
+        final String id, name;
+        final List<List<String>> answers;
+        final List<String> reasoning;
+        final List<String> followUps;
+        final MockFaults faults;
+
+        Bot(String id, String name, List<List<String>> answers, List<String> reasoning, List<String> followUps, MockFaults faults) {
+            this.id = id;
+            this.name = name;
+            this.answers = answers;
+            this.reasoning = reasoning;
+            this.followUps = followUps;
+            this.faults = faults;
+        }
+    }
+
+
+    /** The bots every mock has: echo, reasoner, multi. */
+    static void builtIn(Map<String, Bot> bots) {
+        bots.put("echo", new Bot("echo", "Echo", null, null, List.of(), new MockFaults()));
+        bots.put("reasoner", new Bot("reasoner", "Reasoner", List.of(List.of("The answer", " is ", "42.")),
+                List.of("Let me think", " about it."), List.of("Why 42?", "What is the question?"), new MockFaults()));
+        bots.put("multi", new Bot("multi", "Multi", List.of(List.of("First", " answer."), List.of("Second", " answer.")),
+                null, List.of(), new MockFaults()));
+    }
+
+    /** `{"bots":[{"id":"...","name":"...","answers":[["He","llo"]],"reasoning":[...],"follow_ups":[...],"faults":["drip=50"]}]}` */
+    static void load(String text, Map<String, Bot> bots) {
+        JsonObject root = Json.object(text);
+        for (JsonElement e : root.getAsJsonArray("bots")) {
+            JsonObject b = e.getAsJsonObject();
+            String id = Json.str(b, "id");
+            if (id == null || id.isBlank()) throw new IllegalArgumentException("every bot needs an id");
+            List<List<String>> answers = null;
+            if (b.has("answers")) {
+                answers = new ArrayList<>();
+                for (JsonElement a : b.getAsJsonArray("answers")) answers.add(strings(a));
+            }
+            bots.put(id, new Bot(id, Json.str(b, "name"), answers, b.has("reasoning") ? strings(b.get("reasoning")) : null,
+                    b.has("follow_ups") ? strings(b.get("follow_ups")) : List.of(),
+                    MockFaults.parse(b.has("faults") ? strings(b.get("faults")) : List.of())));
+        }
+    }
+
+    private static List<String> strings(JsonElement e) {
+        List<String> out = new ArrayList<>();
+        for (JsonElement s : e.getAsJsonArray()) out.add(s.getAsString());
+        return out;
+    }
+}

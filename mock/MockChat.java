@@ -1,0 +1,437 @@
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Coze's conversations and `/v3/chat`: streaming in Coze's wire format (SseWriter) with the faults
+ * tests switch on, polling (retrieve, message list) and cancel.
+ */
+abstract class MockChat extends MockConversations {
+    static final class Chat {
+        final String id, conversationId, botId;
+        final long createdAt = Instant.now().getEpochSecond();
+        volatile String status = "created";
+        final List<JsonObject> messages = Collections.synchronizedList(new ArrayList<>());
+        volatile int inputCount, outputCount;
+        volatile JsonObject lastError;
+
+        Chat(String id, String conversationId, String botId) {
+            this.id = id;
+            this.conversationId = conversationId;
+            this.botId = botId;
+        }
+    }
+
+    final Map<String, MockBots.Bot> bots = new LinkedHashMap<>();
+    final Map<String, Chat> chats = new ConcurrentHashMap<>();
+    final AtomicInteger chatsUnderFaults = new AtomicInteger();
+
+    /** For the benchmark: when the latest stream's first answer delta and its `done` went out (System.nanoTime), and all bytes streamed. */
+    volatile long firstDeltaSentAt, doneSentAt;
+    final AtomicLong streamedBytes = new AtomicLong();
+
+    /** Tests hold a stream after its first delta until they release this (fault `gate`). */
+    final Semaphore gate = new Semaphore(0);
+
+    MockChat(Config config) {
+        super(config);
+        MockBots.builtIn(bots);
+        if (config.scriptedBots != null) MockBots.load(config.scriptedBots, bots);
+    }
+
+    void chat(HttpExchange ex) throws IOException {
+        bump("chat");
+        JsonObject req = Json.object(body(ex));
+        String botId = Json.str(req, "bot_id");
+        MockBots.Bot bot = botId == null ? null : bots.get(botId);
+        MockFaults f = bot == null ? faults : faults.with(bot.faults);
+        int chatNumber = chatsUnderFaults.incrementAndGet();
+        if (f.has("reset")) throw new Abort();
+        if (f.has("delay")) pause(f.num("delay", 0));
+        for (String name : f.values.keySet()) {
+            if (name.matches("http\\d{3}") && chatNumber <= f.num(name, Long.MAX_VALUE)) {
+                int status = Integer.parseInt(name.substring(4));
+                if (f.has("retry-after") || status == 429) ex.getResponseHeaders().set("Retry-After", String.valueOf(f.num("retry-after", 1)));
+                if (status == 429) envelopeError(ex, 429, 4013, "Requests are too frequent, please try again later.");
+                else text(ex, status, "text/html", "<html><body><h1>" + status + " Service Unavailable</h1></body></html>");
+                return;
+            }
+        }
+        if (f.has("json-error")) {
+            envelopeError(ex, 200, (int) f.num("json-error", 4000), "injected error");
+            return;
+        }
+        if (f.has("wrong-type")) {
+            text(ex, 200, "text/html; charset=utf-8", "<html><body>maintenance</body></html>");
+            return;
+        }
+        if (blank(botId) || blank(Json.str(req, "user_id"))) {
+            envelopeError(ex, 200, 4000, "invalid parameter: bot_id and user_id are required");
+            return;
+        }
+        if (bot == null) {
+            envelopeError(ex, 200, 4200, "Requested resource bot_id=" + botId + " does not exist. Please ensure that the bot is published to the API channel.");
+            return;
+        }
+        String conversationId = query(ex, "conversation_id");
+        Conversation conv;
+        if (conversationId == null) conv = newConversation(botId);
+        else if ((conv = conversations.get(conversationId)) == null) {
+            envelopeError(ex, 200, 4000, "invalid parameter: conversation_id " + conversationId + " does not exist");
+            return;
+        }
+        String userText = lastUserText(req);
+        Chat chat = new Chat(String.valueOf(ids.incrementAndGet()), conv.id, botId);
+        synchronized (conv) {
+            if (conv.activeChat != null) {
+                envelopeError(ex, 200, 4016, "Conversation occupied: there is a chat in progress in this conversation.");
+                return;
+            }
+            conv.activeChat = chat.id;
+        }
+        chats.put(chat.id, chat);
+        boolean save = !req.has("auto_save_history") || req.get("auto_save_history").getAsBoolean();
+        if (save && userText != null) conv.messages.add(message(conv.id, botId, chat.id, "user", "question", userText));
+        chat.inputCount = userText == null ? 0 : userText.length();
+        boolean stream = req.has("stream") && req.get("stream").getAsBoolean();
+        if (stream) {
+            try {
+                streamChat(ex, conv, chat, bot, userText, f, save);
+            } finally {
+                conv.activeChat = null;
+            }
+        } else {
+            chat.status = "in_progress";
+            ok(ex, chatJson(chat));
+            pool.execute(() -> {
+                try {
+                    pause(Math.max(200, f.num("drip", 0)));
+                    for (JsonObject m : replyMessages(conv, chat, bot, userText)) chat.messages.add(m);
+                    finish(conv, chat, save);
+                } finally {
+                    conv.activeChat = null;
+                }
+            });
+        }
+    }
+
+    /** The assistant messages of a reply, complete: answers, verbose, follow-ups. */
+    List<JsonObject> replyMessages(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
+        List<JsonObject> out = new ArrayList<>();
+        for (List<String> pieces : answers(bot, userText)) {
+            JsonObject m = message(conv.id, bot.id, chat.id, "assistant", "answer", String.join("", pieces));
+            if (bot.reasoning != null) m.addProperty("reasoning_content", String.join("", bot.reasoning));
+            out.add(m);
+            chat.outputCount += pieces.size();
+        }
+        out.add(verbose(conv, chat, bot));
+        for (String q : bot.followUps) out.add(message(conv.id, bot.id, chat.id, "assistant", "follow_up", q));
+        return out;
+    }
+
+    void finish(Conversation conv, Chat chat, boolean save) {
+        if ("canceled".equals(chat.status)) return;
+        chat.status = "completed";
+        if (save) for (JsonObject m : chat.messages) if ("answer".equals(Json.str(m, "type"))) conv.messages.add(m);
+    }
+
+    void streamChat(HttpExchange ex, Conversation conv, Chat chat, MockBots.Bot bot, String userText, MockFaults f, boolean save)
+            throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        ex.sendResponseHeaders(200, 0);
+        SseWriter w = new SseWriter(ex.getResponseBody(), f);
+        w.event("conversation.chat.created", chatJson(chat));
+        chat.status = "in_progress";
+        w.event("conversation.chat.in_progress", chatJson(chat));
+        boolean first = true;
+        List<List<String>> answers = answers(bot, userText);
+        for (List<String> pieces : answers) {
+            String msgId = String.valueOf(ids.incrementAndGet());
+            if (bot.reasoning != null)
+                for (String r : bot.reasoning) w.event("conversation.message.delta", delta(msgId, conv, chat, bot, "", r));
+            for (String piece : pieces) {
+                w.event("conversation.message.delta", delta(msgId, conv, chat, bot, piece, null));
+                chat.outputCount++;
+                if (first) {
+                    first = false;
+                    firstDeltaSentAt = System.nanoTime();
+                    if (!afterFirstDelta(w, conv, chat, f)) return;
+                }
+            }
+            JsonObject done = message(conv.id, bot.id, chat.id, "assistant", "answer", String.join("", pieces));
+            done.addProperty("id", msgId);
+            if (bot.reasoning != null) done.addProperty("reasoning_content", String.join("", bot.reasoning));
+            chat.messages.add(done);
+            w.event("conversation.message.completed", done);
+        }
+        JsonObject verbose = verbose(conv, chat, bot);
+        chat.messages.add(verbose);
+        w.event("conversation.message.completed", verbose);
+        for (String q : bot.followUps) {
+            JsonObject m = message(conv.id, bot.id, chat.id, "assistant", "follow_up", q);
+            chat.messages.add(m);
+            w.event("conversation.message.completed", m);
+        }
+        finish(conv, chat, save);
+        JsonObject completed = chatJson(chat);
+        completed.addProperty("completed_at", Instant.now().getEpochSecond());
+        w.event("conversation.chat.completed", completed);
+        if (f.has("no-done")) return;
+        w.event("done", "\"[DONE]\"");
+        doneSentAt = System.nanoTime();
+        if (f.has("keep-open")) hold(w, f);
+    }
+
+    /** MockFaults that act once the first delta is out. False when the stream must end here. */
+    boolean afterFirstDelta(SseWriter w, Conversation conv, Chat chat, MockFaults f) throws IOException {
+        if (f.has("gate")) {
+            try {
+                if (!gate.tryAcquire(30, TimeUnit.SECONDS)) return false;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        if (f.has("stall")) {
+            hold(w, f);
+            return false;
+        }
+        if (f.has("chat-failed")) {
+            chat.status = "failed";
+            JsonObject err = new JsonObject();
+            err.addProperty("code", 5000);
+            err.addProperty("msg", "event interval error");
+            chat.lastError = err;
+            w.event("conversation.chat.failed", chatJson(chat));
+            w.event("done", "\"[DONE]\"");
+            return false;
+        }
+        if (f.has("error-event")) {
+            JsonObject err = new JsonObject();
+            err.addProperty("code", f.num("error-event", 5000));
+            err.addProperty("msg", "injected stream error");
+            w.event("error", err);
+            return false;
+        }
+        if (f.has("requires-action")) {
+            chat.status = "requires_action";
+            JsonObject c = chatJson(chat);
+            JsonObject fn = new JsonObject();
+            fn.addProperty("name", "local_plugin");
+            fn.addProperty("arguments", "{}");
+            JsonObject call = new JsonObject();
+            call.addProperty("id", "call_1");
+            call.addProperty("type", "function");
+            call.add("function", fn);
+            JsonArray calls = new JsonArray();
+            calls.add(call);
+            JsonObject sto = new JsonObject();
+            sto.add("tool_calls", calls);
+            JsonObject ra = new JsonObject();
+            ra.addProperty("type", "submit_tool_outputs");
+            ra.add("submit_tool_outputs", sto);
+            c.add("required_action", ra);
+            w.event("conversation.chat.requires_action", c);
+            w.event("done", "\"[DONE]\"");
+            return false;
+        }
+        return true;
+    }
+
+    /** Keeps the connection open with nothing (or only `:ping` comments) until the client leaves. */
+    void hold(SseWriter w, MockFaults f) throws IOException {
+        long ping = f.num("ping", 0);
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until) {
+            try {
+                if (stopping.await(ping > 0 ? ping : 1000, TimeUnit.MILLISECONDS)) return;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (ping > 0) w.comment("ping");
+        }
+    }
+
+    List<List<String>> answers(MockBots.Bot bot, String userText) {
+        if (bot.answers != null) return bot.answers;
+        long n = faults.num("deltas", 0);
+        if (n > 0) {
+            List<String> many = new ArrayList<>();
+            for (long i = 0; i < n; i++) many.add("tok" + (i % 10) + " ");
+            return List.of(many);
+        }
+        return List.of(pieces(userText == null ? "" : userText, 3));
+    }
+
+    /** Splits text into pieces of up to n code points (a model never splits a character). */
+    static List<String> pieces(String text, int n) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            int end = i;
+            for (int k = 0; k < n && end < text.length(); k++) end = text.offsetByCodePoints(end, 1);
+            out.add(text.substring(i, end));
+            i = end;
+        }
+        if (out.isEmpty()) out.add("");
+        return out;
+    }
+
+    static String lastUserText(JsonObject req) {
+        JsonElement msgs = req.get("additional_messages");
+        if (msgs == null || !msgs.isJsonArray() || msgs.getAsJsonArray().size() == 0) return null;
+        JsonArray arr = msgs.getAsJsonArray();
+        return Json.str(arr.get(arr.size() - 1).getAsJsonObject(), "content");
+    }
+
+    JsonObject delta(String msgId, Conversation conv, Chat chat, MockBots.Bot bot, String content, String reasoning) {
+        JsonObject m = new JsonObject();
+        m.addProperty("id", msgId);
+        m.addProperty("conversation_id", conv.id);
+        m.addProperty("bot_id", bot.id);
+        m.addProperty("role", "assistant");
+        m.addProperty("type", "answer");
+        m.addProperty("content", content);
+        if (reasoning != null) m.addProperty("reasoning_content", reasoning);
+        m.addProperty("content_type", "text");
+        m.addProperty("chat_id", chat.id);
+        m.addProperty("section_id", conv.id);
+        return m;
+    }
+
+    JsonObject verbose(Conversation conv, Chat chat, MockBots.Bot bot) {
+        return message(conv.id, bot.id, chat.id, "assistant", "verbose",
+                "{\"msg_type\":\"generate_answer_finish\",\"data\":\"{\\\"finish_reason\\\":0,\\\"FinData\\\":\\\"\\\"}\",\"from_module\":null,\"from_unit\":null}");
+    }
+
+    JsonObject chatJson(Chat chat) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", chat.id);
+        o.addProperty("conversation_id", chat.conversationId);
+        o.addProperty("bot_id", chat.botId);
+        o.addProperty("created_at", chat.createdAt);
+        JsonObject err = chat.lastError;
+        if (err == null) {
+            err = new JsonObject();
+            err.addProperty("code", 0);
+            err.addProperty("msg", "");
+        }
+        o.add("last_error", err);
+        o.addProperty("status", chat.status);
+        JsonObject usage = new JsonObject();
+        boolean done = "completed".equals(chat.status);
+        usage.addProperty("token_count", done ? chat.inputCount + chat.outputCount : 0);
+        usage.addProperty("output_count", done ? chat.outputCount : 0);
+        usage.addProperty("input_count", done ? chat.inputCount : 0);
+        o.add("usage", usage);
+        o.addProperty("section_id", chat.conversationId);
+        return o;
+    }
+
+    void chatRetrieve(HttpExchange ex) throws IOException {
+        Chat chat = chats.get(query(ex, "chat_id"));
+        if (chat == null || !chat.conversationId.equals(query(ex, "conversation_id"))) envelopeError(ex, 200, 4000, "chat not found");
+        else ok(ex, chatJson(chat));
+    }
+
+    void chatMessages(HttpExchange ex) throws IOException {
+        Chat chat = chats.get(query(ex, "chat_id"));
+        if (chat == null || !chat.conversationId.equals(query(ex, "conversation_id"))) {
+            envelopeError(ex, 200, 4000, "chat not found");
+            return;
+        }
+        JsonArray arr = new JsonArray();
+        synchronized (chat.messages) {
+            for (JsonObject m : chat.messages) arr.add(m);
+        }
+        ok(ex, arr);
+    }
+
+    void cancel(HttpExchange ex) throws IOException {
+        bump("cancel");
+        JsonObject req = Json.object(body(ex));
+        Chat chat = chats.get(String.valueOf(Json.str(req, "chat_id")));
+        if (chat == null || !chat.conversationId.equals(Json.str(req, "conversation_id"))) {
+            envelopeError(ex, 200, 4000, "chat not found");
+            return;
+        }
+        synchronized (chat) {
+            if (!"created".equals(chat.status) && !"in_progress".equals(chat.status)) {
+                envelopeError(ex, 200, 4104, "the current conversation can't be canceled");
+                return;
+            }
+            chat.status = "canceled";
+        }
+        bump("canceled");
+        ok(ex, chatJson(chat));
+    }
+
+    /** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
+    final class SseWriter {
+        final OutputStream out;
+        final MockFaults f;
+        final String eol;
+        final long drip, dropAfter, cutAfter, dropMidAt;
+        int events;
+
+        SseWriter(OutputStream out, MockFaults f) {
+            this.out = out;
+            this.f = f;
+            this.eol = f.has("crlf") ? "\r\n" : "\n";
+            this.drip = f.num("drip", 0);
+            this.dropAfter = f.num("drop", -1);
+            this.cutAfter = f.num("cut", -1);
+            this.dropMidAt = f.num("drop-mid", -1);
+        }
+
+        void event(String name, JsonElement data) throws IOException {
+            event(name, data.toString());
+        }
+
+        void event(String name, String data) throws IOException {
+            if (dropAfter >= 0 && events >= dropAfter) throw new Abort();
+            if (cutAfter >= 0 && events >= cutAfter) throw new Cut();
+            if (events > 0 && drip > 0) pause(drip);
+            String text = "event:" + name + eol + "data:" + data + eol + eol;
+            if (dropMidAt >= 0 && events >= dropMidAt) {
+                write(text.substring(0, text.length() / 2));
+                throw new Abort();
+            }
+            write(text);
+            events++;
+        }
+
+        void comment(String text) throws IOException {
+            write(":" + text + eol + eol);
+        }
+
+        void write(String s) throws IOException {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            streamedBytes.addAndGet(bytes.length);
+            if (f.has("one-byte")) {
+                for (byte b : bytes) {
+                    out.write(b);
+                    out.flush();
+                }
+            } else {
+                out.write(bytes);
+                out.flush();
+            }
+        }
+    }
+}

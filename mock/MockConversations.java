@@ -1,0 +1,129 @@
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Coze's conversations: create, retrieve, list and their message history, and the message objects they hold. */
+abstract class MockConversations extends MockOAuth {
+    static final class Conversation {
+        final String id, botId;
+        final long createdAt = Instant.now().getEpochSecond();
+        final List<JsonObject> messages = Collections.synchronizedList(new ArrayList<>());
+        volatile String activeChat;
+
+        Conversation(String id, String botId) {
+            this.id = id;
+            this.botId = botId;
+        }
+    }
+
+    final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+
+    MockConversations(Config config) {
+        super(config);
+    }
+
+    Conversation newConversation(String botId) {
+        Conversation c = new Conversation(String.valueOf(ids.incrementAndGet()), botId);
+        conversations.put(c.id, c);
+        return c;
+    }
+
+    JsonObject conversationJson(Conversation c) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", c.id);
+        o.addProperty("created_at", c.createdAt);
+        o.add("meta_data", new JsonObject());
+        o.addProperty("last_section_id", c.id);
+        return o;
+    }
+
+    void conversationCreate(HttpExchange ex) throws IOException {
+        String raw = body(ex);
+        JsonObject req = raw.isBlank() ? new JsonObject() : Json.object(raw);
+        Conversation c = newConversation(Json.str(req, "bot_id"));
+        JsonElement msgs = req.get("messages");
+        if (msgs != null && msgs.isJsonArray())
+            for (JsonElement m : msgs.getAsJsonArray())
+                c.messages.add(message(c.id, c.botId, null, Json.str(m.getAsJsonObject(), "role"),
+                        "user".equals(Json.str(m.getAsJsonObject(), "role")) ? "question" : "answer",
+                        Json.str(m.getAsJsonObject(), "content")));
+        ok(ex, conversationJson(c));
+    }
+
+    void conversationRetrieve(HttpExchange ex) throws IOException {
+        Conversation c = conversations.get(query(ex, "conversation_id"));
+        if (c == null) envelopeError(ex, 200, 4000, "conversation not found");
+        else ok(ex, conversationJson(c));
+    }
+
+    void conversationList(HttpExchange ex) throws IOException {
+        String botId = query(ex, "bot_id");
+        int page = (int) parseLong(query(ex, "page_num"), 1);
+        int size = (int) Math.min(50, parseLong(query(ex, "page_size"), 50));
+        List<Conversation> all = new ArrayList<>();
+        for (Conversation c : conversations.values()) if (botId == null || botId.equals(c.botId)) all.add(c);
+        all.sort((a, b) -> b.id.compareTo(a.id));
+        JsonArray arr = new JsonArray();
+        int from = Math.max(0, (page - 1) * size);
+        for (int i = from; i < Math.min(all.size(), from + size); i++) arr.add(conversationJson(all.get(i)));
+        JsonObject data = new JsonObject();
+        data.add("conversations", arr);
+        data.addProperty("has_more", from + size < all.size());
+        ok(ex, data);
+    }
+
+    void conversationMessages(HttpExchange ex) throws IOException {
+        Conversation c = conversations.get(query(ex, "conversation_id"));
+        if (c == null) {
+            envelopeError(ex, 200, 4000, "conversation not found");
+            return;
+        }
+        String raw = body(ex);
+        JsonObject req = raw.isBlank() ? new JsonObject() : Json.object(raw);
+        boolean asc = "asc".equals(Json.str(req, "order"));
+        int limit = (int) Math.max(1, Math.min(50, Json.num(req, "limit", 50)));
+        List<JsonObject> list;
+        synchronized (c.messages) {
+            list = new ArrayList<>(c.messages);
+        }
+        if (!asc) Collections.reverse(list);
+        JsonArray arr = new JsonArray();
+        for (int i = 0; i < Math.min(limit, list.size()); i++) arr.add(list.get(i));
+        JsonObject o = new JsonObject();
+        o.addProperty("code", 0);
+        o.addProperty("msg", "");
+        o.add("data", arr);
+        o.addProperty("first_id", arr.size() > 0 ? Json.str(arr.get(0).getAsJsonObject(), "id") : "0");
+        o.addProperty("last_id", arr.size() > 0 ? Json.str(arr.get(arr.size() - 1).getAsJsonObject(), "id") : "0");
+        o.addProperty("has_more", list.size() > limit);
+        json(ex, 200, o);
+    }
+
+    // ---------------------------------------------------------------- chat
+
+    JsonObject message(String convId, String botId, String chatId, String role, String type, String content) {
+        JsonObject m = new JsonObject();
+        m.addProperty("id", String.valueOf(ids.incrementAndGet()));
+        m.addProperty("conversation_id", convId);
+        m.addProperty("bot_id", botId);
+        m.addProperty("chat_id", chatId);
+        m.addProperty("section_id", convId);
+        m.addProperty("role", role);
+        m.addProperty("type", type);
+        m.addProperty("content", content);
+        m.addProperty("content_type", "text");
+        m.add("meta_data", new JsonObject());
+        long now = Instant.now().getEpochSecond();
+        m.addProperty("created_at", now);
+        m.addProperty("updated_at", now);
+        return m;
+    }
+}

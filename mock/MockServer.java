@@ -1,0 +1,115 @@
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The mock"), on loopback: the OAuth pages and token endpoint (PKCE
+ * verified, single-use codes, rotating refresh tokens whose reuse revokes the family, the device
+ * flow), conversations, `/v3/chat` streaming and polling, cancel, Coze's error envelopes with HTTP
+ * 200 and an `x-tt-logid` on every response, plus faults that tests switch on. This file is the
+ * life cycle, the routing and the hooks tests use; each section of Coze is a layer below it
+ * (MockChat, MockOAuth, MockHttp), with MockFaults and MockBots beside them.
+ */
+final class MockServer extends MockChat {
+    private final HttpServer http;
+
+    private MockServer(Config config) throws IOException {
+        super(config);
+        http = HttpServer.create(new InetSocketAddress(config.bind, config.port), 64);
+        http.setExecutor(pool);
+        http.createContext("/", this::handle);
+    }
+
+    static MockServer start(Config config) throws IOException {
+        MockServer s = new MockServer(config);
+        s.http.start();
+        return s;
+    }
+
+    int port() {
+        return http.getAddress().getPort();
+    }
+
+    String baseUrl() {
+        return "http://" + (config.bind.contains(":") ? "[" + config.bind + "]" : config.bind) + ":" + port();
+    }
+
+    void stop() {
+        stopping.countDown();
+        http.stop(0);
+        pool.shutdownNow();
+    }
+
+    /** Replaces the faults; counted faults (`http429=N`) count chats from now on. */
+    void setFaults(String... specs) {
+        faults = MockFaults.parse(List.of(specs));
+        chatsUnderFaults.set(0);
+    }
+
+    /** How often something happened: `token.refresh_token`, `chat`, `cancel`, `reuse_detected`, … */
+    int count(String what) {
+        AtomicInteger c = counters.get(what);
+        return c == null ? 0 : c.get();
+    }
+
+    /** Issues a login directly, as a finished OAuth flow would; for tests of refresh and chat. */
+    JsonObject issueTokens(String clientId, Duration accessTtl) {
+        Family family = new Family(clientId);
+        return tokenResponse(family, accessTtl);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        long started = System.nanoTime();
+        String logId = "mock" + Long.toHexString(ids.incrementAndGet());
+        ex.getResponseHeaders().set("x-tt-logid", logId);
+        String method = ex.getRequestMethod();
+        String path = ex.getRequestURI().getPath();
+        try {
+            route(ex, method, path);
+        } catch (Abort abort) {
+            log(method + " " + path + " connection dropped (fault)");
+            throw abort; // the HTTP server then closes the socket without ending the body
+        } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
+            envelopeError(ex, 200, 4000, "invalid request body: " + e.getMessage());
+        } catch (Cut cut) {
+            log(method + " " + path + " stream cut short (fault)");
+        } catch (IOException clientLeft) {
+            log(method + " " + path + " client closed the connection");
+        }
+        ex.close();
+        log(method + " " + path + " " + ex.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms");
+    }
+
+    private void route(HttpExchange ex, String method, String path) throws IOException {
+        switch (method + " " + path) {
+            case "GET /api/permission/oauth2/authorize": authorizePage(ex); return;
+            case "POST /api/permission/oauth2/authorize": authorizeDecision(ex); return;
+            case "POST /api/permission/oauth2/token": token(ex); return;
+            case "POST /api/permission/oauth2/device/code": deviceCode(ex); return;
+            case "GET /device": devicePage(ex); return;
+            case "POST /device": deviceDecision(ex); return;
+            case "GET /_mock/state": json(ex, 200, mockState()); return;
+            default:
+        }
+        if (!authorized(ex, path)) return;
+        switch (method + " " + path) {
+            case "POST /v3/chat": chat(ex); return;
+            // GET in the studio IDL, go and java; POST with the same query in py and js: Coze takes both.
+            case "GET /v3/chat/retrieve", "POST /v3/chat/retrieve": chatRetrieve(ex); return;
+            case "GET /v3/chat/message/list", "POST /v3/chat/message/list": chatMessages(ex); return;
+            case "POST /v3/chat/cancel": cancel(ex); return;
+            case "POST /v1/conversation/create": conversationCreate(ex); return;
+            case "GET /v1/conversation/retrieve", "POST /v1/conversation/retrieve": conversationRetrieve(ex); return;
+            case "GET /v1/conversations": conversationList(ex); return;
+            case "POST /v1/conversation/message/list": conversationMessages(ex); return;
+            default:
+                envelopeError(ex, 404, 4000, "no such API: " + method + " " + path);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** coze-chat end to end: a real process against coze-mock, as a user or a shell script sees it. */
+class ChatTest {
+    MockServer mock;
+    Path home;
+
+    @BeforeEach
+    void start() throws IOException {
+        mock = TestSupport.mock();
+        home = TestSupport.tempHome();
+    }
+
+    @AfterEach
+    void stop() {
+        mock.stop();
+    }
+
+    TestSupport.Script chat(String... args) {
+        return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
+    }
+
+    static final String TRICKY = "  leading spaces: colons: http://example.com:8080/x?a=b\n中文 and emoji 🌍🎉 split\n\ttab";
+
+    @ParameterizedTest(name = "wire faults: {0}")
+    @ValueSource(strings = {"none", "crlf", "one-byte", "one-byte,crlf"})
+    void answerIsPrintedExactlyAsStreamed(String faults) throws Exception {
+        if (!faults.equals("none")) mock.setFaults(faults.split(","));
+        TestSupport.Result r = chat("--bot", "echo", TRICKY).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(TRICKY + "\n", r.out, "exactly the answer plus one newline");
+        assertTrue(r.err.contains("conversation "), r.err);
+    }
+
+    /** Cron, containers and CI often run with the C locale; the answer must still be UTF-8 on stdout. */
+    @Test
+    void answerIsUtf8UnderTheCLocale() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo").env("LANG", "C").env("LC_ALL", "C").stdin(TRICKY).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(TRICKY + "\n", r.out);
+    }
+
+    /** Arguments are decoded before any code of ours runs: under the C locale 你好 arrives as ??????, and the user is told. */
+    @Test
+    void argumentsManglerByTheCLocaleAreReported() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo", "你好").env("LANG", "C").env("LC_ALL", "C").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("coze-chat: warning: the arguments may have lost non-ASCII text"), r.err);
+        assertTrue(r.err.contains("LANG=C.UTF-8"), r.err);
+        TestSupport.Result utf8 = chat("--bot", "echo", "你好").env("LANG", "C.UTF-8").env("LC_ALL", "C.UTF-8").run();
+        assertEquals("你好\n", utf8.out, utf8.toString());
+        assertFalse(utf8.err.contains("warning"), utf8.err);
+    }
+
+    /** `--bot "$BOT"` with BOT unset must not chat with whatever bot was used last. */
+    @Test
+    void anEmptyBotIsAUsageError() throws Exception {
+        TestSupport.Result r = chat("--bot", "", "hi").run();
+        assertEquals(2, r.exit, r.toString());
+        assertTrue(r.err.contains("--bot is empty"), r.err);
+        assertEquals("", r.out);
+        assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
+    @Test
+    void stdinAndArgumentsCombine() throws Exception {
+        TestSupport.Result piped = chat("--bot", "echo").stdin("from stdin\n").run();
+        assertEquals("from stdin\n", piped.out);
+        TestSupport.Result both = chat("--bot", "echo", "and", "args").stdin("from stdin\n").run();
+        assertEquals("from stdin\n\nand args\n", both.out);
+        TestSupport.Result none = chat("--bot", "echo").stdin("").run();
+        assertEquals(2, none.exit, none.toString());
+        assertEquals("", none.out);
+    }
+
+    @Test
+    void quietKeepsStderrCleanAndStdoutUnchanged() throws Exception {
+        TestSupport.Result r = chat("-q", "--bot", "reasoner", "hi").run();
+        assertEquals("The answer is 42.\n", r.out, "reasoning and follow-ups never reach stdout");
+        assertEquals("", r.err);
+        TestSupport.Result chatty = chat("--bot", "reasoner", "--reasoning", "hi").run();
+        assertEquals("The answer is 42.\n", chatty.out);
+        assertTrue(chatty.err.contains("Let me think about it.") && chatty.err.contains("/1 Why 42?"), chatty.err);
+    }
+
+    @Test
+    void multipleAnswersArePrintedInOrder() throws Exception {
+        assertEquals("First answer.\nSecond answer.\n", chat("--bot", "multi", "x").run().out);
+    }
+
+    @Test
+    void jsonOutputParsesBack() throws Exception {
+        TestSupport.Result r = chat("--json", "--bot", "reasoner", "hi").run();
+        assertEquals(0, r.exit, r.toString());
+        List<JsonObject> events = new ArrayList<>();
+        for (String line : r.out.split("\n")) events.add(Json.object(line));
+        JsonObject last = events.get(events.size() - 1);
+        assertEquals("done", Json.str(last, "event"));
+        assertEquals("The answer is 42.", Json.str(last, "answer"));
+        assertNotNull(Json.str(last, "conversation_id"));
+        assertEquals(2, last.getAsJsonArray("follow_ups").size());
+        assertTrue(events.stream().anyMatch(e -> "delta".equals(Json.str(e, "event"))));
+        assertTrue(events.stream().anyMatch(e -> "usage".equals(Json.str(e, "event"))));
+    }
+
+    @Test
+    void continueUsesTheLastConversationOfTheBot() throws Exception {
+        TestSupport.Result first = chat("--json", "--bot", "echo", "one").run();
+        String conv = Json.str(Json.object(first.out.substring(first.out.lastIndexOf("{\"event\":\"done\""))), "conversation_id");
+        TestSupport.Result second = chat("--json", "-c", "two").run();
+        assertEquals(0, second.exit, second.toString());
+        assertTrue(second.out.contains("\"conversation_id\":\"" + conv + "\""), "continued " + conv + ": " + second.out);
+        TestSupport.Result fresh = chat("--json", "--bot", "echo", "three").run();
+        assertFalse(fresh.out.contains("\"conversation_id\":\"" + conv + "\""), "a new conversation without -c");
+        TestSupport.Result explicit = chat("--json", "--bot", "echo", "--conversation", conv, "four").run();
+        assertTrue(explicit.out.contains("\"conversation_id\":\"" + conv + "\""));
+    }
+
+    @Test
+    void aConversationIsRememberedEvenWhenItsAnswerFails() throws Exception {
+        mock.setFaults("chat-failed");
+        TestSupport.Result failed = chat("--json", "--bot", "echo", "abcdef").run();
+        assertEquals(1, failed.exit, failed.toString());
+        String conv = Json.str(Json.object(failed.out.lines().findFirst().orElseThrow()), "conversation_id");
+        assertNotNull(conv, failed.out);
+        mock.setFaults();
+        TestSupport.Result again = chat("--json", "-c", "retry").run();
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(again.out.contains("\"conversation_id\":\"" + conv + "\""), "continued " + conv + ": " + again.out);
+    }
+
+    @Test
+    void noStreamPollsAndPrintsTheWholeAnswer() throws Exception {
+        TestSupport.Result r = chat("--no-stream", "--bot", "echo", "polled answer").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("polled answer\n", r.out);
+    }
+
+    static void assertFails(TestSupport.Result r, int exit, String stderrPart) {
+        assertEquals(exit, r.exit, r.toString());
+        assertTrue(r.err.contains(stderrPart), "stderr should say '" + stderrPart + "': " + r.err);
+        assertFalse(r.err.contains("\tat "), "no stack trace without --debug: " + r.err);
+        assertEquals(1, r.err.lines().filter(l -> l.startsWith("coze-chat: error: ")).count(), r.err);
+    }
+
+    @Test
+    void stopsReadingAtDoneEvenIfTheServerKeepsTheSocketOpen() throws Exception {
+        mock.setFaults("keep-open");
+        TestSupport.Result r = chat("--bot", "echo", "hi", "--idle-timeout", "50s").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hi\n", r.out);
+    }
+
+    @Test
+    void firstDeltaReachesStdoutWhileTheServerHoldsTheRest() throws Exception {
+        mock.setFaults("gate");
+        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        assertTrue(run.awaitOut("abc"), "the first delta arrived before the server sent the rest: " + run.err());
+        assertFalse(run.out().contains("def"));
+        mock.gate.release();
+        TestSupport.Result r = run.finish();
+        assertEquals("abcdef\n", r.out);
+    }
+
+    @Test
+    void ctrlCCancelsOnTheServerAndExits130() throws Exception {
+        mock.setFaults("gate");
+        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        assertTrue(run.awaitOut("abc"));
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        TestSupport.Result r = run.finish();
+        mock.gate.release();
+        assertEquals(130, r.exit, r.toString());
+        assertEquals("abc\n", r.out, "what arrived is flushed");
+        assertEquals(1, mock.count("canceled"), "the chat was cancelled on the server");
+    }
+
+    @Test
+    void replAtATerminalHoldsAConversationAndCtrlCStopsOnlyTheAnswer() throws Exception {
+        TestSupport.Running repl = chat("--bot", "echo").inTerminal().start();
+        java.io.OutputStream keys = repl.process.getOutputStream();
+        assertTrue(repl.awaitOut("you> "), "the REPL prompts: " + repl.out());
+        type(keys, "first question\n");
+        assertTrue(repl.awaitOut("first question\r\nconversation "), "the answer, then the conversation: " + repl.out());
+        type(keys, "second question\n");
+        assertTrue(repl.awaitOut("second question\r\nconversation "), repl.out());
+        java.util.List<String> ids = java.util.regex.Pattern.compile("conversation (\\S+)").matcher(repl.out())
+                .results().map(m -> m.group(1)).toList();
+        assertEquals(2, ids.size(), repl.out());
+        assertEquals(ids.get(0), ids.get(1), "the second turn continued the first one's conversation");
+
+        mock.setFaults("gate");
+        type(keys, "abcdef\n");
+        assertTrue(repl.awaitOut("abcdef\r\nabc"), "the terminal's echo, then the first delta: " + repl.out());
+        type(keys, "\u0003");
+        assertTrue(repl.awaitOut("cancelled"), "Ctrl-C stopped the answer: " + repl.out());
+        mock.gate.release();
+        assertTrue(repl.awaitOut("cancelled (the chat was cancelled on Coze too)\r\nyou> "), "and the REPL goes on: " + repl.out());
+        type(keys, "/exit\n");
+        TestSupport.Result r = repl.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.contains("abcdef\r\nabcdef"), "the rest of the cancelled answer never arrived");
+        assertEquals(1, mock.count("canceled"), "the chat was cancelled on the server");
+        assertEquals(3, mock.count("chat"));
+    }
+
+    private static void type(java.io.OutputStream keys, String text) throws java.io.IOException {
+        keys.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        keys.flush();
+    }
+
+    @Test
+    void expiredStoredLoginIsRefreshedTransparently() throws Exception {
+        JsonObject t = mock.issueTokens("c.app.coze", Duration.ofSeconds(-5));
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze",
+                Json.str(t, "access_token"), Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("hi\n", r.out);
+        assertEquals(1, mock.count("token.refresh_token"));
+        assertNotEquals(Json.str(t, "access_token"), new TokenStore(home, w -> {}).load().accessToken());
+    }
+
+    @Test
+    void rejectedTokenIsRefreshedOnceAndRetried() throws Exception {
+        JsonObject t = mock.issueTokens("c.app.coze", Duration.ofHours(1));
+        String rejected = "czs_not_issued_by_the_mock";
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze", rejected,
+                Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, mock.count("token.refresh_token"));
+    }
+
+    @Test
+    void notLoggedInSaysHowToLogIn() throws Exception {
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
+        assertFails(r, 4, "run coze-login");
+    }
+
+    @Test
+    void noSecretReachesOutputEvenWithDebug() throws Exception {
+        TestSupport.Result r = chat("--debug", "--bot", "echo", "hi").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("debug: > POST"), r.err);
+        assertFalse((r.out + r.err).contains(TestSupport.PAT));
+        assertFalse((r.out + r.err).contains("SENTINEL"));
+    }
+
+    @Test
+    void aTokenWithControlCharactersIsRefusedWithoutEchoingIt() throws Exception {
+        String bad = "pat_SENTINEL_BAD\u0001TOKEN";
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).env("COZE_API_TOKEN", bad).run();
+        assertFails(r, 4, "control characters");
+        assertFalse(r.err.contains("SENTINEL"), r.err);
+    }
+
+    /**
+     * JBang's //CDS archives what the first run loads. A first run that only prints the version must
+     * still give an archive that a chat's HTTP, SSE and JSON classes come from, and print nothing more.
+     */
+    @Test
+    void aClassArchiveMadeByAVersionRunServesAChat() throws Exception {
+        Path dir = java.nio.file.Files.createTempDirectory("coze-cds"), archive = dir.resolve("CozeChat.jsa"), loaded = dir.resolve("loaded.log");
+        TestSupport.Result first = chat("--version").jvm("-XX:ArchiveClassesAtExit=" + archive).run();
+        assertEquals(0, first.exit, first.toString());
+        assertEquals("coze-chat " + CozeConfig.VERSION + " (coze-jbang)\n", first.out);
+        assertEquals("", first.err);
+        TestSupport.Result later = chat("--bot", "echo", "hi").jvm("-XX:SharedArchiveFile=" + archive,
+                "-Xlog:class+load=info:file=" + loaded).run();
+        assertEquals("hi\n", later.out, later.toString());
+        java.util.Set<String> archived = TestSupport.fromArchive(loaded);
+        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", "SseParser",
+                "ChatStream", "com.google.gson.stream.JsonReader"))
+            assertTrue(archived.contains(cls), cls + " did not come from the archive");
+    }
+
+    @Test
+    void helpAndUsageErrors() throws Exception {
+        TestSupport.Result help = chat("--help").run();
+        assertEquals(0, help.exit);
+        assertTrue(help.out.contains("Usage: coze-chat"));
+        assertEquals(2, chat("--bogus").run().exit);
+        TestSupport.Result noBot = TestSupport.script(CozeChat.class, home, "hi").api(mock).pat().run();
+        assertFails(noBot, 2, "COZE_BOT_ID");
+    }
+}

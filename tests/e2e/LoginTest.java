@@ -1,0 +1,226 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** coze-login end to end against coze-mock, with a scripted browser that follows the consent form. */
+class LoginTest {
+    MockServer mock;
+    Path home, page;
+    String browser;
+    int port;
+
+    @BeforeEach
+    void start() throws IOException {
+        mock = TestSupport.mock();
+        home = TestSupport.tempHome();
+        Path dir = Files.createTempDirectory("coze-browser");
+        page = dir.resolve("page.html");
+        Path script = dir.resolve("browser.sh");
+        Files.writeString(script, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' -cp '"
+                + System.getProperty("java.class.path") + "' 'LoginTest$FakeBrowser' \"$1\" >>'" + dir.resolve("browser.log") + "' 2>&1\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        browser = script.toString();
+        port = TestSupport.freePort();
+    }
+
+    @AfterEach
+    void stop() {
+        mock.stop();
+    }
+
+    TestSupport.Script login(String mode, String... args) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--client-id", "c.app.coze",
+                "--redirect-uri", "http://127.0.0.1:" + port + "/callback"));
+        if (!java.util.List.of(args).contains("--timeout")) all.addAll(java.util.List.of("--timeout", "30s"));
+        all.addAll(java.util.List.of(args));
+        return TestSupport.script(CozeLogin.class, home, all.toArray(new String[0])).api(mock).env("BROWSER", browser)
+                .env("FAKE_BROWSER_MODE", mode).env("FAKE_BROWSER_PAGE", page.toString());
+    }
+
+    @Test
+    void browserLoginStoresTheLoginAndPrintsNoSecret() throws Exception {
+        TestSupport.Result r = login("approve", "--debug").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.out);
+        assertTrue(r.err.contains("/api/permission/oauth2/authorize?response_type=code"), "the URL is printed: " + r.err);
+        assertTrue(r.err.contains("Logged in to"), r.err);
+        TokenStore.Login login = new TokenStore(home, w -> {}).load();
+        assertEquals("c.app.coze", login.clientId());
+        assertNotNull(login.refreshToken());
+        assertFalse(r.err.contains(login.accessToken()) || r.err.contains(login.refreshToken()), "no token in the output");
+        String code = Urls.query(URI.create(Files.readString(Path.of(page + ".location"))).getRawQuery()).get("code");
+        assertFalse(r.err.contains(code), "no authorization code in the output");
+        String html = Files.readString(page);
+        assertTrue(html.contains("Login complete, you can close this tab"), html);
+        assertFalse(html.contains("code_") || html.contains("http"), "the page shows no code and links nowhere: " + html);
+        TestSupport.Result again = login("fail").run();
+        assertEquals(0, again.exit);
+        assertTrue(again.err.contains("Already logged in"), again.err);
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(0, status.exit, status.toString());
+        assertTrue(status.out.contains("…" + login.accessToken().substring(login.accessToken().length() - 4)), status.out);
+        assertFalse(status.out.contains(login.accessToken()));
+    }
+
+    @Test
+    void denyEndsWithExit4AndNoTokenRequest() throws Exception {
+        TestSupport.Result r = login("deny").run();
+        assertEquals(4, r.exit, r.toString());
+        assertTrue(r.err.contains("denied"), r.err);
+        assertEquals(0, mock.count("token.authorization_code"));
+        assertNull(new TokenStore(home, w -> {}).load());
+    }
+
+    @Test
+    void wrongStateAndStrayRequestsDoNotAbortTheLogin() throws Exception {
+        TestSupport.Result r = login("wrong-state-first").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("ignored a callback"), r.err);
+        Files.delete(home.resolve("token.json"));
+        assertEquals(0, login("favicon-first").run().exit);
+    }
+
+    @Test
+    void timeoutFreesThePort() throws Exception {
+        TestSupport.Result r = login("ignore", "--timeout", "1s").run();
+        assertEquals(4, r.exit, r.toString());
+        assertTrue(r.err.contains("no answer from the browser"), r.err);
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            assertTrue(s.isBound(), "the callback port was released");
+        }
+    }
+
+    @Test
+    void busyPortIsAClearError() throws Exception {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            TestSupport.Result r = login("approve").run();
+            assertEquals(1, r.exit, r.toString());
+            assertTrue(r.err.contains("port " + port) && r.err.contains("--redirect-uri"), r.err);
+        }
+    }
+
+    @Test
+    void pastedRedirectCompletesTheLogin() throws Exception {
+        TestSupport.Running run = login("none", "--no-browser", "--paste").interactive().start();
+        long end = System.currentTimeMillis() + 30_000;
+        while (!run.err().contains("Address:") && System.currentTimeMillis() < end) Thread.sleep(20);
+        String url = run.err().lines().filter(l -> l.contains("authorize?")).findFirst().orElseThrow().strip();
+        String location = FakeBrowser.consent(url, "authorize");
+        run.process.getOutputStream().write((location + "\n").getBytes());
+        run.process.getOutputStream().close();
+        TestSupport.Result r = run.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertNotNull(new TokenStore(home, w -> {}).load());
+        Files.delete(home.resolve("token.json"));
+        TestSupport.Result other = login("none", "--no-browser", "--paste").stdin(location + "\n").run();
+        assertEquals(4, other.exit, "an address from another attempt is refused: " + other);
+        assertTrue(other.err.contains("does not belong to this login"), other.err);
+    }
+
+    @Test
+    void withTokenStatusAndLogout() throws Exception {
+        TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin(TestSupport.PAT + "\n").run();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.err.contains(TestSupport.PAT));
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status", "--json").run();
+        assertEquals(0, status.exit);
+        assertEquals("pat", Json.str(Json.object(status.out.strip()), "kind"));
+        assertFalse(status.out.contains(TestSupport.PAT));
+        assertEquals("hi\n", TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run().out);
+        TestSupport.Result out = TestSupport.script(CozeLogin.class, home, "logout").run();
+        assertEquals(0, out.exit);
+        assertTrue(out.err.contains("Removed"), out.err);
+        assertEquals(4, TestSupport.script(CozeLogin.class, home, "status").run().exit);
+    }
+
+    @Test
+    void loginReplacesACorruptFileAndAGivenTokenReplacesTheLogin() throws Exception {
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("token.json"), "{\"kind\":");
+        TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_first\n").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("moved to") && r.err.contains("logging in afresh"), r.err);
+        TestSupport.Result again = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_second\n").run();
+        assertEquals(0, again.exit, again.toString());
+        assertEquals("pat_second", new TokenStore(home, w -> {}).load().accessToken());
+    }
+
+    @Test
+    void filesArePrivateEvenUnderUmask000() throws Exception {
+        TestSupport.Script s = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_x\n");
+        String cmd = "umask 000; exec " + String.join(" ", s.command.stream().map(a -> "'" + a + "'").toList());
+        s.command.clear();
+        s.command.addAll(java.util.List.of("sh", "-c", cmd));
+        assertEquals(0, s.run().exit);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("token.json"))));
+    }
+
+    @Test
+    void deviceFlowPollsUntilApproved() throws Exception {
+        mock.setFaults("device-fast-ok");
+        TestSupport.Running run = TestSupport.script(CozeLogin.class, home, "--device", "--client-id", "d.app.coze", "--poll-interval", "200ms")
+                .api(mock).start();
+        long end = System.currentTimeMillis() + 30_000;
+        while (!run.err().contains("enter the code:") && System.currentTimeMillis() < end) Thread.sleep(20);
+        String code = run.err().replaceAll("(?s).*enter the code:\\s+(\\S+).*", "$1");
+        Thread.sleep(500);
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/device"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("user_code=" + code + "&decision=authorize")).build(), HttpResponse.BodyHandlers.ofString());
+        TestSupport.Result r = run.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(mock.count("oauth_error.authorization_pending") >= 1, "it polled while pending");
+        assertEquals("device", new TokenStore(home, w -> {}).load().kind());
+    }
+
+    /** The "browser": loads the consent page, presses a button, follows the redirect to coze-login. */
+    static final class FakeBrowser {
+        static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+        public static void main(String[] args) throws Exception {
+            String mode = System.getenv("FAKE_BROWSER_MODE");
+            if (mode.equals("ignore") || mode.equals("fail")) return;
+            String location = consent(args[0], mode.equals("deny") ? "deny" : "authorize");
+            URI cb = URI.create(location);
+            String origin = cb.getScheme() + "://" + cb.getAuthority();
+            if (mode.equals("wrong-state-first"))
+                check(get(origin + cb.getRawPath() + "?code=forged&state=WRONG"), 400);
+            if (mode.equals("favicon-first")) check(get(origin + "/favicon.ico"), 404);
+            Files.writeString(Path.of(System.getenv("FAKE_BROWSER_PAGE") + ".location"), location);
+            HttpResponse<String> r = get(location);
+            Files.writeString(Path.of(System.getenv("FAKE_BROWSER_PAGE")), r.body());
+        }
+
+        static String consent(String authorizeUrl, String decision) throws Exception {
+            check(get(authorizeUrl), 200);
+            String query = URI.create(authorizeUrl).getRawQuery();
+            URI u = URI.create(authorizeUrl);
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(u.getScheme() + "://" + u.getAuthority() + u.getRawPath()))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(query + "&decision=" + decision)).build(), HttpResponse.BodyHandlers.ofString());
+            check(r, 302);
+            return r.headers().firstValue("Location").orElseThrow();
+        }
+
+        static HttpResponse<String> get(String url) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        static void check(HttpResponse<String> r, int status) {
+            if (r.statusCode() != status) throw new IllegalStateException(r.uri() + " answered " + r.statusCode() + ", not " + status);
+        }
+    }
+}
