@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/*.java lib/http/*.java lib/auth/*.java lib/chat/*.java lib/startup/*.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/startup/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).

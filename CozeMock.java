@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/*.java mock/*.java
+//SOURCES lib/core/Folder.java mock/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
 //COMPILE_OPTIONS -encoding UTF-8
 // A server for tests and demos: Serial GC starts fast and stays small; JVM log lines stay off stdout.

@@ -5,7 +5,7 @@
 //DESCRIPTION Benchmarks coze-chat against curl -sN and Python requests on coze-mock; writes docs/PERFORMANCE.md.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES ../lib/core/*.java ../mock/*.java
+//SOURCES ../lib/core/Folder.java ../mock/Folder.java
 //JAVA_OPTIONS -Xmx2g
 
 import com.google.gson.JsonArray;

@@ -127,6 +127,22 @@ class DistTest {
         System.out.println("       README: " + ran + " shell blocks ran, " + shown + " shown only");
     }
 
+    /** A remote run fetches what each folder's Folder.java lists, so the list must be the whole folder, no more. */
+    @Test
+    void eachFolderListsExactlyItsSources() throws Exception {
+        for (String folder : List.of("lib/core", "lib/http", "lib/auth", "lib/chat", "lib/startup", "mock")) {
+            Path dir = TestSupport.ROOT.resolve(folder);
+            Set<String> listed = new java.util.TreeSet<>();
+            for (String line : Files.readAllLines(dir.resolve("Folder.java")))
+                if (line.startsWith("//SOURCES ")) listed.addAll(List.of(line.substring(10).trim().split("\\s+")));
+            Set<String> present = new java.util.TreeSet<>();
+            try (var files = Files.list(dir)) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".java") && !n.equals("Folder.java")).forEach(present::add);
+            }
+            assertEquals(present, listed, folder + "/Folder.java");
+        }
+    }
+
     /** Docker, cron and CI have no locale: the launcher still hands 你好 on whole, and keeps an empty argument. */
     @Test
     void theLauncherKeepsNonAsciiAndEmptyArgumentsWithoutALocale() throws Exception {
