@@ -108,7 +108,8 @@ public class CozeLogin implements Callable<Integer> {
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
             CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
-            login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(), t.expiresAt(), userId);
+            login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
+                    t.expiresAt(), userId);
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
@@ -165,7 +166,8 @@ public class CozeLogin implements Callable<Integer> {
         return switch (answer.kind()) {
             case WRONG_STATE -> throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login"
                     + " (wrong or missing state)", "run coze-login again and paste the address from that attempt");
-            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code", "run coze-login again");
+            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code",
+                    "run coze-login again");
             case ERROR, CODE -> answer;
         };
     }

@@ -2,8 +2,9 @@ import com.google.gson.JsonObject;
 import java.time.Instant;
 
 /**
- * Coze's OAuth token endpoint for public clients (https://www.coze.cn/open/docs/developer_guides/oauth_pkce): JSON bodies, no Authorization
- * header, flat replies whose `expires_in` is an absolute Unix time, errors as `error_code`.
+ * Coze's OAuth token endpoint for public clients: JSON bodies, no Authorization header, flat replies
+ * whose `expires_in` is an absolute Unix time, errors as `error_code`
+ * (https://www.coze.cn/open/docs/developer_guides/oauth_pkce).
  */
 final class CozeOAuth {
     static final String TOKEN_PATH = "/api/permission/oauth2/token";
@@ -11,9 +12,20 @@ final class CozeOAuth {
     static final String AUTHORIZE_PATH = "/api/permission/oauth2/authorize";
     static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-    record Token(String accessToken, String refreshToken, long expiresAt) {}
+    /** The toString of these values leaves the secrets out: a value may end up in a message or a log. */
+    record Token(String accessToken, String refreshToken, long expiresAt) {
+        @Override
+        public String toString() {
+            return "Token[expiresAt=" + expiresAt + "]";
+        }
+    }
 
     record DeviceCode(String deviceCode, String userCode, String verificationUri, long expiresAt) {
+        @Override
+        public String toString() {
+            return "DeviceCode[userCode=" + userCode + ", verificationUri=" + verificationUri + ", expiresAt=" + expiresAt + "]";
+        }
+
         String verificationUrl() {
             return verificationUri + (verificationUri.contains("?") ? "&" : "?") + "user_code=" + userCode;
         }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The loopback end of the browser login (RFC 8252 §7.3 and §8, https://www.rfc-editor.org/rfc/rfc8252): listens only on the redirect URI's
- * loopback address and port, treats only its exact path as the callback, ignores (400) callbacks whose
+ * The loopback end of the browser login (RFC 8252 §7.3 and §8, https://www.rfc-editor.org/rfc/rfc8252):
+ * listens only on the redirect URI's loopback address and port, treats only its exact path as the callback, ignores (400) callbacks whose
  * state is wrong or missing, honours `error=` only with the right state, and answers with a static
  * page that shows no code and loads nothing.
  */

@@ -9,6 +9,12 @@ record Pkce(String verifier, String challenge) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
+    /** Never the verifier: a value may end up in a message or a log. */
+    @Override
+    public String toString() {
+        return "Pkce[challenge=" + challenge + "]";
+    }
+
     /** A fresh verifier for one login attempt: 32 random bytes, base64url, 43 characters. */
     static Pkce create() {
         String verifier = randomToken();

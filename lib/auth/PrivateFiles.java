@@ -18,6 +18,7 @@ import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -71,7 +72,7 @@ final class PrivateFiles {
         }
         AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (acl == null) return false;
-        java.nio.file.attribute.UserPrincipal owner = acl.getOwner();
+        UserPrincipal owner = acl.getOwner();
         if (acl.getAcl().stream().allMatch(e -> e.type() == AclEntryType.ALLOW && e.principal().equals(owner))) return false;
         ownerOnlyAcl(path);
         return true;

@@ -8,6 +8,12 @@ import java.util.Map;
 record Redirect(Kind kind, String code, String error) {
     enum Kind { WRONG_STATE, ERROR, NO_CODE, CODE }
 
+    /** Never the code: a value may end up in a message or a log. */
+    @Override
+    public String toString() {
+        return "Redirect[" + kind + (error == null ? "" : ", error=" + error) + "]";
+    }
+
     static Redirect read(String expectedState, Map<String, String> query) {
         if (!Pkce.sameSecret(expectedState, query.get("state"))) return new Redirect(Kind.WRONG_STATE, null, null);
         if (query.containsKey("error")) return new Redirect(Kind.ERROR, null, query.get("error"));

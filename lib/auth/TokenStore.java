@@ -22,6 +22,13 @@ final class TokenStore {
     /** A stored login. expiresAt is epoch seconds; 0 means the token carries no known expiry. */
     record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
                  String userId) {
+        /** Never the tokens: a Login may end up in a message or a log. */
+        @Override
+        public String toString() {
+            return "Login[kind=" + kind + ", apiBase=" + apiBase + ", clientId=" + clientId + ", expiresAt=" + expiresAt
+                    + ", userId=" + userId + "]";
+        }
+
         boolean validFor(Duration margin, Instant now) {
             return expiresAt == 0 || now.plus(margin).getEpochSecond() < expiresAt;
         }

@@ -38,7 +38,7 @@ final class ChatStream {
         boolean cancelled;
     }
 
-    /** One turn's question; onConversation is told the conversation id once Coze names it, on the reading thread, before any answer. */
+    /** One turn's question; onConversation is told the conversation id once Coze names it (reading thread, before any answer). */
     record Request(String botId, String userId, String conversationId, String text, Duration idleTimeout,
                    Duration stallTimeout, Consumer<String> onConversation) {
         JsonObject body(boolean stream) {
@@ -248,7 +248,7 @@ final class ChatStream {
         Thread.interrupted();
     }
 
-    /** Coze's events, as https://www.coze.cn/open/docs/developer_guides/chat_v3 lists them; unknown events are ignored. */
+    /** Coze's events (https://www.coze.cn/open/docs/developer_guides/chat_v3); unknown ones are ignored. */
     private final class Handler implements SseParser.Listener {
         final Events events;
         final Consumer<String> onConversation;
@@ -343,7 +343,7 @@ final class ChatStream {
     }
 
     /**
-     * Two clocks : no byte at all for idleTimeout, or no event for stallTimeout
+     * Two clocks: no byte at all for idleTimeout, or no event for stallTimeout
      * (keep-alive comments reset only the first). Either one closes the stream.
      */
     private final class Watchdog extends Thread {

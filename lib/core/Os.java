@@ -7,6 +7,12 @@ record Os(String name, Map<String, String> env) {
         return new Os(System.getProperty("os.name", ""), System.getenv());
     }
 
+    /** The name alone: the environment holds COZE_API_TOKEN. */
+    @Override
+    public String toString() {
+        return "Os[" + name + "]";
+    }
+
     boolean windows() {
         return name.startsWith("Windows");
     }

@@ -54,7 +54,7 @@ class ChatTest {
 
     /** Arguments are decoded before any code of ours runs: under the C locale 你好 arrives as ??????, and the user is told. */
     @Test
-    void argumentsManglerByTheCLocaleAreReported() throws Exception {
+    void argumentsMangledByTheCLocaleAreReported() throws Exception {
         TestSupport.Result r = chat("--bot", "echo", "你好").env("LANG", "C").env("LC_ALL", "C").run();
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("coze-chat: warning: the arguments may have lost non-ASCII text"), r.err);

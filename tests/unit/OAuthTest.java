@@ -107,4 +107,19 @@ class OAuthTest {
         assertEquals(CozeException.AUTH, expired.exitCode);
         assertTrue(clock.sleeps.size() <= 5, "stops at the code's expiry (20 s), not the 5 min timeout: " + clock.sleeps);
     }
+
+    /** A value that holds a secret may end up in an assertion message, a debug line or a log: its toString leaves it out. */
+    @Test
+    void valuesNeverPrintTheirSecrets() {
+        String secret = "SENTINEL_SECRET_7f3a";
+        List<Object> values = List.of(
+                new TokenStore.Login("pkce", "https://api.coze.cn", "c.app.coze", secret + "-at", secret + "-rt", 1L, "u"),
+                new CozeOAuth.Token(secret + "-at", secret + "-rt", 1L),
+                new CozeOAuth.DeviceCode(secret + "-dc", "ABCD", "https://www.coze.cn/device", 1L),
+                new Pkce(secret, Pkce.s256(secret)),
+                Redirect.read("st", Map.of("state", "st", "code", secret)),
+                new Os("Linux", Map.of("COZE_API_TOKEN", secret)));
+        for (Object v : values) assertFalse(v.toString().contains(secret), v.getClass() + " printed a secret: " + v);
+        assertTrue(values.get(0).toString().contains("c.app.coze"), "what is not secret is still shown");
+    }
 }

@@ -67,7 +67,7 @@ class PlatformTest {
     }
 
     @Test
-    void argumentsManglerByTheLocaleAreReported() {
+    void argumentsMangledByTheLocaleAreReported() {
         assertNotNull(CozeCli.mangledArguments("ANSI_X3.4-1968", "--bot", "echo", "??????"));
         assertNotNull(CozeCli.mangledArguments("ANSI_X3.4-1968", "caf\uFFFD"));
         assertNull(CozeCli.mangledArguments("ANSI_X3.4-1968", "--bot", "echo", "plain ASCII?"), "one question mark is a question");
