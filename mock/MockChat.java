@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Coze's conversations and `/v3/chat`: streaming in Coze's wire format (SseWriter) with the faults
+ * Coze's conversations and `/v3/chat`: streaming in Coze's wire format (MockSseWriter) with the faults
  * tests switch on, polling (retrieve, message list) and cancel.
  */
 abstract class MockChat extends MockConversations {
@@ -131,7 +131,7 @@ abstract class MockChat extends MockConversations {
     }
 
     /** The assistant messages of a reply, complete: answers, verbose, follow-ups. */
-    List<JsonObject> replyMessages(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
+    private List<JsonObject> replyMessages(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
         List<JsonObject> out = new ArrayList<>();
         for (List<String> pieces : answers(bot, userText)) {
             JsonObject m = message(conv.id, bot.id, chat.id, "assistant", "answer", String.join("", pieces));
@@ -150,12 +150,12 @@ abstract class MockChat extends MockConversations {
         if (save) for (JsonObject m : chat.messages) if ("answer".equals(Json.str(m, "type"))) conv.messages.add(m);
     }
 
-    void streamChat(HttpExchange ex, Conversation conv, Chat chat, MockBots.Bot bot, String userText, MockFaults f, boolean save)
+    private void streamChat(HttpExchange ex, Conversation conv, Chat chat, MockBots.Bot bot, String userText, MockFaults f, boolean save)
             throws IOException {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
-        SseWriter w = new SseWriter(ex.getResponseBody(), f);
+        MockSseWriter w = new MockSseWriter(ex.getResponseBody(), f, streamedBytes, this::pause);
         w.event("conversation.chat.created", chatJson(chat));
         chat.status = "in_progress";
         w.event("conversation.chat.in_progress", chatJson(chat));
@@ -199,7 +199,7 @@ abstract class MockChat extends MockConversations {
     }
 
     /** MockFaults that act once the first delta is out. False when the stream must end here. */
-    boolean afterFirstDelta(SseWriter w, Conversation conv, Chat chat, MockFaults f) throws IOException {
+    private boolean afterFirstDelta(MockSseWriter w, Conversation conv, Chat chat, MockFaults f) throws IOException {
         if (f.has("gate")) {
             try {
                 if (!gate.tryAcquire(30, TimeUnit.SECONDS)) return false;
@@ -254,7 +254,7 @@ abstract class MockChat extends MockConversations {
     }
 
     /** Keeps the connection open with nothing (or only `:ping` comments) until the client leaves. */
-    void hold(SseWriter w, MockFaults f) throws IOException {
+    void hold(MockSseWriter w, MockFaults f) throws IOException {
         long ping = f.num("ping", 0);
         long until = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < until) {
@@ -292,7 +292,7 @@ abstract class MockChat extends MockConversations {
         return out;
     }
 
-    static String lastUserText(JsonObject req) {
+    private static String lastUserText(JsonObject req) {
         JsonElement msgs = req.get("additional_messages");
         if (msgs == null || !msgs.isJsonArray() || msgs.getAsJsonArray().size() == 0) return null;
         JsonArray arr = msgs.getAsJsonArray();
@@ -319,7 +319,7 @@ abstract class MockChat extends MockConversations {
                 "{\"msg_type\":\"generate_answer_finish\",\"data\":\"{\\\"finish_reason\\\":0,\\\"FinData\\\":\\\"\\\"}\",\"from_module\":null,\"from_unit\":null}");
     }
 
-    JsonObject chatJson(Chat chat) {
+    private JsonObject chatJson(Chat chat) {
         JsonObject o = new JsonObject();
         o.addProperty("id", chat.id);
         o.addProperty("conversation_id", chat.conversationId);
@@ -379,59 +379,5 @@ abstract class MockChat extends MockConversations {
         }
         bump("canceled");
         ok(ex, chatJson(chat));
-    }
-
-    /** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
-    final class SseWriter {
-        final OutputStream out;
-        final MockFaults f;
-        final String eol;
-        final long drip, dropAfter, cutAfter, dropMidAt;
-        int events;
-
-        SseWriter(OutputStream out, MockFaults f) {
-            this.out = out;
-            this.f = f;
-            this.eol = f.has("crlf") ? "\r\n" : "\n";
-            this.drip = f.num("drip", 0);
-            this.dropAfter = f.num("drop", -1);
-            this.cutAfter = f.num("cut", -1);
-            this.dropMidAt = f.num("drop-mid", -1);
-        }
-
-        void event(String name, JsonElement data) throws IOException {
-            event(name, data.toString());
-        }
-
-        void event(String name, String data) throws IOException {
-            if (dropAfter >= 0 && events >= dropAfter) throw new Abort();
-            if (cutAfter >= 0 && events >= cutAfter) throw new Cut();
-            if (events > 0 && drip > 0) pause(drip);
-            String text = "event:" + name + eol + "data:" + data + eol + eol;
-            if (dropMidAt >= 0 && events >= dropMidAt) {
-                write(text.substring(0, text.length() / 2));
-                throw new Abort();
-            }
-            write(text);
-            events++;
-        }
-
-        void comment(String text) throws IOException {
-            write(":" + text + eol + eol);
-        }
-
-        void write(String s) throws IOException {
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            streamedBytes.addAndGet(bytes.length);
-            if (f.has("one-byte")) {
-                for (byte b : bytes) {
-                    out.write(b);
-                    out.flush();
-                }
-            } else {
-                out.write(bytes);
-                out.flush();
-            }
-        }
     }
 }

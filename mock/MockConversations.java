@@ -36,7 +36,7 @@ abstract class MockConversations extends MockOAuth {
         return c;
     }
 
-    JsonObject conversationJson(Conversation c) {
+    private JsonObject conversationJson(Conversation c) {
         JsonObject o = new JsonObject();
         o.addProperty("id", c.id);
         o.addProperty("created_at", c.createdAt);

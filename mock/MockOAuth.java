@@ -19,9 +19,9 @@ import java.util.Base64;
  * check in front of every API.
  */
 abstract class MockOAuth extends MockHttp {
-    static final Duration CODE_TTL = Duration.ofMinutes(5);
-    static final Duration DEVICE_TTL = Duration.ofMinutes(10);
-    static final int DEVICE_INTERVAL = 5;
+    private static final Duration CODE_TTL = Duration.ofMinutes(5);
+    private static final Duration DEVICE_TTL = Duration.ofMinutes(10);
+    private static final int DEVICE_INTERVAL = 5;
 
     static final class Code {
         final String clientId, redirectUri, challenge, method;
@@ -73,9 +73,9 @@ abstract class MockOAuth extends MockHttp {
     }
 
     final Map<String, Code> codes = new ConcurrentHashMap<>();
-    final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
-    final Map<String, Issued> refreshTokens = new ConcurrentHashMap<>();
-    final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
+    private final Map<String, Issued> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
     final Set<String> pats = ConcurrentHashMap.newKeySet();
 
     /** For the secret checks: the last authorization code issued and code_verifier received. */
@@ -106,7 +106,7 @@ abstract class MockOAuth extends MockHttp {
                 + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
     }
 
-    static String authorizeProblem(Map<String, String> q) {
+    private static String authorizeProblem(Map<String, String> q) {
         if (!"code".equals(q.get("response_type"))) return "response_type must be code";
         if (blank(q.get("client_id"))) return "client_id is missing";
         String redirect = q.get("redirect_uri");
@@ -143,11 +143,11 @@ abstract class MockOAuth extends MockHttp {
         return withQuery(q.get("redirect_uri"), "code=" + Urls.encode(code) + stateParam(q));
     }
 
-    static String stateParam(Map<String, String> q) {
+    private static String stateParam(Map<String, String> q) {
         return q.containsKey("state") ? "&state=" + Urls.encode(q.get("state")) : "";
     }
 
-    static String withQuery(String uri, String query) {
+    private static String withQuery(String uri, String query) {
         return uri + (uri.contains("?") ? "&" : "?") + query;
     }
 
@@ -167,7 +167,7 @@ abstract class MockOAuth extends MockHttp {
         else oauthError(ex, "unsupported_grant_type", "unsupported grant_type");
     }
 
-    void codeGrant(HttpExchange ex, JsonObject req) throws IOException {
+    private void codeGrant(HttpExchange ex, JsonObject req) throws IOException {
         Code code = codes.get(String.valueOf(Json.str(req, "code")));
         String clientId = Json.str(req, "client_id");
         if (code == null || code.expires.isBefore(Instant.now()) || !code.clientId.equals(clientId)) {
@@ -200,7 +200,7 @@ abstract class MockOAuth extends MockHttp {
         json(ex, 200, tokens);
     }
 
-    void refreshGrant(HttpExchange ex, JsonObject req) throws IOException {
+    private void refreshGrant(HttpExchange ex, JsonObject req) throws IOException {
         String rt = String.valueOf(Json.str(req, "refresh_token"));
         Issued issued = refreshTokens.get(rt);
         if (issued == null || !issued.family.clientId.equals(Json.str(req, "client_id")) || issued.family.revoked
@@ -220,7 +220,7 @@ abstract class MockOAuth extends MockHttp {
         json(ex, 200, tokenResponse(issued.family, config.tokenTtl));
     }
 
-    void revokeFamily(String anyRefreshToken) {
+    private void revokeFamily(String anyRefreshToken) {
         Issued i = refreshTokens.get(anyRefreshToken);
         if (i != null) i.family.revoked = true;
     }
@@ -260,7 +260,7 @@ abstract class MockOAuth extends MockHttp {
         json(ex, 200, o);
     }
 
-    static String userCode() {
+    private static String userCode() {
         String letters = "BCDFGHJKLMNPQRSTVWXZ";
         java.security.SecureRandom r = new java.security.SecureRandom();
         StringBuilder sb = new StringBuilder();
@@ -271,7 +271,7 @@ abstract class MockOAuth extends MockHttp {
         return sb.toString();
     }
 
-    void deviceGrant(HttpExchange ex, JsonObject req) throws IOException {
+    private void deviceGrant(HttpExchange ex, JsonObject req) throws IOException {
         Device d = devices.get(String.valueOf(Json.str(req, "device_code")));
         if (d == null || !d.clientId.equals(Json.str(req, "client_id"))) {
             oauthError(ex, "invalid_grant", "unknown device_code");
@@ -368,7 +368,7 @@ abstract class MockOAuth extends MockHttp {
         }
     }
 
-    static boolean sameSecret(String expected, String actual) {
+    private static boolean sameSecret(String expected, String actual) {
         return expected != null && actual != null
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }

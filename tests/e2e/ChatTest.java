@@ -6,27 +6,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** coze-chat end to end: a real process against coze-mock, as a user or a shell script sees it. */
+@ExtendWith(MockHome.class)
 class ChatTest {
     MockServer mock;
     Path home;
-
-    @BeforeEach
-    void start() throws IOException {
-        mock = TestSupport.mock();
-        home = TestSupport.tempHome();
-    }
-
-    @AfterEach
-    void stop() {
-        mock.stop();
-    }
 
     TestSupport.Script chat(String... args) {
         return TestSupport.script(CozeChat.class, home, args).api(mock).pat();

@@ -10,11 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** coze-login end to end against coze-mock, with a scripted browser that follows the consent form. */
+@ExtendWith(MockHome.class)
 class LoginTest {
     MockServer mock;
     Path home, page;
@@ -23,8 +24,6 @@ class LoginTest {
 
     @BeforeEach
     void start() throws IOException {
-        mock = TestSupport.mock();
-        home = TestSupport.tempHome();
         Path dir = Files.createTempDirectory("coze-browser");
         page = dir.resolve("page.html");
         Path script = dir.resolve("browser.sh");
@@ -33,11 +32,6 @@ class LoginTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         browser = script.toString();
         port = TestSupport.freePort();
-    }
-
-    @AfterEach
-    void stop() {
-        mock.stop();
     }
 
     TestSupport.Script login(String mode, String... args) {

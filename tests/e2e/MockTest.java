@@ -8,24 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** coze-mock's endpoints over real HTTP: what a client of the Coze cloud would see. */
+@ExtendWith(MockHome.class)
 class MockTest {
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     MockServer mock;
-
-    @BeforeEach
-    void start() throws IOException {
-        mock = TestSupport.mock();
-    }
-
-    @AfterEach
-    void stop() {
-        mock.stop();
-    }
 
     HttpResponse<String> call(String method, String path, String body, String bearer) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(mock.baseUrl() + path)).timeout(Duration.ofSeconds(20));

@@ -10,26 +10,20 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** coze-refresh and the shared token lifecycle, with rotating refresh tokens and several processes. */
+@ExtendWith(MockHome.class)
 class RefreshTest {
     MockServer mock;
     Path home;
     TokenStore store;
 
     @BeforeEach
-    void start() throws IOException {
-        mock = TestSupport.mock();
-        home = TestSupport.tempHome();
+    void start() {
         store = new TokenStore(home, w -> {});
-    }
-
-    @AfterEach
-    void stop() {
-        mock.stop();
     }
 
     JsonObject loginExpiringIn(Duration ttl) {

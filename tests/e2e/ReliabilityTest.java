@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +17,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,20 +27,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The reliability suite behind docs/RELIABILITY.md: network faults, secrets, hostile callback input
  * and load, each against coze-mock and the real scripts. Lines starting with "figure:" feed the doc.
  */
+@ExtendWith(MockHome.class)
 class ReliabilityTest {
     MockServer mock;
     Path home;
-
-    @BeforeEach
-    void start() throws IOException {
-        mock = TestSupport.mock();
-        home = TestSupport.tempHome();
-    }
-
-    @AfterEach
-    void stop() {
-        mock.stop();
-    }
 
     static void figure(String line) {
         System.out.println("       figure: " + line);

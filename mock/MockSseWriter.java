@@ -1,0 +1,64 @@
+import com.google.gson.JsonElement;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
+final class MockSseWriter {
+    private final OutputStream out;
+    private final MockFaults f;
+    private final AtomicLong streamedBytes;
+    private final LongConsumer pause;
+    private final String eol;
+    private final long drip, dropAfter, cutAfter, dropMidAt;
+    private int events;
+
+    MockSseWriter(OutputStream out, MockFaults f, AtomicLong streamedBytes, LongConsumer pause) {
+        this.out = out;
+        this.f = f;
+        this.streamedBytes = streamedBytes;
+        this.pause = pause;
+        this.eol = f.has("crlf") ? "\r\n" : "\n";
+        this.drip = f.num("drip", 0);
+        this.dropAfter = f.num("drop", -1);
+        this.cutAfter = f.num("cut", -1);
+        this.dropMidAt = f.num("drop-mid", -1);
+    }
+
+    void event(String name, JsonElement data) throws IOException {
+        event(name, data.toString());
+    }
+
+    void event(String name, String data) throws IOException {
+        if (dropAfter >= 0 && events >= dropAfter) throw new MockHttp.Abort();
+        if (cutAfter >= 0 && events >= cutAfter) throw new MockHttp.Cut();
+        if (events > 0 && drip > 0) pause.accept(drip);
+        String text = "event:" + name + eol + "data:" + data + eol + eol;
+        if (dropMidAt >= 0 && events >= dropMidAt) {
+            write(text.substring(0, text.length() / 2));
+            throw new MockHttp.Abort();
+        }
+        write(text);
+        events++;
+    }
+
+    void comment(String text) throws IOException {
+        write(":" + text + eol + eol);
+    }
+
+    private void write(String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        streamedBytes.addAndGet(bytes.length);
+        if (f.has("one-byte")) {
+            for (byte b : bytes) {
+                out.write(b);
+                out.flush();
+            }
+        } else {
+            out.write(bytes);
+            out.flush();
+        }
+    }
+}
