@@ -16,13 +16,9 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -125,17 +121,11 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        Turn turn = turn(message, json ? new JsonOutput(common.out()) : new TextOutput(common.out(), common.err(), reasoning));
-        return turn.cancelled ? CozeException.INTERRUPTED : 0;
+        ChatStream.Result r = turn(message, json ? new JsonOutput(common.out()) : new TextOutput(common.out(), common.err(), reasoning));
+        return r.cancelled ? CozeException.INTERRUPTED : 0;
     }
 
-    /** Outcome of one turn, for the REPL. */
-    private static final class Turn {
-        boolean cancelled;
-        List<String> followUps = List.of();
-    }
-
-    private Turn turn(String message, ChatOutput out) {
+    private ChatStream.Result turn(String message, ChatOutput out) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
@@ -161,10 +151,7 @@ public class CozeChat implements Callable<Integer> {
         conversation = result.conversationId;
         if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
         else summary(result);
-        Turn t = new Turn();
-        t.cancelled = result.cancelled;
-        t.followUps = result.followUps;
-        return t;
+        return result;
     }
 
     private void remember(String conversationId) {
@@ -212,65 +199,19 @@ public class CozeChat implements Callable<Integer> {
 
     private int repl() throws IOException {
         replRunning = true;
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        PrintWriter err = common.err();
-        err.println("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
+        common.err().println("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
                 + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands.");
-        List<String> followUps = List.of();
-        while (true) {
-            err.print("you> ");
-            err.flush();
-            String line = in.readLine();
-            if (line == null) {
-                err.println();
-                return 0;
+        Repl repl = new Repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), common.err(), "coze-chat");
+        return repl.run(new Repl.Session() {
+            @Override
+            public List<String> send(String message) {
+                return turn(message, new TextOutput(common.out(), common.err(), reasoning)).followUps;
             }
-            String text = line.strip();
-            if (text.isEmpty()) continue;
-            if (text.equals("\"\"\"")) {
-                text = block(in, err);
-                if (text == null) return 0;
-                if (text.isBlank()) continue;
-            } else if (text.equals("/exit") || text.equals("/quit")) return 0;
-            else if (text.equals("/help")) {
-                err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n"
-                        + "\"\"\"  start and end a multi-line message\n/exit  leave (or Ctrl-D)");
-                continue;
-            } else if (text.equals("/new")) {
-                conversation = null;
-                err.println("(new conversation)");
-                continue;
-            } else if (text.matches("/\\d+")) {
-                int n = Integer.parseInt(text.substring(1));
-                if (n < 1 || n > followUps.size()) {
-                    err.println("(no follow-up /" + n + ")");
-                    continue;
-                }
-                text = followUps.get(n - 1);
-                err.println("you> " + text);
-            } else if (text.startsWith("/")) {
-                err.println("(unknown command " + text + "; /help lists them)");
-                continue;
-            }
-            try {
-                followUps = turn(text, new TextOutput(common.out(), err, reasoning)).followUps;
-            } catch (CozeException e) {
-                err.println("coze-chat: error: " + e.line());
-                if (e.exitCode == CozeException.AUTH) return e.exitCode;
-            }
-        }
-    }
 
-    private static String block(BufferedReader in, PrintWriter err) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            err.print("...> ");
-            err.flush();
-            String line = in.readLine();
-            if (line == null) return sb.length() == 0 ? null : sb.toString();
-            if (line.strip().equals("\"\"\"")) return sb.toString();
-            if (sb.length() > 0) sb.append('\n');
-            sb.append(line);
-        }
+            @Override
+            public void newConversation() {
+                conversation = null;
+            }
+        });
     }
 }
