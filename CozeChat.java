@@ -90,7 +90,7 @@ public class CozeChat implements Callable<Integer> {
         String message = message();
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         state = new ConversationMemory(CozeConfig.home());
-        base = creds.apiBase(apiBase);
+        base = creds.apiBase(apiBase, common.insecureHttp);
         http = new CozeHttp(base, common.debugSink());
         userId = creds.userId();
         if (bot != null && bot.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
@@ -103,7 +103,7 @@ public class CozeChat implements Callable<Integer> {
         }
         onInterrupt();
         if (message != null) return oneShot(message);
-        if (!CozeCli.stdinIsTerminal())
+        if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         return repl();
     }
@@ -112,7 +112,7 @@ public class CozeChat implements Callable<Integer> {
     private String message() throws IOException {
         String args = words == null || words.isEmpty() ? null : String.join(" ", words);
         String piped = null;
-        if (!CozeCli.stdinIsTerminal()) {
+        if (!Terminal.stdin()) {
             piped = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
             if (piped.isBlank()) piped = null;
         }
@@ -121,8 +121,12 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        ChatStream.Result r = turn(message, json ? new JsonOutput(common.out()) : new TextOutput(common.out(), common.err(), reasoning));
+        ChatStream.Result r = turn(message, json ? new JsonOutput(common.out()) : textOutput());
         return r.cancelled ? CozeException.INTERRUPTED : 0;
+    }
+
+    private TextOutput textOutput() {
+        return new TextOutput(common.out(), common.err(), reasoning, Terminal.stdout());
     }
 
     private ChatStream.Result turn(String message, ChatOutput out) {
@@ -158,7 +162,7 @@ public class CozeChat implements Callable<Integer> {
         try {
             state.remember(base, userId, bot, conversationId);
         } catch (CozeException e) {
-            common.err().println("coze-chat: warning: " + e.getMessage() + " (-c will not find this conversation)");
+            common.err().println("coze-chat: warning: " + Terminal.visible(e.getMessage()) + " (-c will not find this conversation)");
         }
     }
 
@@ -205,7 +209,7 @@ public class CozeChat implements Callable<Integer> {
         return repl.run(new Repl.Session() {
             @Override
             public List<String> send(String message) {
-                return turn(message, new TextOutput(common.out(), common.err(), reasoning)).followUps;
+                return turn(message, textOutput()).followUps;
             }
 
             @Override

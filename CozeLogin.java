@@ -83,7 +83,7 @@ public class CozeLogin implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
-        String base = CozeConfig.apiBase(apiBase);
+        String base = CozeConfig.apiBase(apiBase, common.insecureHttp);
         TokenStore.Login existing;
         try {
             existing = store.load();
@@ -120,7 +120,7 @@ public class CozeLogin implements Callable<Integer> {
     }
 
     private String readToken() throws IOException {
-        if (CozeCli.stdinIsTerminal()) common.err().print("Paste your personal access token and press Enter: ");
+        if (Terminal.stdin()) common.err().print("Paste your personal access token and press Enter: ");
         common.err().flush();
         String token = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         if (token == null || token.isBlank())
@@ -174,7 +174,7 @@ public class CozeLogin implements Callable<Integer> {
 
     private CozeOAuth.Token deviceFlow(CozeOAuth oauth) {
         CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
-        common.err().println("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n");
+        common.err().println(Terminal.visible("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n"));
         return DeviceFlow.await(dc, () -> oauth.pollDevice(clientId, dc.deviceCode()), pollInterval, timeout, DeviceFlow.Clock.SYSTEM);
     }
 
@@ -212,7 +212,7 @@ public class CozeLogin implements Callable<Integer> {
             boolean usable;
             if (creds.fromEnvironment()) {
                 o.addProperty("source", "COZE_API_TOKEN");
-                o.addProperty("api_base", creds.apiBase(System.getenv("COZE_API_BASE")));
+                o.addProperty("api_base", creds.apiBase(System.getenv("COZE_API_BASE"), true));
                 o.addProperty("token_suffix", suffix(creds.envToken()));
                 usable = true;
             } else {

@@ -61,7 +61,8 @@ public class CozeMock implements Callable<Integer> {
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
 
-        MockServer start(java.util.function.Consumer<String> log) throws IOException {
+        /** Logs each request on stderr unless --quiet; warns even then when the server can be reached from other machines. */
+        MockServer start(CozeCli.Common common) throws IOException {
             MockServer.Config c = new MockServer.Config();
             c.bind = bind;
             c.port = port;
@@ -69,8 +70,11 @@ public class CozeMock implements Callable<Integer> {
             c.pats.addAll(pats);
             c.faults = MockFaults.parse(faults);
             c.tokenTtl = tokenTtl;
-            c.log = log;
+            c.log = common.quiet ? null : line -> common.err().println(line);
             if (botsFile != null) c.scriptedBots = new String(Files.readAllBytes(botsFile), java.nio.charset.StandardCharsets.UTF_8);
+            if (!CozeConfig.loopback(bind))
+                common.warnSink().accept("coze-mock: warning: listening on " + bind + ", not loopback: other machines can reach this server,"
+                        + " which accepts any client id and the demo token");
             try {
                 return MockServer.start(c);
             } catch (java.net.BindException e) {
@@ -86,7 +90,7 @@ public class CozeMock implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MockServer server = options.start(common.quiet ? null : line -> common.err().println(line));
+        MockServer server = options.start(common);
         common.err().println("coze-mock listening on " + server.baseUrl() + "  (Ctrl-C to stop)");
         common.out().println(server.port());
         common.out().flush();
@@ -116,7 +120,7 @@ public class CozeMock implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             options.pats.add(DEMO_TOKEN);
-            MockServer server = options.start(common.quiet ? null : line -> common.err().println(line));
+            MockServer server = options.start(common);
             Path home = Files.createTempDirectory("coze-mock-home");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).inheritIO();

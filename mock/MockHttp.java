@@ -86,7 +86,7 @@ abstract class MockHttp {
     }
 
     void log(String line) {
-        if (config.log != null) config.log.accept("coze-mock: " + line);
+        if (config.log != null) config.log.accept("coze-mock: " + Terminal.visible(line)); // paths come from any client
     }
 
     static String body(HttpExchange ex) throws IOException {

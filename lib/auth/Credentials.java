@@ -46,8 +46,8 @@ final class Credentials {
     }
 
     /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
-    String apiBase(String given) {
-        if (given != null && !given.isBlank()) return CozeConfig.apiBase(given);
+    String apiBase(String given, boolean insecureHttp) {
+        if (given != null && !given.isBlank()) return CozeConfig.apiBase(given, insecureHttp);
         if (envToken == null) {
             TokenStore.Login login = store.load();
             if (login != null) return login.apiBase();
@@ -88,24 +88,26 @@ final class Credentials {
             }
             if (!current.refreshable())
                 throw new CozeException(CozeException.AUTH, "the stored login has expired and cannot be refreshed", "run coze-login");
-            store.checkWritable();
-            CozeOAuth.Token token;
-            try {
-                token = new CozeOAuth(new CozeHttp(current.apiBase(), debug)).refresh(current.clientId(), current.refreshToken());
-            } catch (CozeOAuth.OAuthError e) {
-                TokenStore.Login reread = store.load();
-                if (reread != null && reread.refreshToken() != null && !reread.refreshToken().equals(current.refreshToken())) return reread;
-                throw new CozeException(CozeException.AUTH, "Coze rejected the refresh (" + e.errorCode + "); the login has ended",
-                        "run coze-login", e);
+            try (PrivateFiles.Reservation space = store.reserve()) {
+                CozeOAuth.Token token;
+                try {
+                    token = new CozeOAuth(new CozeHttp(current.apiBase(), debug)).refresh(current.clientId(), current.refreshToken());
+                } catch (CozeOAuth.OAuthError e) {
+                    TokenStore.Login reread = store.load();
+                    if (reread != null && reread.refreshToken() != null && !reread.refreshToken().equals(current.refreshToken()))
+                        return reread;
+                    throw new CozeException(CozeException.AUTH, "Coze rejected the refresh (" + e.errorCode + "); the login has ended",
+                            "run coze-login", e);
+                }
+                TokenStore.Login next = current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
+                try {
+                    store.save(next, space);
+                } catch (CozeException e) {
+                    throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
+                            + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
+                }
+                return next;
             }
-            TokenStore.Login next = current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
-            try {
-                store.save(next);
-            } catch (CozeException e) {
-                throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
-                        + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
-            }
-            return next;
         }
     }
 

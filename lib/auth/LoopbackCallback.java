@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -28,25 +31,36 @@ final class LoopbackCallback implements AutoCloseable {
     private final String path;
     private final String state;
     private final Consumer<String> warn;
+    /** The Host headers a browser sends for the redirect URI: `host:port`, and `host` alone for port 80. */
+    private final Set<String> hosts;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
-    private LoopbackCallback(String path, String state, Consumer<String> warn) {
-        this.path = path.isEmpty() ? "/" : path;
+    private LoopbackCallback(URI redirectUri, String state, Consumer<String> warn) {
+        String raw = redirectUri.getRawPath();
+        this.path = raw == null || raw.isEmpty() ? "/" : raw;
         this.state = state;
         this.warn = warn;
+        String host = redirectUri.getHost().toLowerCase(Locale.ROOT);
+        int port = redirectUri.getPort();
+        this.hosts = port == -1 || port == 80 ? Set.of(host, host + ":80") : Set.of(host + ":" + port);
     }
 
     /** Binds 127.0.0.1, [::1], or both for `localhost`; never a wildcard address. */
     static LoopbackCallback start(URI redirectUri, String state, Consumer<String> warn) {
         String host = redirectUri.getHost();
-        if (!"http".equals(redirectUri.getScheme()) || host == null || !EnvProxySelector.isLoopback(host))
+        if (!"http".equals(redirectUri.getScheme()) || !CozeConfig.loopback(host))
             throw new CozeException(CozeException.USAGE, "the redirect URI must be http:// on 127.0.0.1, [::1] or localhost, not "
                     + redirectUri, "register such a redirect URI on your Coze OAuth app and pass it with --redirect-uri");
         int port = redirectUri.getPort() != -1 ? redirectUri.getPort() : 80;
-        LoopbackCallback cb = new LoopbackCallback(redirectUri.getRawPath() == null ? "/" : redirectUri.getRawPath(), state, warn);
-        List<String> addresses = host.equals("localhost") ? List.of("127.0.0.1", "::1")
+        LoopbackCallback cb = new LoopbackCallback(redirectUri, state, warn);
+        List<String> addresses = host.equalsIgnoreCase("localhost") ? List.of("127.0.0.1", "::1")
                 : List.of(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         try {
-            for (String a : addresses) cb.listen(InetAddress.getByName(a), port);
+            for (String a : addresses) {
+                InetAddress address = InetAddress.getByName(a); // a literal: parsed, not looked up
+                if (!address.isLoopbackAddress()) throw new IOException(a + " is not a loopback address");
+                cb.listen(address, port);
+            }
         } catch (IOException e) {
             cb.close();
             if (e instanceof BindException)
@@ -98,6 +112,11 @@ final class LoopbackCallback implements AutoCloseable {
                 page(ex, 404, "Not found", "This address only receives the Coze login.");
                 return;
             }
+            if (!hosts.contains(String.valueOf(ex.getRequestHeaders().getFirst("Host")).toLowerCase(Locale.ROOT))) {
+                // A page on another site that made the browser resolve its own name to 127.0.0.1 (DNS rebinding).
+                page(ex, 400, "Wrong address", "This address only receives the Coze login.");
+                return;
+            }
             Redirect answer = Redirect.read(state, Urls.query(ex.getRequestURI().getRawQuery()));
             if (result.isDone()) {
                 page(ex, 400, "Login already finished", "You can close this tab.");
@@ -105,7 +124,9 @@ final class LoopbackCallback implements AutoCloseable {
             }
             switch (answer.kind()) {
                 case WRONG_STATE -> {
-                    warn.accept("coze-login: ignored a callback that did not belong to this login (wrong or missing state)");
+                    if (!warned.getAndSet(true))
+                        warn.accept("coze-login: ignored a callback that did not belong to this login (wrong or missing state);"
+                                + " further ones are ignored silently");
                     page(ex, 400, "This login link is not for the running coze-login", "Start the login again from your terminal.");
                 }
                 case ERROR -> {

@@ -16,6 +16,7 @@ import java.nio.file.attribute.AclEntryPermission;
 import java.nio.file.attribute.AclEntryType;
 import java.nio.file.attribute.AclFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -47,7 +48,7 @@ final class PrivateFiles {
         if (Files.isSymbolicLink(dir)) throw new IOException(dir + " is a symbolic link; refusing to use it");
         if (!Files.isDirectory(dir)) {
             Path parent = dir.getParent();
-            if (parent != null) Files.createDirectories(parent);
+            if (parent != null) Files.createDirectories(parent, ownerOnly(parent, DIR_MODE)); // only the missing ones
             try {
                 Files.createDirectory(dir, ownerOnly(dir, DIR_MODE));
                 ownerOnlyAcl(dir);
@@ -67,7 +68,8 @@ final class PrivateFiles {
             Set<PosixFilePermission> now = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
             if (mode.containsAll(now)) return false;
             now.retainAll(mode);
-            Files.setPosixFilePermissions(path, now);
+            // Through the link's own attributes: never the mode of a file a link swapped in points at.
+            Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setPermissions(now);
             return true;
         }
         AclFileAttributeView acl = Files.getFileAttributeView(path, AclFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
@@ -102,9 +104,19 @@ final class PrivateFiles {
         view.setAcl(List.of(entry.build()));
     }
 
-    /** The file's bytes, or null when it does not exist. Symbolic links and oversized files are refused. */
+    /**
+     * Refuses anything at `file` but a regular file (or nothing): a symbolic link could point anywhere,
+     * and opening a FIFO blocks until someone writes to it, which would hang every command.
+     */
+    private static void regularOrAbsent(Path file, String doing) throws IOException {
+        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to " + doing + " it");
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
+            throw new IOException(file + " is not a regular file; refusing to " + doing + " it");
+    }
+
+    /** The file's bytes, or null when it does not exist. Links, FIFOs and oversized files are refused. */
     static byte[] read(Path file) throws IOException {
-        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to read it");
+        regularOrAbsent(file, "read");
         try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             long size = ch.size();
             if (size > MAX_FILE_BYTES) throw new IOException(file + " is too large (" + size + " bytes)");
@@ -127,28 +139,69 @@ final class PrivateFiles {
      * lose (the last conversation), where an fsync would delay every exit.
      */
     static void writeAtomically(Path file, byte[] content, boolean durable) throws IOException {
+        try (Reservation r = reserve(file, 0)) {
+            r.commit(content, durable);
+        }
+    }
+
+    /**
+     * Room for the file's next content, taken now: a temp file beside it with `bytes` written and
+     * synced. A save that must not fail after something irreversible (a refresh spends the refresh
+     * token) reserves first; a full disk or a read-only folder then fails before, not after.
+     */
+    static Reservation reserve(Path file, int bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         ensureDir(dir);
-        if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to replace it");
+        regularOrAbsent(file, "replace");
         Path tmp = newTempFile(dir, file.getFileName().toString());
-        try {
+        Reservation r = new Reservation(file, tmp);
+        if (bytes > 0) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer zeros = ByteBuffer.allocate(bytes);
+                while (zeros.hasRemaining()) ch.write(zeros);
+                ch.force(true);
+            } catch (IOException e) {
+                r.close();
+                throw e;
+            }
+        }
+        return r;
+    }
+
+    /** A temp file waiting to replace its target; close() without commit() removes it. */
+    static final class Reservation implements AutoCloseable {
+        private final Path file, tmp;
+
+        private Reservation(Path file, Path tmp) {
+            this.file = file;
+            this.tmp = tmp;
+        }
+
+        /** Writes `content` over what was reserved (no new room needed), then renames it over the target. */
+        void commit(byte[] content, boolean durable) throws IOException {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
                 while (buf.hasRemaining()) ch.write(buf);
+                ch.truncate(content.length);
                 if (durable) ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
-        } finally {
-            Files.deleteIfExists(tmp);
+            Path dir = tmp.getParent();
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
+            }
+            if (durable) syncDir(dir);
         }
-        if (durable) syncDir(dir);
-    }
 
-    /** Fails unless a file can be created in the folder now, before anything irreversible depends on it. */
-    static void checkWritable(Path dir) throws IOException {
-        Files.delete(newTempFile(dir, "probe"));
+        @Override
+        public void close() {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException litter) {
+                // A leftover temp file in a private folder is litter, not a loss.
+            }
+        }
     }
 
     /**
@@ -210,7 +263,7 @@ final class PrivateFiles {
         if (state.inJvm.getHoldCount() > 1) return state.inJvm::unlock;
         try {
             ensureDir(key.getParent());
-            if (Files.isSymbolicLink(key)) throw new IOException(key + " is a symbolic link; refusing to lock it");
+            regularOrAbsent(key, "lock");
             state.channel = FileChannel.open(key, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS), ownerOnly(key, FILE_MODE));
             long pause = 5;

@@ -88,20 +88,27 @@ final class TokenStore {
     }
 
     void save(Login login) {
-        try {
-            PrivateFiles.writeAtomically(file(), (login.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new CozeException(CozeException.FAILED, "cannot save the login to " + file() + ": " + e.getMessage(), null, e);
+        try (PrivateFiles.Reservation space = reserve()) {
+            save(login, space);
         }
     }
 
-    /** Fails now if a save would fail, so a refresh token is never spent on a login that cannot be kept. */
-    void checkWritable() {
+    /** Room for a login (a few KiB; tokens are far shorter), taken before a refresh spends the refresh token. */
+    PrivateFiles.Reservation reserve() {
         try {
-            PrivateFiles.checkWritable(home);
+            return PrivateFiles.reserve(file(), 64 * 1024);
         } catch (IOException e) {
             throw new CozeException(CozeException.FAILED, "cannot save the login in " + home + " (" + e.getMessage()
-                    + "); nothing was changed", "make the folder writable, then try again");
+                    + "); nothing was changed", "make room or make the folder writable, then try again");
+        }
+    }
+
+    /** Saves into room reserved before. */
+    void save(Login login, PrivateFiles.Reservation space) {
+        try {
+            space.commit((login.toJson() + "\n").getBytes(StandardCharsets.UTF_8), true);
+        } catch (IOException e) {
+            throw new CozeException(CozeException.FAILED, "cannot save the login to " + file() + ": " + e.getMessage(), null, e);
         }
     }
 
@@ -117,7 +124,7 @@ final class TokenStore {
         JsonObject o = Json.object(new String(bytes, StandardCharsets.UTF_8));
         String apiBase = string(o, "api_base", true);
         try {
-            CozeConfig.apiBase(apiBase);
+            CozeConfig.apiBase(apiBase, true); // accepted when it was stored
         } catch (CozeException e) {
             throw new IllegalStateException("api_base is not a URL");
         }

@@ -66,7 +66,7 @@ final class Repl {
             try {
                 followUps = session.send(text);
             } catch (CozeException e) {
-                err.println(command + ": error: " + e.line());
+                err.println(command + ": error: " + Terminal.visible(e.line()));
                 if (e.exitCode == CozeException.AUTH) return e.exitCode;
             }
         }

@@ -13,7 +13,7 @@ final class SseParser {
         void onEvent(String type, String data, String lastEventId);
     }
 
-    /** A line longer than this is an error, not an ever-growing buffer. */
+    /** A line, or an event's data lines together, longer than this is an error, not an ever-growing buffer. */
     static final int DEFAULT_MAX_LINE = 8 << 20;
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     private static final byte[] DATA = ascii("data"), EVENT = ascii("event"), ID = ascii("id"), RETRY = ascii("retry");
@@ -31,6 +31,7 @@ final class SseParser {
     /** The first data line; later lines of the same event (rare) are joined in moreData. */
     private String data;
     private final StringBuilder moreData = new StringBuilder();
+    private long eventBytes;
     private String lastEventId = "";
     private long retryMillis = -1;
 
@@ -118,6 +119,8 @@ final class SseParser {
         if (start < len && line[start] == ' ') start++;
         start = Math.min(start, len);
         if (isField(DATA, colon)) {
+            eventBytes += len - start + 1;
+            if (eventBytes > maxLine) throw new SseException("an event is longer than " + maxLine + " bytes");
             String value = new String(line, start, len - start, StandardCharsets.UTF_8);
             if (data == null) {
                 data = value;
@@ -161,6 +164,7 @@ final class SseParser {
         eventType = "";
         data = null;
         moreData.setLength(0);
+        eventBytes = 0;
     }
 
     private static byte[] ascii(String s) {

@@ -77,6 +77,9 @@ final class CozeCli {
         @CommandLine.Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
         boolean quiet;
 
+        @CommandLine.Option(names = "--insecure-http", description = "Allow an http:// API base that is not loopback (tokens travel in clear).")
+        boolean insecureHttp;
+
         @CommandLine.Option(names = "--debug", description = "Trace HTTP requests (never tokens) and show stack traces; also COZE_DEBUG=1.")
         boolean debug;
 
@@ -91,17 +94,17 @@ final class CozeCli {
             return spec.commandLine().getErr();
         }
 
-        /** A progress or status line on stderr, unless --quiet. */
+        /** A progress or status line on stderr, unless --quiet; whatever a server wrote in it is shown, not obeyed. */
         void say(String line) {
-            if (!quiet) err().println(line);
+            if (!quiet) err().println(Terminal.visible(line));
         }
 
         Consumer<String> debugSink() {
-            return debug || CozeCli.debug() ? line -> err().println("debug: " + line) : null;
+            return debug || CozeCli.debug() ? line -> err().println("debug: " + Terminal.visible(line)) : null;
         }
 
         Consumer<String> warnSink() {
-            return line -> err().println(line);
+            return line -> err().println(Terminal.visible(line));
         }
     }
 
@@ -143,22 +146,6 @@ final class CozeCli {
         return (secs + 43200) / 86400 + " days";
     }
 
-    /** Whether stdin is a terminal: /proc when there is one, else what JBang's launcher saw, else the console. */
-    static boolean stdinIsTerminal() {
-        java.nio.file.Path fd0 = java.nio.file.Path.of("/proc/self/fd/0");
-        if (java.nio.file.Files.exists(java.nio.file.Path.of("/proc/self"))) {
-            try {
-                String target = java.nio.file.Files.readSymbolicLink(fd0).toString();
-                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-            } catch (java.io.IOException | UnsupportedOperationException e) {
-                return false;
-            }
-        }
-        String notty = System.getenv("JBANG_STDIN_NOTTY");
-        if (notty != null) return !"true".equals(notty);
-        return System.console() != null;
-    }
-
     static boolean debug() {
         String d = System.getenv("COZE_DEBUG");
         return d != null && !d.isEmpty() && !"0".equals(d);
@@ -179,14 +166,13 @@ final class CozeCli {
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandSpec().root().name();
             boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");
-            if (ex instanceof CozeException) {
-                CozeException ce = (CozeException) ex;
-                line.getErr().println(name + ": error: " + ce.line());
+            if (ex instanceof CozeException ce) {
+                line.getErr().println(name + ": error: " + Terminal.visible(ce.line()));
                 if (wantTrace && ce.getCause() != null) ce.getCause().printStackTrace(line.getErr());
                 line.getErr().flush();
                 return ce.exitCode;
             }
-            line.getErr().println(name + ": error: " + ex);
+            line.getErr().println(name + ": error: " + Terminal.visible(ex.toString()));
             if (wantTrace) ex.printStackTrace(line.getErr());
             else line.getErr().println(name + ": this is a bug; run again with --debug and report it");
             line.getErr().flush();

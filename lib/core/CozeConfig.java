@@ -1,4 +1,6 @@
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -13,6 +15,14 @@ final class CozeConfig {
 
     /** `cn`, `com` or a URL (trailing slash dropped); null or blank means the default. */
     static String apiBase(String given) {
+        return apiBase(given, false);
+    }
+
+    /**
+     * The same; `http://` is refused unless the host is loopback or the user passed --insecure-http:
+     * a personal token, an authorization code, a verifier or a refresh token would travel in clear.
+     */
+    static String apiBase(String given, boolean insecureHttp) {
         if (given == null || given.isBlank()) return DEFAULT_API_BASE;
         String s = given.trim();
         switch (s.toLowerCase(Locale.ROOT)) {
@@ -28,8 +38,33 @@ final class CozeConfig {
         }
         if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())))
             throw new CozeException(CozeException.USAGE, "invalid API base '" + s + "': use cn, com or an http(s) URL");
+        if ("http".equals(uri.getScheme()) && !loopback(uri.getHost()) && !insecureHttp)
+            throw new CozeException(CozeException.USAGE, "refusing " + s + ": over http:// your token would travel in clear",
+                    "use https://, or pass --insecure-http if you accept that risk");
         while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
         return s;
+    }
+
+    /**
+     * A loopback host by its spelling alone, never by a lookup: `localhost`, an IPv4 literal in
+     * 127.0.0.0/8 or the IPv6 literal ::1. (`127.attacker.test` is a DNS name like any other.)
+     */
+    static boolean loopback(String host) {
+        if (host == null) return false;
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) return true;
+        if (h.contains(":")) {
+            try {
+                return InetAddress.getByName(h).isLoopbackAddress(); // an IPv6 literal: parsed, never looked up
+            } catch (UnknownHostException notALiteral) {
+                return false;
+            }
+        }
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) return false;
+        for (String p : parts)
+            if (!p.matches("\\d{1,3}") || Integer.parseInt(p) > 255) return false;
+        return true;
     }
 
     /** The browser (authorize) host: `api.` becomes `www.`; a base without `api.` serves both. */

@@ -22,7 +22,7 @@ final class EnvProxySelector extends ProxySelector {
     @Override
     public List<Proxy> select(URI uri) {
         String host = uri.getHost();
-        if (host == null || isLoopback(host) || noProxy(host, uri.getPort())) return List.of(Proxy.NO_PROXY);
+        if (host == null || CozeConfig.loopback(host) || noProxy(host, uri.getPort())) return List.of(Proxy.NO_PROXY);
         String proxy = "https".equalsIgnoreCase(uri.getScheme()) ? get("https_proxy") : get("http_proxy");
         if (proxy == null) proxy = get("all_proxy");
         if (proxy == null || proxy.isBlank()) return List.of(Proxy.NO_PROXY);
@@ -37,11 +37,6 @@ final class EnvProxySelector extends ProxySelector {
     private String get(String lowerName) {
         String v = env.get(lowerName);
         return v != null ? v : env.get(lowerName.toUpperCase(Locale.ROOT));
-    }
-
-    static boolean isLoopback(String host) {
-        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     private boolean noProxy(String host, int port) {

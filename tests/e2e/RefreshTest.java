@@ -106,6 +106,19 @@ class RefreshTest {
         assertEquals(6, mock.count("chat"));
     }
 
+    /** A full disk (a file-size limit of 0 stands in for one) fails before Coze is asked, so the refresh token is not spent. */
+    @Test
+    void aFullDiskStopsTheRefreshBeforeItSpendsTheRefreshToken() throws Exception {
+        loginExpiringIn(Duration.ofSeconds(-10));
+        TestSupport.Result full = refresh().under("bash", "-c", "ulimit -f 0; exec \"$@\"", "bash").run();
+        assertEquals(1, full.exit, full.toString());
+        assertTrue(full.err.contains("nothing was changed"), full.err);
+        assertEquals(0, mock.count("token.refresh_token"), "Coze was not asked");
+        TestSupport.Result later = refresh().run();
+        assertEquals(0, later.exit, "the login survived the full disk: " + later);
+        assertEquals(1, mock.count("token.refresh_token"));
+    }
+
     @Test
     void printGivesAValidTokenAndRefreshesOnlyWhenNeeded() throws Exception {
         JsonObject t = loginExpiringIn(Duration.ofHours(1));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -218,6 +219,26 @@ class ReliabilityTest {
                 .env("BROWSER", browser.toString()).start();
         TestSupport.handedOverUrl(urlFile, login);
         return login;
+    }
+
+    /** DNS rebinding: a page of another site whose name resolves to 127.0.0.1 gets nothing, even with the right state and code. */
+    @Test
+    void aCallbackForAnotherHostIsRefused() throws Exception {
+        int port = TestSupport.freePort();
+        Path urlFile = Files.createTempDirectory("coze-rebind").resolve("url");
+        TestSupport.Running login = loginWaitingForBrowser(port, urlFile, "30s");
+        URI callback = URI.create(LoginTest.FakeBrowser.consent(Files.readString(urlFile), "authorize"));
+        String reply;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream().write(("GET " + callback.getRawPath() + "?" + callback.getRawQuery() + " HTTP/1.1\r\nHost: rebound.example:"
+                    + port + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(reply.startsWith("HTTP/1.1 400"), reply);
+        assertTrue(login.process.isAlive(), "still waiting for the real browser: " + login.err());
+        assertEquals(200, LoginTest.FakeBrowser.get(callback.toString()).statusCode());
+        TestSupport.Result r = login.finish();
+        assertEquals(0, r.exit, r.toString());
     }
 
     /** Idle connections that sent half a request line and never finish it. */

@@ -1,9 +1,10 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** API bases, and the query parsing of the login's callback. */
+/** API bases, loopback hosts, and the query parsing of the login's callback. */
 class CozeConfigTest {
     @Test
     void apiBaseWords() {
@@ -11,6 +12,22 @@ class CozeConfigTest {
         assertEquals("https://api.coze.com", CozeConfig.apiBase("com"));
         assertEquals("http://127.0.0.1:1", CozeConfig.apiBase("http://127.0.0.1:1/"));
         assertEquals(CozeException.USAGE, assertThrows(CozeException.class, () -> CozeConfig.apiBase("ftp://x")).exitCode);
+        assertEquals(CozeException.USAGE, assertThrows(CozeException.class, () -> CozeConfig.apiBase("http://api.coze.cn")).exitCode,
+                "plain http off loopback");
+        assertEquals("http://coze.internal:8080", CozeConfig.apiBase("http://coze.internal:8080", true), "unless the user accepts it");
+        assertEquals("http://localhost:9", CozeConfig.apiBase("http://localhost:9"));
+    }
+
+    /** By spelling alone: a name that merely starts with 127. is resolved by DNS and can be anywhere. */
+    @Test
+    void loopbackIsAnAddressNotAPrefix() {
+        for (String h : List.of("127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "[::1]", "::1", "0:0:0:0:0:0:0:1"))
+            assertTrue(CozeConfig.loopback(h), h);
+        for (String h : List.of("127.attacker.test", "127.0.0.1.nip.io", "127.0.0.256", "127.0.0", "128.0.0.1", "localhost.example",
+                "[::2]", "", "10.0.0.1"))
+            assertFalse(CozeConfig.loopback(h), h);
+        assertNotEquals(java.net.Proxy.NO_PROXY, new EnvProxySelector(Map.of("https_proxy", "http://proxy.example:3128"))
+                .select(java.net.URI.create("https://127.attacker.test/v3/chat")).get(0), "such a host goes through the proxy like any other");
     }
 
     @Test

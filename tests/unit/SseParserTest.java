@@ -85,4 +85,20 @@ class SseParserTest {
         java.util.Arrays.fill(big, (byte) 'a');
         assertThrows(SseParser.SseException.class, () -> p.feed(big));
     }
+
+    /** Lines under the limit that never end their event must not join into an ever-growing one. */
+    @Test
+    void overlongEventFailsCleanly() {
+        List<String> events = new ArrayList<>();
+        SseParser p = new SseParser((t, d, id) -> events.add(d), 1024);
+        byte[] line = ("data:" + "a".repeat(300) + "\n").getBytes(StandardCharsets.UTF_8);
+        p.feed(line);
+        p.feed(line);
+        p.feed(line);
+        SseParser.SseException e = assertThrows(SseParser.SseException.class, () -> p.feed(line));
+        assertTrue(e.getMessage().contains("event is longer"), e.getMessage());
+        SseParser ok = new SseParser((t, d, id) -> events.add(d), 1024);
+        for (int i = 0; i < 10; i++) ok.feed(("data:" + "a".repeat(300) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(10, events.size(), "each event is measured on its own");
+    }
 }

@@ -153,4 +153,48 @@ class TokenStoreTest {
         assertTrue(reads > 0);
         assertTrue(store.load().accessToken().startsWith("a1000"));
     }
+
+    static void mkfifo(Path p) throws Exception {
+        assertEquals(0, new ProcessBuilder("mkfifo", p.toString()).start().waitFor(), "mkfifo " + p);
+    }
+
+    /** Opening a FIFO blocks until someone writes to it: one at a state path must fail at once, not hang every command. */
+    @Test
+    void aFifoWhereAFileShouldBeFailsAtOnce() throws Exception {
+        Path home = TestSupport.tempHome();
+        Files.createDirectories(home);
+        TokenStore store = new TokenStore(home, w -> {});
+        mkfifo(store.file());
+        mkfifo(home.resolve("token.json.lock"));
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            CozeException read = assertThrows(CozeException.class, store::load);
+            assertTrue(read.getMessage().contains("not a regular file"), read.getMessage());
+            CozeException lock = assertThrows(CozeException.class, store::lock);
+            assertTrue(lock.getMessage().contains("not a regular file"), lock.getMessage());
+            assertThrows(CozeException.class, () -> store.save(login("a", "b")));
+        });
+    }
+
+    @Test
+    void missingParentsOfTheHomeAreCreatedPrivate() throws IOException {
+        Path top = Files.createTempDirectory("coze-parents");
+        new TokenStore(top.resolve("config").resolve("coze"), w -> {}).save(login("a", "b"));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(top.resolve("config"))));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(top.resolve("config").resolve("coze"))));
+    }
+
+    /** Tightening acts on the name it was given: a link swapped in must not make it change the mode of the file it points at. */
+    @Test
+    void tighteningNeverFollowsALink() throws IOException {
+        Path dir = Files.createTempDirectory("coze-link");
+        Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "not ours");
+        Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rw-r--r--"));
+        Path link = Files.createSymbolicLink(dir.resolve("token.json"), elsewhere);
+        try {
+            PrivateFiles.tighten(link, PrivateFiles.FILE_MODE);
+        } catch (IOException refused) {
+            // refusing is fine too
+        }
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere)));
+    }
 }
