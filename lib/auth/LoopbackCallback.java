@@ -72,16 +72,22 @@ final class LoopbackCallback implements AutoCloseable {
         return cb;
     }
 
+    /** Requests read at once; those beyond wait in a queue, which costs a few hundred bytes each, not a thread. */
+    static final int THREADS = 8;
+
     static {
-        // A request that does not arrive whole within 10 s is dropped, so half-sent requests from other
-        // local programs cannot pile up (read once, when the JDK's HTTP server first starts).
+        // Read once, when the JDK's HTTP server first starts. A request that does not arrive whole within
+        // 10 s is dropped, queued or not, so half-sent requests from other local programs free their place
+        // and the browser's, which comes whole at once, is read soon after. Open connections are bounded
+        // too: far more than a browser opens, few enough for the 64 MB heap.
         if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        if (System.getProperty("jdk.httpserver.maxConnections") == null) System.setProperty("jdk.httpserver.maxConnections", "4096");
     }
 
-    /** A thread per request: one that stalls (or never finishes its headers) cannot hold up the browser's. */
+    /** A few threads for any number of requests: a flood of local connections cannot exhaust the heap (one thread each did). */
     private void listen(InetAddress address, int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 128);
-        server.setExecutor(Executors.newCachedThreadPool(r -> {
+        server.setExecutor(Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "coze-login-callback");
             t.setDaemon(true);
             return t;

@@ -3,6 +3,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Authenticator;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +32,14 @@ final class CozeHttp {
             + " " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.version");
 
     private static HttpClient shared;
+    private static final EnvProxySelector PROXIES = new EnvProxySelector(System.getenv());
+    private static final Authenticator PROXY_LOGIN = PROXIES.authenticator();
+
+    static {
+        // Coze is HTTPS, so a proxy sees a CONNECT, for which the JDK sends no Basic credentials unless
+        // told; it reads this once, when the first java.net.http class loads, which is after this.
+        if (PROXY_LOGIN != null) System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+    }
 
     final String base;
     private final Consumer<String> debug;
@@ -44,12 +53,13 @@ final class CozeHttp {
     /** Built on first use: creating a client costs start-up time that --help should not pay. */
     static synchronized HttpClient client() {
         if (shared == null) {
-            shared = HttpClient.newBuilder()
+            HttpClient.Builder b = HttpClient.newBuilder()
                     .connectTimeout(CONNECT_TIMEOUT)
                     .followRedirects(HttpClient.Redirect.NEVER)
-                    .proxy(new EnvProxySelector(System.getenv()))
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .build();
+                    .proxy(PROXIES)
+                    .version(HttpClient.Version.HTTP_1_1);
+            if (PROXY_LOGIN != null) b.authenticator(PROXY_LOGIN);
+            shared = b.build();
             QuickExit.stopAtExit(shared);
         }
         return shared;
@@ -104,9 +114,15 @@ final class CozeHttp {
         return r.json();
     }
 
+    static CozeException proxyRefused() {
+        return new CozeException(CozeException.NETWORK, "the proxy refused the request (HTTP 407, proxy authentication required)",
+                "put the proxy's user and password in HTTPS_PROXY, as http://user:password@host:port");
+    }
+
     static CozeException httpError(int status, String logId) {
         String where = logId == null ? "" : " (logid " + logId + ")";
         if (status == 429) return new CozeException(CozeException.RATE_LIMITED, "rate limited by Coze (HTTP 429)" + where);
+        if (status == 407) return proxyRefused();
         if (status == 401 || status == 403)
             return new CozeException(CozeException.AUTH, "Coze rejected the credentials (HTTP " + status + ")" + where, "run coze-login");
         return new CozeException(CozeException.FAILED, "unexpected answer from Coze (HTTP " + status + ")" + where);
@@ -127,6 +143,7 @@ final class CozeHttp {
                 continue;
             }
             int s = r.statusCode();
+            if (s == 407) throw proxyRefused();
             if (s == 429 || s == 502 || s == 503 || s == 504) {
                 Duration after = retryAfter(r.headers().firstValue("Retry-After").orElse(null));
                 if (retry.again(attempt, after)) {
@@ -158,6 +175,8 @@ final class CozeHttp {
         } catch (ConnectException e) {
             throw new CozeException(CozeException.NETWORK, "cannot connect to " + req.uri().getHost() + ":" + port(req.uri()), null, e);
         } catch (IOException e) {
+            // The JDK's word for a proxy that kept refusing the credentials it was given.
+            if (String.valueOf(e.getMessage()).startsWith("too many authentication attempts")) throw proxyRefused();
             throw new CozeException(CozeException.NETWORK, "connection to " + req.uri().getHost() + " failed: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
         } catch (InterruptedException e) {
@@ -173,7 +192,7 @@ final class CozeHttp {
     private static Reply readReply(HttpResponse<InputStream> r) {
         String logId = r.headers().firstValue("x-tt-logid").orElse(null);
         byte[] bytes;
-        try (InputStream in = r.body()) {
+        try (InputStream in = r.body() != null ? r.body() : InputStream.nullInputStream()) { // none after a refused CONNECT
             bytes = in.readNBytes(MAX_ERROR_BODY);
         } catch (IOException e) {
             throw new CozeException(CozeException.NETWORK, "connection lost while reading Coze's answer: " + e.getMessage(), null, e);

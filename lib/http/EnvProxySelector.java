@@ -1,16 +1,20 @@
 import java.io.IOException;
+import java.net.Authenticator;
 import java.net.InetSocketAddress;
+import java.net.PasswordAuthentication;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as curl reads them (lower-case first), which the JDK ignores.
- * Loopback is always direct, so the login callback and a local coze-mock never go through a proxy.
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as curl reads them (lower-case first), which the JDK ignores,
+ * with Basic credentials from the proxy URL (`http://user:pass@host:port`). Loopback is always
+ * direct, so the login callback and a local coze-mock never go through a proxy.
  */
 final class EnvProxySelector extends ProxySelector {
     private final Map<String, String> env;
@@ -23,12 +27,46 @@ final class EnvProxySelector extends ProxySelector {
     public List<Proxy> select(URI uri) {
         String host = uri.getHost();
         if (host == null || CozeConfig.loopback(host) || noProxy(host, uri.getPort())) return List.of(Proxy.NO_PROXY);
-        String proxy = "https".equalsIgnoreCase(uri.getScheme()) ? get("https_proxy") : get("http_proxy");
+        URI p = proxyFor(uri.getScheme());
+        if (p == null) return List.of(Proxy.NO_PROXY);
+        return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.getHost(), port(p))));
+    }
+
+    private URI proxyFor(String scheme) {
+        String proxy = "https".equalsIgnoreCase(scheme) ? get("https_proxy") : get("http_proxy");
         if (proxy == null) proxy = get("all_proxy");
-        if (proxy == null || proxy.isBlank()) return List.of(Proxy.NO_PROXY);
-        URI p = URI.create(proxy.contains("://") ? proxy : "http://" + proxy);
-        int port = p.getPort() != -1 ? p.getPort() : ("https".equalsIgnoreCase(p.getScheme()) ? 443 : 80);
-        return List.of(new Proxy(Proxy.Type.HTTP, InetSocketAddress.createUnresolved(p.getHost(), port)));
+        if (proxy == null || proxy.isBlank()) return null;
+        return URI.create(proxy.contains("://") ? proxy.trim() : "http://" + proxy.trim());
+    }
+
+    private static int port(URI proxy) {
+        return proxy.getPort() != -1 ? proxy.getPort() : ("https".equalsIgnoreCase(proxy.getScheme()) ? 443 : 80);
+    }
+
+    /**
+     * Answers a proxy's 407 with the user and password of the proxy URL that asked (never a server's
+     * 401); null when no proxy URL carries any.
+     */
+    Authenticator authenticator() {
+        Map<String, PasswordAuthentication> byProxy = new HashMap<>();
+        for (String scheme : List.of("http", "https")) {
+            URI p = proxyFor(scheme);
+            String userInfo = p == null ? null : p.getRawUserInfo();
+            if (userInfo == null) continue;
+            int colon = userInfo.indexOf(':');
+            String user = Urls.decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            String password = colon < 0 ? "" : Urls.decode(userInfo.substring(colon + 1));
+            if (user == null || password == null) continue;
+            byProxy.put(p.getHost().toLowerCase(Locale.ROOT) + ":" + port(p), new PasswordAuthentication(user, password.toCharArray()));
+        }
+        if (byProxy.isEmpty()) return null;
+        return new Authenticator() {
+            @Override
+            protected PasswordAuthentication getPasswordAuthentication() {
+                if (getRequestorType() != RequestorType.PROXY) return null;
+                return byProxy.get(getRequestingHost().toLowerCase(Locale.ROOT) + ":" + getRequestingPort());
+            }
+        };
     }
 
     @Override

@@ -124,4 +124,52 @@ class HardeningTest {
             assertTrue(log.stream().noneMatch(l -> l.contains("\u001b")), log.toString());
         }
     }
+
+    /** A finished one-answer chat in Coze's wire format, as a proxy standing in for Coze answers it. */
+    static final String VIA_PROXY = "event:conversation.chat.created\ndata:{\"id\":\"1\",\"conversation_id\":\"2\",\"status\":\"created\"}\n\n"
+            + "event:conversation.message.delta\ndata:{\"id\":\"3\",\"type\":\"answer\",\"content\":\"via the proxy\"}\n\n"
+            + "event:conversation.chat.completed\ndata:{\"id\":\"1\",\"conversation_id\":\"2\",\"status\":\"completed\"}\n\n"
+            + "event:done\ndata:\"[DONE]\"\n\n";
+
+    TestSupport.Script chatThrough(String proxyVariable, String proxyUrl, String apiBase) {
+        return TestSupport.script(CozeChat.class, home, "--insecure-http", "--debug", "--bot", "b", "hi")
+                .env("COZE_API_BASE", apiBase).env(proxyVariable, proxyUrl).pat();
+    }
+
+    @Test
+    void proxyCredentialsFromTheUrlAreSentAndNeverShown() throws Exception {
+        try (FakeProxy proxy = new FakeProxy("alice", "s3cr3t P@ss", "text/event-stream", VIA_PROXY)) {
+            TestSupport.Result r = chatThrough("HTTP_PROXY", "http://alice:s3cr3t%20P%40ss@127.0.0.1:" + proxy.port(),
+                    "http://coze.example.test").run();
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("via the proxy\n", r.out);
+            assertTrue(proxy.seen().stream().anyMatch(s -> s.requestLine().startsWith("POST http://coze.example.test/v3/chat")
+                    && s.proxyAuthorization() != null), proxy.seen().toString());
+            assertFalse((r.out + r.err).contains("s3cr3t") || (r.out + r.err).contains("alice:"), "the password is never shown: " + r);
+        }
+    }
+
+    @Test
+    void aProxyThatRefusesIsOneLineNotACrash() throws Exception {
+        try (FakeProxy proxy = new FakeProxy("alice", "right", "text/event-stream", VIA_PROXY)) {
+            TestSupport.Result r = chatThrough("HTTP_PROXY", "http://alice:wrong@127.0.0.1:" + proxy.port(), "http://coze.example.test").run();
+            assertEquals(5, r.exit, r.toString());
+            assertTrue(r.err.contains("coze-chat: error: the proxy refused the request (HTTP 407"), r.err);
+            assertFalse(r.err.contains("this is a bug") || r.err.contains("Exception") || r.err.contains(":wrong@"), r.err);
+            TestSupport.Result none = chatThrough("HTTP_PROXY", "http://127.0.0.1:" + proxy.port(), "http://coze.example.test").run();
+            assertEquals(5, none.exit, none.toString());
+            assertTrue(none.err.contains("HTTP 407"), none.err);
+        }
+    }
+
+    /** Coze is HTTPS: the proxy sees a CONNECT, for which the JDK alone would never send Basic credentials. */
+    @Test
+    void aTunnelToCozeGetsTheProxyCredentialsToo() throws Exception {
+        try (FakeProxy proxy = new FakeProxy("alice", "pw", "text/event-stream", VIA_PROXY)) {
+            TestSupport.Result r = chatThrough("HTTPS_PROXY", "http://alice:pw@127.0.0.1:" + proxy.port(), "https://coze.example.test").run();
+            assertEquals(5, r.exit, "the fake proxy hangs up after the tunnel opens: " + r);
+            assertTrue(proxy.seen().stream().anyMatch(s -> s.requestLine().startsWith("CONNECT coze.example.test:443")
+                    && s.proxyAuthorization() != null), proxy.seen().toString());
+        }
+    }
 }

@@ -221,6 +221,28 @@ class ReliabilityTest {
         return login;
     }
 
+    /** Thousands of half-sent local connections: coze-login stays within its heap and the browser's redirect still gets through. */
+    @Test
+    void aFloodOfHalfSentConnectionsDoesNotLoseTheRealRedirect() throws Exception {
+        int port = TestSupport.freePort();
+        Path urlFile = Files.createTempDirectory("coze-flood").resolve("url");
+        TestSupport.Running login = loginWaitingForBrowser(port, urlFile, "90s");
+        List<Socket> idle = slowloris(port, 3000);
+        try {
+            long start = System.nanoTime();
+            String location = LoginTest.FakeBrowser.consent(Files.readString(urlFile), "authorize");
+            var page = LoginTest.FakeBrowser.get(location);
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(200, page.statusCode(), page.body());
+            TestSupport.Result r = login.finish();
+            assertEquals(0, r.exit, r.toString());
+            assertFalse(r.err.contains("OutOfMemoryError"), r.err);
+            figure("callback flood: 3000 half-sent connections held open, then the real redirect: logged in after " + waited + " ms");
+        } finally {
+            for (Socket s : idle) s.close();
+        }
+    }
+
     /** DNS rebinding: a page of another site whose name resolves to 127.0.0.1 gets nothing, even with the right state and code. */
     @Test
     void aCallbackForAnotherHostIsRefused() throws Exception {
