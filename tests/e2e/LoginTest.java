@@ -54,9 +54,10 @@ class LoginTest {
         assertEquals("c.app.coze", login.clientId());
         assertNotNull(login.refreshToken());
         assertFalse(r.err.contains(login.accessToken()) || r.err.contains(login.refreshToken()), "no token in the output");
-        String code = Urls.query(URI.create(Files.readString(Path.of(page + ".location"))).getRawQuery()).get("code");
+        // The browser writes the page after coze-login has its answer, so coze-login may be done first.
+        String code = Urls.query(URI.create(TestSupport.awaitFile(Path.of(page + ".location"))).getRawQuery()).get("code");
         assertFalse(r.err.contains(code), "no authorization code in the output");
-        String html = Files.readString(page);
+        String html = TestSupport.awaitFile(page);
         assertTrue(html.contains("Login complete, you can close this tab"), html);
         assertFalse(html.contains("code_") || html.contains("http"), "the page shows no code and links nowhere: " + html);
         TestSupport.Result again = login("fail").run();
@@ -195,7 +196,8 @@ class LoginTest {
             if (mode.equals("favicon-first")) check(get(origin + "/favicon.ico"), 404);
             Files.writeString(Path.of(System.getenv("FAKE_BROWSER_PAGE") + ".location"), location);
             HttpResponse<String> r = get(location);
-            Files.writeString(Path.of(System.getenv("FAKE_BROWSER_PAGE")), r.body());
+            Path written = Files.writeString(Path.of(System.getenv("FAKE_BROWSER_PAGE") + ".part"), r.body());
+            Files.move(written, Path.of(System.getenv("FAKE_BROWSER_PAGE")), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         }
 
         static String consent(String authorizeUrl, String decision) throws Exception {

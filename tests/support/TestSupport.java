@@ -93,6 +93,13 @@ final class TestSupport {
         return Files.readString(urlFile);
     }
 
+    /** A file that another process (a fake browser) writes whole with a rename, once it is there (bounded wait). */
+    static String awaitFile(Path file) throws IOException, InterruptedException {
+        long end = System.nanoTime() + LIMIT.toNanos();
+        while (!Files.exists(file) && System.nanoTime() < end) Thread.sleep(10);
+        return Files.readString(file);
+    }
+
     /** The classes that a -Xlog:class+load log shows as mapped from the dynamic class archive. */
     static java.util.Set<String> fromArchive(Path classLoadLog) throws IOException {
         java.util.Set<String> names = new java.util.HashSet<>();
