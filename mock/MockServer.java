@@ -9,12 +9,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The mock"), on loopback: the OAuth pages and token endpoint (PKCE
- * verified, single-use codes, rotating refresh tokens whose reuse revokes the family, the device
- * flow), conversations, `/v3/chat` streaming and polling, cancel, Coze's error envelopes with HTTP
- * 200 and an `x-tt-logid` on every response, plus faults that tests switch on. This file is the
- * life cycle, the routing and the hooks tests use; each section of Coze is a layer below it
- * (MockChat, MockOAuth, MockHttp), with MockFaults and MockBots beside them.
+ * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
+ * mock"), on loopback. This file is the life cycle, the routing and the hooks tests use; each section
+ * of Coze is a layer below it (MockChat, MockConversations, MockOAuth, MockHttp), with MockSseWriter,
+ * MockFaults and MockBots beside them.
  */
 final class MockServer extends MockChat {
     private final HttpServer http;
