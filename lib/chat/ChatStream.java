@@ -2,9 +2,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One turn of `/v3/chat` with stream=true: opens the stream (retrying only before it starts), parses
- * Coze's events as they arrive and hands answer text on at once, watches for a stalled body, and can
- * be cancelled from another thread (Ctrl-C), which also cancels the chat on the server.
+ * One turn of `/v3/chat`: streamed over an EventStream (retried only before it starts, watched for
+ * stalls) with Coze's chat events handed on as they arrive, or polled with stream=false. It can be
+ * cancelled from another thread (Ctrl-C), which also cancels the chat on the server.
  */
 final class ChatStream {
     /** What the caller shows; every method is called on the reading thread, in stream order. */
@@ -65,19 +62,18 @@ final class ChatStream {
 
     private final CozeHttp http;
     private final Consumer<String> notice;
-    private volatile InputStream body;
+    private final EventStream stream;
     private Thread reader;
     private volatile boolean cancelled;
     /** Released once a cancel() has asked Coze to cancel (or found nothing to cancel yet). */
     private final CountDownLatch cancelFinished = new CountDownLatch(1);
-    private volatile String stalled;
     private volatile String token;
-    private volatile int eventCount;
     private final Result result = new Result();
 
     ChatStream(CozeHttp http, Consumer<String> notice) {
         this.http = http;
         this.notice = notice;
+        this.stream = new EventStream(http, notice);
     }
 
     /**
@@ -103,44 +99,12 @@ final class ChatStream {
     }
 
     private Result stream(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        token = bearer;
         result.conversationId = req.conversationId();
-        CozeHttp.Retry retry = new CozeHttp.Retry(3, Duration.ofSeconds(30), notice);
-        HttpResponse<InputStream> response;
-        try {
-            response = http.openStream(req.path(), req.body(true), token, retry);
-        } catch (CozeApiException e) {
-            if (!e.isAuthError() || onRejected == null) throw e;
-            token = onRejected.apply(token);
-            response = http.openStream(req.path(), req.body(true), token, retry);
-        }
-        body = response.body();
+        stream.open(req.path(), req.body(true), bearer, onRejected);
+        token = stream.token();
         if (cancelled) return finishCancelled();
         Handler handler = new Handler(events, req.onConversation());
-        SseParser parser = new SseParser(handler);
-        handler.parser = parser;
-        Watchdog watchdog = new Watchdog(req.idleTimeout(), req.stallTimeout());
-        watchdog.start();
-        try (InputStream in = body) {
-            byte[] buf = new byte[16 * 1024];
-            int n;
-            while (!parser.stopped() && (n = in.read(buf)) > 0) {
-                watchdog.bytes();
-                parser.feed(buf, 0, n);
-            }
-            parser.end();
-        } catch (IOException e) {
-            if (cancelled) return finishCancelled();
-            if (stalled != null)
-                throw new CozeException(CozeException.NETWORK, stalled, "try again, or raise --idle-timeout / --stall-timeout");
-            throw new CozeException(CozeException.NETWORK, "connection lost while the answer was streaming: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
-        } catch (SseParser.SseException e) {
-            throw new CozeException(CozeException.FAILED, "Coze sent an unreadable stream: " + e.getMessage());
-        } finally {
-            watchdog.stopWatching();
-        }
-        if (cancelled) return finishCancelled();
+        if (!stream.read(handler, req.idleTimeout(), req.stallTimeout()) || cancelled) return finishCancelled();
         if (handler.failure != null) throw handler.failure;
         if (result.status == null) throw new CozeException(CozeException.FAILED, "stream ended early, before Coze said the chat was complete");
         return result;
@@ -235,10 +199,9 @@ final class ChatStream {
         reader = Thread.currentThread();
     }
 
-    /** Closes the stream and wakes the reader, unless the turn is already over. */
+    /** Closes the stream and wakes the reader (waiting between polls), unless the turn is already over. */
     private synchronized void closeBody() {
-        InputStream b = body;
-        if (b != null) CozeHttp.closeQuietly(b);
+        stream.close();
         if (reader != null && reader != Thread.currentThread()) reader.interrupt();
     }
 
@@ -249,10 +212,9 @@ final class ChatStream {
     }
 
     /** Coze's events (https://www.coze.cn/open/docs/developer_guides/chat_v3); unknown ones are ignored. */
-    private final class Handler implements SseParser.Listener {
+    private final class Handler implements EventStream.Handler {
         final Events events;
         final Consumer<String> onConversation;
-        SseParser parser;
         CozeException failure;
 
         Handler(Events events, Consumer<String> onConversation) {
@@ -261,21 +223,20 @@ final class ChatStream {
         }
 
         @Override
-        public void onEvent(String type, String data, String id) {
-            eventCount++;
+        public boolean onEvent(String type, String data, String id) {
             switch (type) {
                 case "conversation.message.delta": {
                     String[] m = deltaFields(data);
-                    if (m == null || !"answer".equals(m[0])) return;
+                    if (m == null || !"answer".equals(m[0])) return true;
                     if (m[2] != null && !m[2].isEmpty()) events.reasoning(m[2]);
                     if (m[1] != null && !m[1].isEmpty()) events.answer(m[1]);
-                    return;
+                    return true;
                 }
                 case "conversation.message.completed": {
                     JsonObject m = object(data);
                     if ("follow_up".equals(Json.str(m, "type"))) result.followUps.add(Json.str(m, "content"));
                     events.message(m);
-                    return;
+                    return true;
                 }
                 case "conversation.chat.created":
                 case "conversation.chat.in_progress": {
@@ -288,38 +249,35 @@ final class ChatStream {
                         onConversation.accept(result.conversationId);
                     }
                     if (cancelled) cancel();
-                    return;
+                    return true;
                 }
                 case "conversation.chat.completed": {
                     JsonObject c = object(data);
                     result.status = "completed";
                     result.usage = Json.obj(c, "usage");
-                    return;
+                    return true;
                 }
                 case "conversation.chat.failed": {
                     JsonObject err = Json.obj(object(data), "last_error");
                     failure = new CozeApiException((int) Json.num(err, "code", 0), "the chat failed: "
                             + (Json.str(err, "msg") == null ? "no reason given" : Json.str(err, "msg")), 200, null);
-                    parser.stop();
-                    return;
+                    return false;
                 }
                 case "conversation.chat.requires_action":
                     failure = new CozeException(CozeException.FAILED, "the bot asked to run a local plugin (requires_action),"
                             + " which coze-chat does not support yet");
-                    parser.stop();
-                    return;
+                    return false;
                 case "error": {
                     JsonObject err = object(data);
                     failure = new CozeApiException((int) Json.num(err, "code", 0), "Coze reported an error: "
                             + (Json.str(err, "msg") == null ? data : Json.str(err, "msg")), 200, null);
-                    parser.stop();
-                    return;
+                    return false;
                 }
                 case "done":
                     if (result.status == null && failure == null) result.status = "completed";
-                    parser.stop();
-                    return;
+                    return false;
                 default:
+                    return true;
             }
         }
 
@@ -340,60 +298,5 @@ final class ChatStream {
                 return new JsonObject();
             }
         }
-    }
-
-    /**
-     * Two clocks: no byte at all for idleTimeout, or no event for stallTimeout
-     * (keep-alive comments reset only the first). Either one closes the stream.
-     */
-    private final class Watchdog extends Thread {
-        private final long idleNanos, stallNanos;
-        private volatile long lastByte = System.nanoTime();
-        private volatile boolean done;
-        private long lastProgressCheck = System.nanoTime();
-        private int progressMark = -1;
-
-        Watchdog(Duration idle, Duration stall) {
-            super("coze-chat-watchdog");
-            setDaemon(true);
-            this.idleNanos = idle.toNanos();
-            this.stallNanos = stall.toNanos();
-        }
-
-        void bytes() {
-            lastByte = System.nanoTime();
-        }
-
-        void stopWatching() {
-            done = true;
-            interrupt();
-        }
-
-        @Override
-        public void run() {
-            while (!done) {
-                try {
-                    Thread.sleep(Math.max(10, Math.min(1000, Math.min(idleNanos, stallNanos) / 4_000_000)));
-                } catch (InterruptedException e) {
-                    return;
-                }
-                long now = System.nanoTime();
-                int progress = eventCount;
-                if (progress != progressMark) {
-                    progressMark = progress;
-                    lastProgressCheck = now;
-                }
-                if (now - lastByte > idleNanos) stalled = "no data from Coze for " + secs(idleNanos) + " s";
-                else if (now - lastProgressCheck > stallNanos) stalled = "no answer from Coze for " + secs(stallNanos) + " s";
-                if (stalled != null && !done) {
-                    closeBody();
-                    return;
-                }
-            }
-        }
-    }
-
-    private static String secs(long nanos) {
-        return String.valueOf(Math.max(1, Math.round(nanos / 1e9)));
     }
 }
