@@ -54,11 +54,16 @@ abstract class MockChat extends MockConversations {
         if (config.scriptedBots != null) MockBots.load(config.scriptedBots, bots);
     }
 
+    /** `POST /v3/chat?conversation_id=`: a bot's turn. */
     void chat(HttpExchange ex) throws IOException {
-        bump("chat");
         JsonObject req = Json.object(body(ex));
         String botId = Json.str(req, "bot_id");
-        MockBots.Bot bot = botId == null ? null : bots.get(botId);
+        chat(ex, req, botId, botId == null ? null : bots.get(botId), query(ex, "conversation_id"), true);
+    }
+
+    /** A turn of `bot` (null: none by that id), for a bot or a chatflow; needsUser: Coze asks a bot's chat for a user_id. */
+    void chat(HttpExchange ex, JsonObject req, String botId, MockBots.Bot bot, String conversationId, boolean needsUser) throws IOException {
+        bump("chat");
         MockFaults f = bot == null ? faults : faults.with(bot.faults);
         int chatNumber = chatsUnderFaults.incrementAndGet();
         if (f.has("reset")) throw new Abort();
@@ -80,7 +85,7 @@ abstract class MockChat extends MockConversations {
             text(ex, 200, "text/html; charset=utf-8", "<html><body>maintenance</body></html>");
             return;
         }
-        if (blank(botId) || blank(Json.str(req, "user_id"))) {
+        if (blank(botId) || (needsUser && blank(Json.str(req, "user_id")))) {
             envelopeError(ex, 200, 4000, "invalid parameter: bot_id and user_id are required");
             return;
         }
@@ -88,7 +93,6 @@ abstract class MockChat extends MockConversations {
             envelopeError(ex, 200, 4200, "Requested resource bot_id=" + botId + " does not exist. Please ensure that the bot is published to the API channel.");
             return;
         }
-        String conversationId = query(ex, "conversation_id");
         Conversation conv;
         if (conversationId == null) conv = newConversation(botId);
         else if ((conv = conversations.get(conversationId)) == null) {

@@ -7,14 +7,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the routing and the hooks tests use; each section
- * of Coze is a layer below it (MockChat, MockConversations, MockOAuth, MockHttp), with MockSseWriter,
- * MockFaults and MockBots beside them.
+ * of Coze is a layer below it (MockWorkflows, MockDirectory, MockChat, MockConversations, MockOAuth,
+ * MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
  */
-final class MockServer extends MockChat {
+final class MockServer extends MockWorkflows {
     private final HttpServer http;
 
     private MockServer(Config config) throws IOException {
@@ -84,6 +86,8 @@ final class MockServer extends MockChat {
         log(method + " " + path + " " + ex.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms");
     }
 
+    private static final Pattern CLEAR = Pattern.compile("/v1/conversations/([^/]+)/clear");
+
     private void route(HttpExchange ex, String method, String path) throws IOException {
         switch (method + " " + path) {
             case "GET /api/permission/oauth2/authorize": authorizePage(ex); return;
@@ -106,8 +110,17 @@ final class MockServer extends MockChat {
             case "GET /v1/conversation/retrieve", "POST /v1/conversation/retrieve": conversationRetrieve(ex); return;
             case "GET /v1/conversations": conversationList(ex); return;
             case "POST /v1/conversation/message/list": conversationMessages(ex); return;
+            case "GET /v1/users/me": usersMe(ex); return;
+            case "GET /v1/workspaces": workspaces(ex); return;
+            case "GET /v1/bots": botList(ex); return;
+            case "POST /v1/workflow/stream_run": workflowStreamRun(ex); return;
+            case "POST /v1/workflow/stream_resume": workflowStreamResume(ex); return;
+            case "POST /v1/workflow/run": workflowRun(ex); return;
+            case "POST /v1/workflows/chat": workflowsChat(ex); return;
             default:
-                envelopeError(ex, 404, 4000, "no such API: " + method + " " + path);
         }
+        Matcher clear = CLEAR.matcher(path);
+        if (method.equals("POST") && clear.matches()) conversationClear(ex, clear.group(1));
+        else envelopeError(ex, 404, 4000, "no such API: " + method + " " + path);
     }
 }

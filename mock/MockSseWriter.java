@@ -32,10 +32,19 @@ final class MockSseWriter {
     }
 
     void event(String name, String data) throws IOException {
+        send("event:" + name + eol + "data:" + data + eol + eol);
+    }
+
+    /** A workflow's event: an `id:` line first, and a space after each colon, as Coze sends those. */
+    void event(long id, String name, JsonElement data) throws IOException {
+        send("id: " + id + eol + "event: " + name + eol + "data: " + data + eol + eol);
+    }
+
+    /** One event's text, with the stream faults that count events. */
+    private void send(String text) throws IOException {
         if (dropAfter >= 0 && events >= dropAfter) throw new MockHttp.Abort();
         if (cutAfter >= 0 && events >= cutAfter) throw new MockHttp.Cut();
         if (events > 0 && drip > 0) pause.accept(drip);
-        String text = "event:" + name + eol + "data:" + data + eol + eol;
         if (dropMidAt >= 0 && events >= dropMidAt) {
             write(text.substring(0, text.length() / 2));
             throw new MockHttp.Abort();
