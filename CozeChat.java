@@ -3,7 +3,8 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
 //SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/startup/Folder.java
-// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
@@ -101,7 +102,7 @@ public class CozeChat implements Callable<Integer> {
             conversation = state.lastConversation(base, userId, bot);
             if (conversation == null) common.say("coze-chat: no earlier conversation with this bot; starting a new one");
         }
-        onInterrupt();
+        Interrupts.onCtrlC(this::interrupted);
         if (message != null) return oneShot(message);
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
@@ -187,18 +188,14 @@ public class CozeChat implements Callable<Integer> {
     }
 
     /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL prompt it does not quit. */
-    private void onInterrupt() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
-                ChatStream s = current;
-                if (s != null) s.cancel();
-                else if (replRunning) common.err().print("\n(Ctrl-D or /exit to leave)\nyou> ");
-                else Runtime.getRuntime().halt(CozeException.INTERRUPTED);
-                common.err().flush();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException noSignals) {
-            // No SIGINT on this platform: the JVM's default (exit 130) applies.
-        }
+    private boolean interrupted() {
+        ChatStream s = current;
+        if (s != null) s.cancel();
+        else if (replRunning) {
+            common.err().print("\n(Ctrl-D or /exit to leave)\nyou> ");
+            common.err().flush();
+        } else return false;
+        return true;
     }
 
     private int repl() throws IOException {

@@ -1,7 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
-//COMPILE_OPTIONS -encoding UTF-8
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
 //DESCRIPTION Benchmarks coze-chat against curl -sN and Python requests on coze-mock; writes docs/PERFORMANCE.md.
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1

@@ -1,7 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 //JAVA 17+
-// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset).
-//COMPILE_OPTIONS -encoding UTF-8
+// Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
 // The scripts' own JVM options come along with their sources; the runner hosts coze-mock and Jazzer.
 //JAVA_OPTIONS -Xmx1g
 //DEPS org.junit:junit-bom:5.14.4@pom
@@ -11,7 +12,7 @@
 //DEPS org.seleniumhq.selenium:selenium-support:4.52.0
 //DEPS com.code-intelligence:jazzer-junit:0.30.0
 //DEPS com.google.jimfs:jimfs:1.3.1
-//SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeMock.java
+//SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeWorkflow.java ../CozeMock.java
 //SOURCES support/*.java unit/*.java e2e/*.java fuzz/*.java
 //FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
 //FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*

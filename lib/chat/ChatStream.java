@@ -233,14 +233,14 @@ final class ChatStream {
                     return true;
                 }
                 case "conversation.message.completed": {
-                    JsonObject m = object(data);
+                    JsonObject m = Json.objectOrEmpty(data);
                     if ("follow_up".equals(Json.str(m, "type"))) result.followUps.add(Json.str(m, "content"));
                     events.message(m);
                     return true;
                 }
                 case "conversation.chat.created":
                 case "conversation.chat.in_progress": {
-                    JsonObject c = object(data);
+                    JsonObject c = Json.objectOrEmpty(data);
                     boolean first = result.chatId == null;
                     result.chatId = Json.str(c, "id");
                     result.conversationId = Json.str(c, "conversation_id");
@@ -252,13 +252,13 @@ final class ChatStream {
                     return true;
                 }
                 case "conversation.chat.completed": {
-                    JsonObject c = object(data);
+                    JsonObject c = Json.objectOrEmpty(data);
                     result.status = "completed";
                     result.usage = Json.obj(c, "usage");
                     return true;
                 }
                 case "conversation.chat.failed": {
-                    JsonObject err = Json.obj(object(data), "last_error");
+                    JsonObject err = Json.obj(Json.objectOrEmpty(data), "last_error");
                     failure = new CozeApiException((int) Json.num(err, "code", 0), "the chat failed: "
                             + (Json.str(err, "msg") == null ? "no reason given" : Json.str(err, "msg")), 200, null);
                     return false;
@@ -268,7 +268,7 @@ final class ChatStream {
                             + " which coze-chat does not support yet");
                     return false;
                 case "error": {
-                    JsonObject err = object(data);
+                    JsonObject err = Json.objectOrEmpty(data);
                     failure = new CozeApiException((int) Json.num(err, "code", 0), "Coze reported an error: "
                             + (Json.str(err, "msg") == null ? data : Json.str(err, "msg")), 200, null);
                     return false;
@@ -281,21 +281,12 @@ final class ChatStream {
             }
         }
 
-        /** type, content and reasoning_content of a delta, or null when it is not a JSON object (ignored, as object() does). */
+        /** type, content and reasoning_content of a delta, or null when it is not a JSON object (ignored, like any event that is not an object). */
         private String[] deltaFields(String data) {
             try {
                 return Json.strings(data, "type", "content", "reasoning_content");
             } catch (JsonParseException e) {
                 return null;
-            }
-        }
-
-        private JsonObject object(String data) {
-            try {
-                JsonElement e = Json.parseStrict(data);
-                return e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
-            } catch (JsonParseException e) {
-                return new JsonObject();
             }
         }
     }

@@ -31,7 +31,7 @@ final class CozeApiException extends CozeException {
 
     private static String describe(int code, String msg) {
         if (code == NOT_FOUND)
-            return "bot not found or not published to the API channel" + (msg == null || msg.isBlank() ? "" : ": " + msg);
+            return "not found, or not published to the API channel" + (msg == null || msg.isBlank() ? "" : ": " + msg);
         return msg == null || msg.isBlank() ? "Coze error" : msg;
     }
 
@@ -43,7 +43,7 @@ final class CozeApiException extends CozeException {
 
     private static String hintFor(int code) {
         if (isAuthCode(code)) return "run coze-login (and check --api-base cn/com)";
-        if (code == NOT_FOUND) return "check --bot and --api-base cn/com";
+        if (code == NOT_FOUND) return "check the id and --api-base cn/com, and publish it to the API channel";
         return null;
     }
 }

@@ -3,7 +3,7 @@
  * The message never carries a secret.
  */
 class CozeException extends RuntimeException {
-    static final int FAILED = 1, USAGE = 2, RATE_LIMITED = 3, AUTH = 4, NETWORK = 5, INTERRUPTED = 130;
+    static final int FAILED = 1, USAGE = 2, RATE_LIMITED = 3, AUTH = 4, NETWORK = 5, WAITING = 6, INTERRUPTED = 130;
 
     final int exitCode;
     final String hint;

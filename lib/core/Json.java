@@ -67,6 +67,16 @@ final class Json {
         return e.getAsJsonObject();
     }
 
+    /** An event's data as an object; an empty one when it is not one (an event is read for what it has). */
+    static JsonObject objectOrEmpty(String text) {
+        try {
+            JsonElement e = parseStrict(text);
+            return e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
+        } catch (JsonParseException e) {
+            return new JsonObject();
+        }
+    }
+
     static String str(JsonObject o, String name) {
         JsonElement e = o == null ? null : o.get(name);
         return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();

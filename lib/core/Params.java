@@ -1,0 +1,29 @@
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import java.util.List;
+
+/** `--param KEY=VALUE` options as a JSON object: a VALUE that parses as JSON is that JSON (3, true, [1,2]), else a string (北京). */
+final class Params {
+    private Params() {}
+
+    static JsonObject parse(List<String> pairs) {
+        JsonObject o = new JsonObject();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0)
+                throw new CozeException(CozeException.USAGE, "--param " + pair + " is not KEY=VALUE", "e.g. --param city=北京 --param days=3");
+            o.add(pair.substring(0, eq), value(pair.substring(eq + 1)));
+        }
+        return o;
+    }
+
+    static JsonElement value(String text) {
+        try {
+            return Json.parseStrict(text);
+        } catch (JsonParseException notJson) {
+            return new JsonPrimitive(text);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** coze-workflow end to end against coze-mock's published workflows, as a shell script uses it. */
+@ExtendWith(MockHome.class)
+class WorkflowTest {
+    MockServer mock;
+    Path home;
+
+    TestSupport.Script workflow(String... args) {
+        return TestSupport.script(CozeWorkflow.class, home, args).api(mock).pat();
+    }
+
+    @Test
+    void messagesStreamInOrderAndDoneIsSuccess() throws Exception {
+        TestSupport.Result r = workflow("multi").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("one\ntwo\nthree\n", r.out, "each node's message on its own line, PING ignored");
+        assertTrue(r.err.contains("done; its trace: "), r.err);
+        assertEquals(1, mock.count("workflow.run"));
+    }
+
+    @Test
+    void parametersReachTheWorkflow() throws Exception {
+        assertEquals("北京\n", workflow("echo", "--param", "input=北京").run().out);
+        assertEquals("y\n", workflow("echo", "--input", "{\"input\":\"x\"}", "--param", "input=y").run().out, "--param wins over --input");
+        assertEquals("from stdin\n", workflow("echo", "--input", "-").stdin("{\"input\":\"from stdin\"}").run().out);
+        TestSupport.Result typed = workflow("echo", "--param", "n=3", "--param", "on=true", "--param", "city=北京").run();
+        assertEquals("{\"n\":3,\"on\":true,\"city\":\"北京\"}\n", typed.out, "JSON values stay JSON, the rest is text");
+        int runs = mock.count("workflow.run");
+        TestSupport.Result bad = workflow("echo", "--param", "no-equals-sign").run();
+        assertEquals(2, bad.exit, bad.toString());
+        assertEquals(runs, mock.count("workflow.run"), "nothing was sent for the usage error");
+    }
+
+    @Test
+    void aQuestionNodeExitsSixAndResumeAnswersIt() throws Exception {
+        TestSupport.Result asked = workflow("question").run();
+        assertEquals(6, asked.exit, asked.toString());
+        assertEquals("Which city?\n", asked.out);
+        Matcher hint = Pattern.compile("coze-workflow question --resume (\\d+) \"…\"").matcher(asked.err);
+        assertTrue(hint.find(), "the hint says how to answer: " + asked.err);
+        TestSupport.Result answered = workflow("question", "--resume", hint.group(1), "Beijing").run();
+        assertEquals(0, answered.exit, answered.toString());
+        assertEquals("Weather in Beijing: sunny\n", answered.out);
+        TestSupport.Result again = workflow("question", "--resume", hint.group(1), "Paris").run();
+        assertEquals(1, again.exit, "an interrupt is answered once: " + again);
+        TestSupport.Result noAnswer = workflow("question", "--resume", hint.group(1)).run();
+        assertEquals(2, noAnswer.exit, noAnswer.toString());
+    }
+
+    @Test
+    void anErrorEventFailsWithItsCodeAndMessage() throws Exception {
+        TestSupport.Result r = workflow("fail").run();
+        assertEquals(1, r.exit, r.toString());
+        assertEquals("starting\n", r.out, "what came before the error is kept");
+        assertTrue(r.err.contains("coze-workflow: error: the workflow failed: the code node raised an error (720701013)"), r.err);
+    }
+
+    @Test
+    void anUnpublishedWorkflowSaysSo() throws Exception {
+        TestSupport.Result r = workflow("7501000000000000999").run();
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.contains("not published to the API channel") && r.err.contains("(4200"), r.err);
+        assertEquals("", r.out);
+    }
+
+    @Test
+    void jsonIsOneObjectPerEventAndNoStreamPrintsTheOutput() throws Exception {
+        TestSupport.Result r = workflow("multi", "--json").run();
+        assertEquals(0, r.exit, r.toString());
+        List<JsonObject> events = r.out.lines().map(Json::object).toList();
+        assertEquals(List.of("Message", "PING", "Message", "Message", "Done"), events.stream().map(e -> Json.str(e, "event")).toList());
+        assertEquals("two", Json.str(Json.obj(events.get(2), "data"), "content"));
+        TestSupport.Result whole = workflow("echo", "--no-stream", "--param", "input=x").run();
+        assertEquals(0, whole.exit, whole.toString());
+        assertEquals("{\"output\":\"x\"}\n", whole.out, "the output is a JSON string in data, printed as it is");
+    }
+
+    @Test
+    void ctrlCStopsTheRunAndExits130() throws Exception {
+        mock.setFaults("drip=3000");
+        TestSupport.Running run = workflow("multi").start();
+        assertTrue(run.awaitOut("one\n"), run.err());
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        TestSupport.Result r = run.finish();
+        assertEquals(130, r.exit, r.toString());
+        assertEquals("one\n", r.out, "what arrived is kept");
+    }
+}
