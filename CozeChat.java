@@ -2,7 +2,8 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/startup/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
+//SOURCES lib/discover/Folder.java lib/startup/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,13 +35,32 @@ import picocli.CommandLine.Parameters;
         description = {"Chat with a Coze bot. The answer streams to stdout; everything else goes to stderr.",
                 "The message is the arguments, stdin when it is not a terminal, or both (stdin first).",
                 "With no message and a terminal, starts an interactive chat."},
-        footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot 7443... \"review this\"",
-                "  coze-chat -c \"and in French?\"", "",
+        footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot \"My Bot\" \"review this\"",
+                "  coze-chat -c \"and in French?\"", "  coze-chat --list-bots", "  coze-chat --bot \"My Bot\" --history -c",
+                "  coze-chat --workflow 7501... \"hello\"", "",
                 "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed, 5 network, 130 interrupted."})
 public class CozeChat implements Callable<Integer> {
-    @Option(names = {"-b", "--bot"}, defaultValue = "${env:COZE_BOT_ID}", paramLabel = "ID",
-            description = "Bot id (default: $$COZE_BOT_ID, else the bot used last).")
+    @Option(names = {"-b", "--bot"}, defaultValue = "${env:COZE_BOT_ID}", paramLabel = "ID|NAME",
+            description = "Bot id, or its name (looked up once; default: $$COZE_BOT_ID, else the bot used last).")
     String bot;
+
+    @Option(names = "--workflow", paramLabel = "ID", description = "Chat with this chatflow instead (a workflow with a conversation).")
+    String workflow;
+
+    @Option(names = "--list-workspaces", description = "Print your workspaces, one per line: ID, name, type.")
+    boolean listWorkspaces;
+
+    @Option(names = "--list-bots", description = "Print the bots you can see, one per line: ID, name, published or draft.")
+    boolean listBots;
+
+    @Option(names = "--workspace", paramLabel = "ID", description = "With --list-bots: only this workspace's bots.")
+    String workspace;
+
+    @Option(names = "--list-conversations", description = "Print the bot's conversations, newest first: ID, time.")
+    boolean listConversations;
+
+    @Option(names = "--history", description = "Print a conversation's messages, oldest first (the last one, or -c / --conversation).")
+    boolean history;
 
     @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
             description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
@@ -88,25 +109,58 @@ public class CozeChat implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String message = message();
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         state = new ConversationMemory(CozeConfig.home());
         base = creds.apiBase(apiBase, common.insecureHttp);
         http = new CozeHttp(base, common.debugSink());
         userId = creds.userId();
-        if (bot != null && bot.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
-            throw new CozeException(CozeException.USAGE, "--bot is empty", "give a bot id (is the variable you passed unset?)");
-        if (bot == null || bot.isBlank()) bot = state.defaultBot();
-        if (bot == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or set COZE_BOT_ID");
-        if (conversation == null && continueLast) {
-            conversation = state.lastConversation(base, userId, bot);
+        if (listWorkspaces) return list(l -> l.workspaces(directory().workspaces()));
+        if (listBots) return list(l -> l.bots(workspace == null ? directory().bots() : directory().bots(workspace)));
+        String message = listConversations || history ? null : message();
+        chooseBot();
+        if (conversation == null && (continueLast || history)) {
+            conversation = state.lastConversation(base, userId, target());
+            if (conversation == null && history) throw new CozeException(CozeException.USAGE, "no conversation with this bot yet",
+                    "name one with --conversation ID (see --list-conversations)");
             if (conversation == null) common.say("coze-chat: no earlier conversation with this bot; starting a new one");
         }
+        if (listConversations) return list(l -> l.conversations(directory().conversations(bot)));
+        if (history) return list(l -> l.history(directory().history(conversation)));
         Interrupts.onCtrlC(this::interrupted);
         if (message != null) return oneShot(message);
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         return repl();
+    }
+
+    /** The bot, by id or by name (looked up once, then remembered), or the chatflow of --workflow. */
+    private void chooseBot() {
+        if (bot != null && bot.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
+            throw new CozeException(CozeException.USAGE, "--bot is empty", "give a bot id (is the variable you passed unset?)");
+        if (bot != null && bot.isBlank()) bot = null;
+        if (workflow != null) {
+            if (noStream) throw new CozeException(CozeException.USAGE, "a chatflow only streams", "drop --no-stream");
+            if (listConversations) throw new CozeException(CozeException.USAGE, "--list-conversations lists a bot's conversations",
+                    "drop --workflow, or give the conversation to --history with --conversation ID");
+        } else {
+            if (bot == null) bot = state.defaultBot();
+            if (bot == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or NAME, or set COZE_BOT_ID");
+        }
+        if (bot != null) bot = BotNames.resolve(bot, base, userId, state, this::directory, common.debugSink());
+    }
+
+    /** What -c remembers a conversation under: the bot, or the chatflow. */
+    private String target() {
+        return workflow != null ? "workflow:" + workflow : bot;
+    }
+
+    private Directory directory() {
+        return new Directory(http, creds.accessToken(base, Duration.ofMinutes(1)));
+    }
+
+    private int list(Consumer<Listing> what) {
+        what.accept(new Listing(common.out(), json, Terminal.stdout()));
+        return 0;
     }
 
     /** Arguments, stdin when it is not a terminal, or both: stdin, a blank line, then the arguments. */
@@ -134,7 +188,7 @@ public class CozeChat implements Callable<Integer> {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        ChatStream.Request req = new ChatStream.Request(bot, userId, conversation, message, idleTimeout, stallTimeout, id -> {
+        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, idleTimeout, stallTimeout, id -> {
             saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
             saving[0].start();
         });
@@ -161,7 +215,7 @@ public class CozeChat implements Callable<Integer> {
 
     private void remember(String conversationId) {
         try {
-            state.remember(base, userId, bot, conversationId);
+            state.remember(base, userId, target(), conversationId, workflow == null ? bot : null);
         } catch (CozeException e) {
             common.err().println("coze-chat: warning: " + Terminal.visible(e.getMessage()) + " (-c will not find this conversation)");
         }
@@ -212,6 +266,31 @@ public class CozeChat implements Callable<Integer> {
             @Override
             public void newConversation() {
                 conversation = null;
+            }
+
+            @Override
+            public void listBots() {
+                new Listing(common.err(), false, true).bots(directory().bots());
+            }
+
+            @Override
+            public String switchBot(String name) {
+                String id = BotNames.resolve(name, base, userId, state, CozeChat.this::directory, common.debugSink());
+                bot = id;
+                workflow = null;
+                conversation = null;
+                return "bot " + id;
+            }
+
+            @Override
+            public void history() {
+                if (conversation == null) common.err().println("(no conversation yet)");
+                else new Listing(common.err(), false, true).history(directory().history(conversation));
+            }
+
+            @Override
+            public void clear() {
+                if (conversation != null) directory().clear(conversation);
             }
         });
     }

@@ -2,7 +2,8 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/startup/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
+//SOURCES lib/discover/Folder.java lib/startup/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -101,23 +102,50 @@ public class CozeLogin implements Callable<Integer> {
         }
         String userId = existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
         TokenStore.Login login;
+        Directory.Me me;
         if (withToken) {
-            login = new TokenStore.Login("pat", base, null, readToken(), null, 0, userId);
+            String token = readToken();
+            me = whoIs(base, token, true);
+            login = new TokenStore.Login("pat", base, null, token, null, 0, me.userId());
         } else {
             if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId() : null;
             if (clientId == null || clientId.isBlank())
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
             CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
+            me = whoIs(base, t.accessToken(), false);
             login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
-                    t.expiresAt(), userId);
+                    t.expiresAt(), me != null ? me.userId() : userId);
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
         }
-        common.say("Logged in to " + CozeConfig.shortName(base) + (login.clientId() == null ? " with a personal access token"
+        common.say("Logged in to " + CozeConfig.shortName(base) + (me == null ? "" : " as " + Terminal.visible(name(me)))
+                + (login.clientId() == null ? " with a personal access token"
                 : " (client " + login.clientId() + "); access token valid until " + CozeCli.until(login.expiresAt())));
         return 0;
+    }
+
+    /**
+     * Who the token belongs to (`/v1/users/me`); their Coze user id is the chats' user_id, so a new
+     * token keeps the bot's memory of them. A pasted token Coze refuses is not stored; after an OAuth
+     * login a failed look-up only leaves the user unnamed (null).
+     */
+    private Directory.Me whoIs(String base, String token, boolean required) {
+        try {
+            return new Directory(new CozeHttp(base, common.debugSink()), token).me();
+        } catch (CozeException e) {
+            if (required && e instanceof CozeApiException api && api.isAuthError())
+                throw new CozeException(CozeException.AUTH, "Coze refused this token (" + api.code + "); nothing was stored",
+                        "check that you copied the whole token, and --api-base cn/com");
+            if (required) throw e;
+            if (common.debugSink() != null) common.debugSink().accept("could not ask who is logged in: " + e.getMessage());
+            return null;
+        }
+    }
+
+    static String name(Directory.Me me) {
+        return me.nickName() != null && !me.nickName().isBlank() ? me.nickName() + " (" + me.userName() + ")" : me.userName();
     }
 
     private String readToken() throws IOException {
@@ -197,7 +225,7 @@ public class CozeLogin implements Callable<Integer> {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-            description = "Show the current login (never the token itself). Exit 0 when usable, 4 when not logged in or expired.")
+            description = "Show the current login and whom Coze says it belongs to (never the token). Exit 0 when usable, 4 when not.")
     static class Status implements Callable<Integer> {
         @Option(names = "--json", description = "Print the status as JSON.")
         boolean json;
@@ -211,11 +239,13 @@ public class CozeLogin implements Callable<Integer> {
             Credentials creds = new Credentials(store, System.getenv(), null);
             JsonObject o = new JsonObject();
             boolean usable;
+            String token = null;
             if (creds.fromEnvironment()) {
                 o.addProperty("source", "COZE_API_TOKEN");
                 o.addProperty("api_base", creds.apiBase(System.getenv("COZE_API_BASE"), true));
                 o.addProperty("token_suffix", suffix(creds.envToken()));
                 usable = true;
+                token = creds.envToken();
             } else {
                 TokenStore.Login login = store.load();
                 if (login == null) {
@@ -232,18 +262,38 @@ public class CozeLogin implements Callable<Integer> {
                     o.addProperty("expires_at", login.expiresAt());
                     o.addProperty("expired", !login.validFor(Duration.ZERO, Instant.now()));
                     o.addProperty("has_refresh_token", login.refreshToken() != null);
+                    if (login.validFor(Duration.ZERO, Instant.now())) token = login.accessToken();
                 }
             }
             o.addProperty("usable", usable);
+            if (token != null) o.add("user", user(Json.str(o, "api_base"), token));
             if (json) common.out().println(o);
             else common.out().println(text(o));
             return usable ? 0 : CozeException.AUTH;
+        }
+
+        /** Who Coze says the token belongs to, or why it could not say. */
+        private JsonObject user(String base, String token) {
+            JsonObject u = new JsonObject();
+            try {
+                Directory.Me me = new Directory(new CozeHttp(base, common.debugSink()), token).me();
+                u.addProperty("id", me.userId());
+                u.addProperty("name", me.userName());
+                u.addProperty("nick_name", me.nickName());
+            } catch (CozeException e) {
+                u.addProperty("error", e.getMessage());
+            }
+            return u;
         }
 
         private static String text(JsonObject o) {
             String source = Json.str(o, "source");
             if ("none".equals(source)) return "Not logged in. Run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN.";
             StringBuilder sb = new StringBuilder("Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
+            JsonObject user = Json.obj(o, "user");
+            if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
+                    ? "unknown (" + Json.str(user, "error") + ")"
+                    : name(new Directory.Me(Json.str(user, "id"), Json.str(user, "name"), Json.str(user, "nick_name"))))).append('\n');
             sb.append("  source:        ").append("COZE_API_TOKEN".equals(source) ? "COZE_API_TOKEN (environment)"
                     : Json.str(o, "file") + " (" + Json.str(o, "kind") + ")").append('\n');
             sb.append("  API base:      ").append(Json.str(o, "api_base")).append('\n');

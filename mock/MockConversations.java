@@ -94,6 +94,10 @@ abstract class MockConversations extends MockOAuth {
         synchronized (c.messages) {
             list = new ArrayList<>(c.messages);
         }
+        // after_id: newer than that message; before_id: older (ids grow with time here, as Coze's do).
+        String after = Json.str(req, "after_id"), before = Json.str(req, "before_id");
+        list.removeIf(m -> (after != null && Long.parseLong(Json.str(m, "id")) <= Long.parseLong(after))
+                || (before != null && Long.parseLong(Json.str(m, "id")) >= Long.parseLong(before)));
         if (!asc) Collections.reverse(list);
         JsonArray arr = new JsonArray();
         for (int i = 0; i < Math.min(limit, list.size()); i++) arr.add(list.get(i));
@@ -106,8 +110,6 @@ abstract class MockConversations extends MockOAuth {
         o.addProperty("has_more", list.size() > limit);
         json(ex, 200, o);
     }
-
-    // ---------------------------------------------------------------- chat
 
     JsonObject message(String convId, String botId, String chatId, String role, String type, String content) {
         JsonObject m = new JsonObject();

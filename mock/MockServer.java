@@ -52,6 +52,11 @@ final class MockServer extends MockWorkflows {
         chatsUnderFaults.set(0);
     }
 
+    /** Accepts one more personal access token from now on. */
+    void acceptToken(String pat) {
+        pats.add(pat);
+    }
+
     /** How often something happened: `token.refresh_token`, `chat`, `cancel`, `reuse_detected`, … */
     int count(String what) {
         AtomicInteger c = counters.get(what);

@@ -117,6 +117,7 @@ abstract class MockWorkflows extends MockDirectory {
             return;
         }
         bump("workflows.chat");
+        req.addProperty("stream", true); // a chatflow always streams
         chat(ex, req, id, CHATFLOW, Json.str(req, "conversation_id"), false);
     }
 

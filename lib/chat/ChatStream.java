@@ -35,15 +35,25 @@ final class ChatStream {
         boolean cancelled;
     }
 
-    /** One turn's question; onConversation is told the conversation id once Coze names it (reading thread, before any answer). */
-    record Request(String botId, String userId, String conversationId, String text, Duration idleTimeout,
+    /**
+     * One turn's question, to a bot (`/v3/chat`) or to a chatflow when workflowId is set
+     * (`/v1/workflows/chat`, where the bot is optional and the conversation travels in the body).
+     * onConversation is told the conversation id once Coze names it (reading thread, before any answer).
+     */
+    record Request(String botId, String workflowId, String userId, String conversationId, String text, Duration idleTimeout,
                    Duration stallTimeout, Consumer<String> onConversation) {
         JsonObject body(boolean stream) {
             JsonObject b = new JsonObject();
-            b.addProperty("bot_id", botId);
-            b.addProperty("user_id", userId);
-            b.addProperty("stream", stream);
-            b.addProperty("auto_save_history", true);
+            if (workflowId != null) {
+                b.addProperty("workflow_id", workflowId);
+                b.add("parameters", new JsonObject());
+                if (conversationId != null) b.addProperty("conversation_id", conversationId);
+            } else {
+                b.addProperty("user_id", userId);
+                b.addProperty("stream", stream);
+                b.addProperty("auto_save_history", true);
+            }
+            if (botId != null) b.addProperty("bot_id", botId);
             JsonObject m = new JsonObject();
             m.addProperty("role", "user");
             m.addProperty("type", "question");
@@ -56,6 +66,7 @@ final class ChatStream {
         }
 
         String path() {
+            if (workflowId != null) return "/v1/workflows/chat";
             return "/v3/chat" + (conversationId == null ? "" : "?conversation_id=" + Urls.encode(conversationId));
         }
     }

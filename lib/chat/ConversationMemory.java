@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.function.UnaryOperator;
 
 /**
- * coze-chat's memory under COZE_HOME (`chat.json`): the default bot and the last conversation per
- * login and bot. Every update is a locked read-modify-write with an atomic replace, so parallel
+ * coze-chat's memory under COZE_HOME (`chat.json`): the default bot, the last conversation per
+ * login and bot, and the ids of bots given by name. Every update is a locked read-modify-write with an atomic replace, so parallel
  * coze-chat calls never corrupt it; an unreadable file is simply started afresh (it holds no secret
  * and nothing that cannot be recreated).
  */
@@ -27,12 +27,30 @@ final class ConversationMemory {
         return Json.str(Json.obj(read(), "conversations"), key(apiBase, userId, botId));
     }
 
-    void remember(String apiBase, String userId, String botId, String conversationId) {
+    /**
+     * After a turn, in one write: the conversation to continue with -c (per login and bot, or per
+     * chatflow as `workflow:ID`), and the bot a later coze-chat without --bot talks to (null: unchanged).
+     */
+    void remember(String apiBase, String userId, String target, String conversationId, String defaultBot) {
         update(state -> {
-            state.addProperty("default_bot", botId);
+            if (defaultBot != null) state.addProperty("default_bot", defaultBot);
             JsonObject conversations = Json.obj(state, "conversations");
             if (conversations == null) state.add("conversations", conversations = new JsonObject());
-            if (conversationId != null) conversations.addProperty(key(apiBase, userId, botId), conversationId);
+            conversations.addProperty(key(apiBase, userId, target), conversationId);
+            return state;
+        });
+    }
+
+    /** The id a bot name was found to have, or null. */
+    String botId(String apiBase, String userId, String name) {
+        return Json.str(Json.obj(read(), "bot_names"), key(apiBase, userId, name));
+    }
+
+    void rememberBotId(String apiBase, String userId, String name, String botId) {
+        update(state -> {
+            JsonObject names = Json.obj(state, "bot_names");
+            if (names == null) state.add("bot_names", names = new JsonObject());
+            names.addProperty(key(apiBase, userId, name), botId);
             return state;
         });
     }

@@ -9,12 +9,24 @@ import java.util.List;
  * except a login that is needed, which ends it with its exit code.
  */
 final class Repl {
-    /** The conversation the REPL drives. */
+    /** The conversation the REPL drives; a CozeException from any of these is shown and the chat goes on. */
     interface Session {
-        /** Sends one message and returns the follow-ups Coze suggested (thrown failures are the turn's). */
+        /** Sends one message and returns the follow-ups Coze suggested. */
         List<String> send(String message);
 
         void newConversation();
+
+        /** Prints the bots the login can see. */
+        void listBots();
+
+        /** Talks to another bot (by id or name) from now on, in a new conversation; says which. */
+        String switchBot(String bot);
+
+        /** Prints this conversation's messages so far. */
+        void history();
+
+        /** Clears the conversation's context on Coze (its history stays). */
+        void clear();
     }
 
     private final BufferedReader in;
@@ -31,45 +43,66 @@ final class Repl {
     int run(Session session) throws IOException {
         List<String> followUps = List.of();
         while (true) {
-            String text = prompt("you> ");
-            if (text == null) {
-                err.println();
-                return 0;
-            }
-            text = text.strip();
-            if (text.isEmpty()) continue;
-            if (text.equals("\"\"\"")) {
-                text = block();
-                if (text == null) return 0;
-                if (text.isBlank()) continue;
-            } else if (text.equals("/exit") || text.equals("/quit")) return 0;
-            else if (text.equals("/help")) {
-                err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n"
-                        + "\"\"\"  start and end a multi-line message\n/exit  leave (or Ctrl-D)");
-                continue;
-            } else if (text.equals("/new")) {
-                session.newConversation();
-                err.println("(new conversation)");
-                continue;
-            } else if (text.matches("/\\d+")) {
-                int n = Integer.parseInt(text.substring(1));
-                if (n < 1 || n > followUps.size()) {
-                    err.println("(no follow-up /" + n + ")");
-                    continue;
-                }
-                text = followUps.get(n - 1);
-                err.println("you> " + text);
-            } else if (text.startsWith("/")) {
-                err.println("(unknown command " + text + "; /help lists them)");
-                continue;
-            }
             try {
-                followUps = session.send(text);
+                followUps = step(session, followUps);
+                if (followUps == null) return 0;
             } catch (CozeException e) {
                 err.println(command + ": error: " + Terminal.visible(e.line()));
                 if (e.exitCode == CozeException.AUTH) return e.exitCode;
             }
         }
+    }
+
+    /** One line, or one block: a command, or a message; the follow-ups to offer next, or null for Ctrl-D and /exit. */
+    private List<String> step(Session session, List<String> followUps) throws IOException {
+        String text = prompt("you> ");
+        if (text == null) {
+            err.println();
+            return null;
+        }
+        text = text.strip();
+        if (text.isEmpty()) return followUps;
+        if (text.equals("\"\"\"")) {
+            text = block();
+            if (text == null) return null;
+            if (text.isBlank()) return followUps;
+        } else if (text.equals("/exit") || text.equals("/quit")) return null;
+        else if (text.equals("/help")) {
+            err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n/bots  list your bots\n"
+                    + "/bot NAME  talk to another bot (id or name)\n/history  this conversation so far\n"
+                    + "/clear  clear the conversation's context on Coze\n\"\"\"  start and end a multi-line message\n"
+                    + "/exit  leave (or Ctrl-D)");
+            return followUps;
+        } else if (text.equals("/new")) {
+            session.newConversation();
+            err.println("(new conversation)");
+            return List.of();
+        } else if (text.equals("/bots")) {
+            session.listBots();
+            return followUps;
+        } else if (text.startsWith("/bot ")) {
+            err.println("(new conversation with " + Terminal.visible(session.switchBot(text.substring(5).strip())) + ")");
+            return List.of();
+        } else if (text.equals("/history")) {
+            session.history();
+            return followUps;
+        } else if (text.equals("/clear")) {
+            session.clear();
+            err.println("(the conversation's context is cleared on Coze)");
+            return List.of();
+        } else if (text.matches("/\\d+")) {
+            int n = Integer.parseInt(text.substring(1));
+            if (n < 1 || n > followUps.size()) {
+                err.println("(no follow-up /" + n + ")");
+                return followUps;
+            }
+            text = followUps.get(n - 1);
+            err.println("you> " + text);
+        } else if (text.startsWith("/")) {
+            err.println("(unknown command " + text + "; /help lists them)");
+            return followUps;
+        }
+        return session.send(text);
     }
 
     private String prompt(String prompt) throws IOException {

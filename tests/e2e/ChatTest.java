@@ -179,11 +179,10 @@ class ChatTest {
     @Test
     void replAtATerminalHoldsAConversationAndCtrlCStopsOnlyTheAnswer() throws Exception {
         TestSupport.Running repl = chat("--bot", "echo").inTerminal().start();
-        java.io.OutputStream keys = repl.process.getOutputStream();
         assertTrue(repl.awaitOut("you> "), "the REPL prompts: " + repl.out());
-        type(keys, "first question\n");
+        repl.type("first question\n");
         assertTrue(repl.awaitOut("first question\r\nconversation "), "the answer, then the conversation: " + repl.out());
-        type(keys, "second question\n");
+        repl.type("second question\n");
         assertTrue(repl.awaitOut("second question\r\nconversation "), repl.out());
         java.util.List<String> ids = java.util.regex.Pattern.compile("conversation (\\S+)").matcher(repl.out())
                 .results().map(m -> m.group(1)).toList();
@@ -191,23 +190,18 @@ class ChatTest {
         assertEquals(ids.get(0), ids.get(1), "the second turn continued the first one's conversation");
 
         mock.setFaults("gate");
-        type(keys, "abcdef\n");
+        repl.type("abcdef\n");
         assertTrue(repl.awaitOut("abcdef\r\nabc"), "the terminal's echo, then the first delta: " + repl.out());
-        type(keys, "\u0003");
+        repl.type("\u0003");
         assertTrue(repl.awaitOut("cancelled"), "Ctrl-C stopped the answer: " + repl.out());
         mock.gate.release();
         assertTrue(repl.awaitOut("cancelled (the chat was cancelled on Coze too)\r\nyou> "), "and the REPL goes on: " + repl.out());
-        type(keys, "/exit\n");
+        repl.type("/exit\n");
         TestSupport.Result r = repl.finish();
         assertEquals(0, r.exit, r.toString());
         assertFalse(r.out.contains("abcdef\r\nabcdef"), "the rest of the cancelled answer never arrived");
         assertEquals(1, mock.count("canceled"), "the chat was cancelled on the server");
         assertEquals(3, mock.count("chat"));
-    }
-
-    private static void type(java.io.OutputStream keys, String text) throws java.io.IOException {
-        keys.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        keys.flush();
     }
 
     @Test

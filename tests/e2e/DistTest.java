@@ -36,7 +36,7 @@ class DistTest {
         MockServer.Config config = new MockServer.Config();
         config.autoApprove = true;
         config.pats.add(TestSupport.PAT);
-        config.scriptedBots = "{\"bots\":[{\"id\":\"" + BOT + "\",\"name\":\"README bot\",\"follow_ups\":[\"Tell me more\"]}]}";
+        config.scriptedBots = "{\"bots\":[{\"id\":\"" + BOT + "\",\"name\":\"Travel helper\",\"follow_ups\":[\"Tell me more\"]}]}";
         mock = MockServer.start(config);
         Set<String> committed = committedFiles();
         repo = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -116,7 +116,8 @@ class DistTest {
                 continue;
             }
             String script = block.group(2).replaceAll("@org\\b", "@" + Matcher.quoteReplacement(catalog))
-                    .replace("https://api.coze.cn", mock.baseUrl());
+                    .replace("https://api.coze.cn", mock.baseUrl())
+                    .replace("7501234567890123456", "echo"); // the mock's workflow that says its parameters back
             TestSupport.Result r = bash(script, "", readmeHome, TestSupport.ROOT);
             assertEquals(0, r.exit, "README block:\n" + block.group(2) + r);
             assertFalse(r.err.contains("error:"), "README block:\n" + block.group(2) + r);
@@ -130,7 +131,7 @@ class DistTest {
     /** A remote run fetches what each folder's Folder.java lists, so the list must be the whole folder, no more. */
     @Test
     void eachFolderListsExactlyItsSources() throws Exception {
-        for (String folder : List.of("lib/core", "lib/http", "lib/auth", "lib/chat", "lib/workflow", "lib/startup", "mock")) {
+        for (String folder : List.of("lib/core", "lib/http", "lib/auth", "lib/chat", "lib/workflow", "lib/discover", "lib/startup", "mock")) {
             Path dir = TestSupport.ROOT.resolve(folder);
             Set<String> listed = new java.util.TreeSet<>();
             for (String line : Files.readAllLines(dir.resolve("Folder.java")))
@@ -161,7 +162,7 @@ class DistTest {
         TestSupport.Result list = bash("jbang alias list " + catalog, "");
         assertEquals(0, list.exit, list.toString());
         String plain = list.out.replaceAll("\u001B\\[[0-9;]*m", "");
-        for (String alias : List.of("coze-login", "coze-chat", "coze-refresh", "coze-mock"))
+        for (String alias : List.of("coze-login", "coze-chat", "coze-refresh", "coze-workflow", "coze-mock"))
             assertTrue(Pattern.compile("(?m)^" + alias + "@\\S+\n   \\S.{20,}").matcher(plain).find(),
                     "alias " + alias + " is listed with its description: " + plain);
 
@@ -170,6 +171,9 @@ class DistTest {
         TestSupport.Result chat = bash("jbang coze-chat@" + catalog + " --bot echo 'hello from a remote catalog'", "");
         assertEquals(0, chat.exit, chat.toString());
         assertEquals("hello from a remote catalog\n", chat.out);
+        TestSupport.Result workflow = bash("jbang coze-workflow@" + catalog + " echo --param input='hello from a remote workflow'", "");
+        assertEquals(0, workflow.exit, workflow.toString());
+        assertEquals("hello from a remote workflow\n", workflow.out);
         TestSupport.Result print = bash("jbang coze-refresh@" + catalog + " --print", "");
         assertEquals(TestSupport.PAT + "\n", print.out, print.toString());
         TestSupport.Result installed = bash("jbang app install --force --name coze-chat coze-chat@" + catalog

@@ -50,7 +50,7 @@ class HardeningTest {
     void aServersErrorMessageIsShownNotObeyed() throws Exception {
         try (HostileServer coze = HostileServer.start("text/event-stream", out -> out.write(("event:error\ndata:{\"code\":5000,\"msg\":"
                 + new JsonPrimitive(HOSTILE) + "}\n\n").getBytes(StandardCharsets.UTF_8)))) {
-            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "b", "hi").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").env("COZE_API_BASE", coze.baseUrl()).pat().run();
             assertEquals(1, r.exit, r.toString());
             assertTrue(r.err.startsWith("coze-chat: error: Coze reported an error: ^[]52;c;"), r.err);
             assertFalse(r.err.contains("\u001b") || r.err.contains("\r"), r.err);
@@ -64,7 +64,7 @@ class HardeningTest {
         try (HostileServer coze = HostileServer.start("text/event-stream", out -> {
             for (int i = 0; i < 100; i++) out.write(line);
         })) {
-            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "b", "hi").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").env("COZE_API_BASE", coze.baseUrl()).pat().run();
             assertEquals(1, r.exit, r.toString());
             assertTrue(r.err.contains("unreadable stream: an event is longer than"), r.err);
             assertFalse(r.err.contains("OutOfMemoryError") || r.err.contains("bug"), r.err);
@@ -82,7 +82,7 @@ class HardeningTest {
     /** A personal token, a code, a verifier or a refresh token must not cross the network in clear by accident. */
     @Test
     void plainHttpIsRefusedOffLoopback() throws Exception {
-        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "b", "hi").env("COZE_API_BASE", "http://coze.example.test")
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").env("COZE_API_BASE", "http://coze.example.test")
                 .pat().run();
         assertEquals(2, chat.exit, chat.toString());
         assertTrue(chat.err.contains("refusing http://coze.example.test: over http:// your token would travel in clear"), chat.err);
@@ -91,9 +91,6 @@ class HardeningTest {
                 .stdin(TestSupport.PAT + "\n").run();
         assertEquals(2, login.exit, login.toString());
         assertFalse(new java.io.File(home.toFile(), "token.json").exists(), "nothing was stored");
-        TestSupport.Result allowed = TestSupport.script(CozeLogin.class, home, "--with-token", "--insecure-http",
-                "--api-base", "http://10.0.0.1:8080").stdin(TestSupport.PAT + "\n").run();
-        assertEquals(0, allowed.exit, "the flag that names the risk lets it through: " + allowed);
     }
 
     @Test
@@ -132,7 +129,7 @@ class HardeningTest {
             + "event:done\ndata:\"[DONE]\"\n\n";
 
     TestSupport.Script chatThrough(String proxyVariable, String proxyUrl, String apiBase) {
-        return TestSupport.script(CozeChat.class, home, "--insecure-http", "--debug", "--bot", "b", "hi")
+        return TestSupport.script(CozeChat.class, home, "--insecure-http", "--debug", "--bot", "7443", "hi")
                 .env("COZE_API_BASE", apiBase).env(proxyVariable, proxyUrl).pat();
     }
 

@@ -144,6 +144,8 @@ class LoginTest {
     void loginReplacesACorruptFileAndAGivenTokenReplacesTheLogin() throws Exception {
         Files.createDirectories(home);
         Files.writeString(home.resolve("token.json"), "{\"kind\":");
+        mock.acceptToken("pat_first");
+        mock.acceptToken("pat_second");
         TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_first\n").run();
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("moved to") && r.err.contains("logging in afresh"), r.err);
@@ -154,7 +156,7 @@ class LoginTest {
 
     @Test
     void filesArePrivateEvenUnderUmask000() throws Exception {
-        TestSupport.Script s = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin("pat_x\n");
+        TestSupport.Script s = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin(TestSupport.PAT + "\n");
         String cmd = "umask 000; exec " + String.join(" ", s.command.stream().map(a -> "'" + a + "'").toList());
         s.command.clear();
         s.command.addAll(java.util.List.of("sh", "-c", cmd));

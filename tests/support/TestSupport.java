@@ -155,6 +155,12 @@ final class TestSupport {
             }
         }
 
+        /** Types on the script's stdin (its terminal, for inTerminal()). */
+        void type(String text) throws IOException {
+            process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
         /** Waits until stdout contains text (bounded). */
         boolean awaitOut(String text) throws InterruptedException {
             long end = System.nanoTime() + LIMIT.toNanos();

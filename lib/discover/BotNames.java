@@ -1,0 +1,40 @@
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * `--bot` by id or by name. A value of digits is an id. A name is looked up among every bot the
+ * login can see (the exact name, else the name ignoring case), once: the id is remembered in
+ * chat.json. A name that fits no bot is taken as an id, and so is any name when the bots cannot be
+ * listed (a token without the listBot permission, say); only a network failure stops here.
+ */
+final class BotNames {
+    private BotNames() {}
+
+    static String resolve(String value, String apiBase, String userId, ConversationMemory memory, Supplier<Directory> directory,
+                          Consumer<String> debug) {
+        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) return value;
+        String known = memory.botId(apiBase, userId, value);
+        if (known != null) return known;
+        List<Directory.Bot> bots;
+        try {
+            bots = directory.get().bots();
+        } catch (CozeException cannotList) {
+            if (cannotList.exitCode == CozeException.NETWORK || cannotList.exitCode == CozeException.INTERRUPTED) throw cannotList;
+            if (debug != null) debug.accept("could not list bots (" + cannotList.getMessage() + "); using '" + value + "' as an id");
+            return value;
+        }
+        List<Directory.Bot> matches = bots.stream().filter(b -> value.equals(b.name())).toList();
+        if (matches.isEmpty()) matches = bots.stream().filter(b -> value.equalsIgnoreCase(b.name())).toList();
+        if (matches.size() > 1) {
+            StringBuilder which = new StringBuilder();
+            for (Directory.Bot b : matches) which.append(which.length() == 0 ? "" : ", ").append(b.id()).append(" (").append(b.name()).append(')');
+            throw new CozeException(CozeException.USAGE, "the name '" + value + "' fits " + matches.size() + " bots: " + which,
+                    "pass --bot with one of these ids");
+        }
+        if (matches.isEmpty()) return value;
+        String id = matches.get(0).id();
+        memory.rememberBotId(apiBase, userId, value, id);
+        return id;
+    }
+}
