@@ -15,6 +15,8 @@ final class Credentials {
     private final TokenStore store;
     private final String envToken;
     private final Consumer<String> debug;
+    /** The token this process last got from a refresh (its own or a sibling's): fresh, however short its life. */
+    private volatile String refreshedHere;
 
     Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
         this.store = store;
@@ -61,6 +63,7 @@ final class Credentials {
         TokenStore.Login login = requireLogin();
         checkSameServer(login, apiBase);
         if (login.validFor(margin, Instant.now())) return login.accessToken();
+        if (login.accessToken().equals(refreshedHere) && login.validFor(Duration.ZERO, Instant.now())) return refreshedHere;
         return refresh(login.accessToken()).accessToken();
     }
 
@@ -84,6 +87,7 @@ final class Credentials {
             TokenStore.Login current = requireLogin();
             if (stale != null && !stale.equals(current.accessToken()) && current.validFor(Duration.ZERO, Instant.now())) {
                 if (debug != null) debug.accept("using the token another process refreshed");
+                refreshedHere = current.accessToken();
                 return current;
             }
             if (!current.refreshable())
@@ -94,14 +98,17 @@ final class Credentials {
                     token = new CozeOAuth(new CozeHttp(current.apiBase(), debug)).refresh(current.clientId(), current.refreshToken());
                 } catch (CozeOAuth.OAuthError e) {
                     TokenStore.Login reread = store.load();
-                    if (reread != null && reread.refreshToken() != null && !reread.refreshToken().equals(current.refreshToken()))
+                    if (reread != null && reread.refreshToken() != null && !reread.refreshToken().equals(current.refreshToken())) {
+                        refreshedHere = reread.accessToken();
                         return reread;
+                    }
                     throw new CozeException(CozeException.AUTH, "Coze rejected the refresh (" + e.errorCode + "); the login has ended",
                             "run coze-login", e);
                 }
                 TokenStore.Login next = current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
                 try {
                     store.save(next, space);
+                    refreshedHere = next.accessToken();
                 } catch (CozeException e) {
                     throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
                             + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
