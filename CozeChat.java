@@ -62,10 +62,6 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--history", description = "Print a conversation's messages, oldest first (the last one, or -c / --conversation).")
     boolean history;
 
-    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
-            description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
-    String apiBase;
-
     @Option(names = {"-c", "--continue"}, description = "Continue the last conversation with this bot.")
     boolean continueLast;
 
@@ -81,16 +77,11 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr while it streams.")
     boolean reasoning;
 
-    @Option(names = "--idle-timeout", defaultValue = "60s", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
-
-    @Option(names = "--stall-timeout", defaultValue = "5m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
-    Duration stallTimeout;
-
     @Parameters(paramLabel = "MESSAGE", description = "The message (words are joined with spaces).")
     List<String> words;
+
+    @Mixin
+    CozeCli.Streaming streaming;
 
     @Mixin
     CozeCli.Common common;
@@ -111,7 +102,7 @@ public class CozeChat implements Callable<Integer> {
     public Integer call() throws IOException {
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         state = new ConversationMemory(CozeConfig.home());
-        base = creds.apiBase(apiBase, common.insecureHttp);
+        base = creds.apiBase(streaming.apiBase, common.insecureHttp);
         http = new CozeHttp(base, common.debugSink());
         userId = creds.userId();
         if (listWorkspaces) return list(l -> l.workspaces(directory().workspaces()));
@@ -188,7 +179,8 @@ public class CozeChat implements Callable<Integer> {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, idleTimeout, stallTimeout, id -> {
+        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, streaming.idleTimeout,
+                streaming.stallTimeout, id -> {
             saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
             saving[0].start();
         });

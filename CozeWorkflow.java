@@ -72,23 +72,14 @@ public class CozeWorkflow implements Callable<Integer> {
     @Option(names = "--interrupt-type", defaultValue = "2", paramLabel = "N", description = "The interrupt's type, as the earlier run said (default: ${DEFAULT-VALUE}, a question node).")
     int interruptType;
 
-    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
-            description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
-    String apiBase;
-
     @Option(names = "--json", description = "Print one JSON object per event (with --no-stream: the whole answer).")
     boolean json;
 
     @Option(names = "--no-stream", description = "Wait for the whole run (/v1/workflow/run) and print its output.")
     boolean noStream;
 
-    @Option(names = "--idle-timeout", defaultValue = "10m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
-    Duration idleTimeout;
-
-    @Option(names = "--stall-timeout", defaultValue = "10m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
-    Duration stallTimeout;
+    @Mixin
+    CozeCli.Streaming streaming;
 
     @Mixin
     CozeCli.Common common;
@@ -106,7 +97,7 @@ public class CozeWorkflow implements Callable<Integer> {
         if (resume == null && answer != null)
             throw new CozeException(CozeException.USAGE, "an answer without --resume", "answer a question node with --resume EVENT_ID \"…\"");
         Credentials creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
-        String base = creds.apiBase(apiBase, common.insecureHttp);
+        String base = creds.apiBase(streaming.apiBase, common.insecureHttp);
         CozeHttp http = new CozeHttp(base, common.debugSink());
         String token = creds.accessToken(base, Duration.ofMinutes(1));
         if (noStream) return whole(http, token, creds, base);
@@ -120,9 +111,8 @@ public class CozeWorkflow implements Callable<Integer> {
         Output out = new Output();
         WorkflowRun.Outcome outcome;
         try {
-            outcome = resume != null ? run.run(WorkflowRun.RESUME, resumeBody(), token, rejected -> creds.afterRejection(base, rejected),
-                    out, idleTimeout, stallTimeout)
-                    : run.run(WorkflowRun.RUN, runBody(), token, rejected -> creds.afterRejection(base, rejected), out, idleTimeout, stallTimeout);
+            outcome = run.run(resume != null ? WorkflowRun.RESUME : WorkflowRun.RUN, resume != null ? resumeBody() : runBody(), token,
+                    rejected -> creds.afterRejection(base, rejected), out, streaming.idleTimeout, streaming.stallTimeout);
         } finally {
             current = null;
             out.endLine();

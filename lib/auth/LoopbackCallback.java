@@ -113,6 +113,7 @@ final class LoopbackCallback implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
+        Redirect finished = null;
         try {
             if (!"GET".equals(ex.getRequestMethod()) || !path.equals(ex.getRequestURI().getRawPath())) {
                 page(ex, 404, "Not found", "This address only receives the Coze login.");
@@ -137,17 +138,19 @@ final class LoopbackCallback implements AutoCloseable {
                 }
                 case ERROR -> {
                     page(ex, 200, "Login failed", "Coze said: " + answer.error() + ". You can close this tab.");
-                    result.complete(answer);
+                    finished = answer;
                 }
                 case NO_CODE -> page(ex, 400, "Login failed", "The answer from Coze had no authorization code.");
                 case CODE -> {
                     page(ex, 200, "Login complete", "Login complete, you can close this tab and return to the terminal.");
-                    result.complete(answer);
+                    finished = answer;
                 }
             }
         } finally {
             ex.close();
         }
+        // Only once the page is out: coze-login stops this server as soon as it has the answer.
+        if (finished != null) result.complete(finished);
     }
 
     private static void page(HttpExchange ex, int status, String title, String text) throws IOException {

@@ -108,6 +108,24 @@ final class CozeCli {
         }
     }
 
+    /**
+     * Options of the commands that stream from Coze. Waiting is long, as the SDKs wait (10 minutes):
+     * a plugin or a workflow may think for minutes, and keep-alives keep only the first clock happy.
+     */
+    static final class Streaming {
+        @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
+                description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
+        String apiBase;
+
+        @CommandLine.Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
+        Duration idleTimeout;
+
+        @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
+                description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
+        Duration stallTimeout;
+    }
+
     /** `30s`, `5m`, `1h`, `250ms` or ISO-8601 (`PT5M`). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
