@@ -18,6 +18,8 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +41,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot \"My Bot\" \"review this\"",
                 "  coze-chat -c \"and in French?\"", "  coze-chat --list-bots", "  coze-chat --bot \"My Bot\" --history -c",
                 "  coze-chat --workflow 7501... \"hello\"", "",
-                "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed, 5 network, 130 interrupted."})
+                "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed, 5 network,",
+                "6 the bot waits for your reply (-c \"…\") or for a local plugin (--tool), 130 interrupted."})
 public class CozeChat implements Callable<Integer> {
     @Option(names = {"-b", "--bot"}, defaultValue = "${env:COZE_BOT_ID}", paramLabel = "ID|NAME",
             description = "Bot id, or its name (looked up once; default: $$COZE_BOT_ID, else the bot used last).")
@@ -77,6 +81,21 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr while it streams.")
     boolean reasoning;
 
+    @Option(names = "--var", paramLabel = "KEY=VALUE", description = "A variable for the bot's prompt, {{KEY}} (repeatable).")
+    List<String> vars = new java.util.ArrayList<>();
+
+    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE",
+            description = "A chatflow start node's parameter (repeatable); VALUE is JSON when it is JSON, else text.")
+    List<String> params = new java.util.ArrayList<>();
+
+    @Option(names = "--user-id", defaultValue = "${env:COZE_USER_ID}", paramLabel = "ID",
+            description = "The user whose memory the bot uses (default: $$COZE_USER_ID, else the login's user).")
+    String userIdOption;
+
+    @Option(names = "--tool", paramLabel = "NAME=COMMAND",
+            description = "Answer the bot's local plugin NAME with COMMAND (repeatable): arguments JSON on its stdin, its stdout is the output.")
+    List<String> toolSpecs = new java.util.ArrayList<>();
+
     @Parameters(paramLabel = "MESSAGE", description = "The message (words are joined with spaces).")
     List<String> words;
 
@@ -91,6 +110,8 @@ public class CozeChat implements Callable<Integer> {
     private CozeHttp http;
     private String base;
     private String userId;
+    private LocalTools tools;
+    private BufferedReader replIn;
     private volatile ChatStream current;
     private volatile boolean replRunning;
 
@@ -104,7 +125,8 @@ public class CozeChat implements Callable<Integer> {
         state = new ConversationMemory(CozeConfig.home());
         base = creds.apiBase(streaming.apiBase, common.insecureHttp);
         http = new CozeHttp(base, common.debugSink());
-        userId = creds.userId();
+        userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
+        tools = LocalTools.parse(toolSpecs, Os.current());
         if (listWorkspaces) return list(l -> l.workspaces(directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? directory().bots() : directory().bots(workspace)));
         String message = listConversations || history ? null : message();
@@ -140,6 +162,19 @@ public class CozeChat implements Callable<Integer> {
         if (bot != null) bot = BotNames.resolve(bot, base, userId, state, this::directory, common.debugSink());
     }
 
+    /** --var as custom_variables (text for the prompt's {{KEY}}), --param as parameters (JSON where it is JSON). */
+    private JsonObject fields() {
+        JsonObject f = new JsonObject();
+        if (!vars.isEmpty()) {
+            JsonObject v = new JsonObject();
+            for (var kv : Params.parse(vars).entrySet())
+                v.addProperty(kv.getKey(), kv.getValue().isJsonPrimitive() ? kv.getValue().getAsString() : kv.getValue().toString());
+            f.add("custom_variables", v);
+        }
+        if (!params.isEmpty()) f.add("parameters", Params.parse(params));
+        return f;
+    }
+
     /** What -c remembers a conversation under: the bot, or the chatflow. */
     private String target() {
         return workflow != null ? "workflow:" + workflow : bot;
@@ -167,19 +202,20 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        ChatStream.Result r = turn(message, json ? new JsonOutput(common.out()) : textOutput());
-        return r.cancelled ? CozeException.INTERRUPTED : 0;
+        ChatStream.Result r = turn(message, json ? new JsonOutput(common.out()) : textOutput(), this::byCommand);
+        return r.cancelled ? CozeException.INTERRUPTED : r.waiting() ? CozeException.WAITING : 0;
     }
 
     private TextOutput textOutput() {
         return new TextOutput(common.out(), common.err(), reasoning, Terminal.stdout());
     }
 
-    private ChatStream.Result turn(String message, ChatOutput out) {
+    /** One turn; `answer` gives a local plugin's output (null: none, and the turn ends waiting for it). */
+    private ChatStream.Result turn(String message, ChatOutput out, Function<ChatStream.ToolCall, String> answer) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, streaming.idleTimeout,
+        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, fields(), streaming.idleTimeout,
                 streaming.stallTimeout, id -> {
             saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
             saving[0].start();
@@ -191,6 +227,8 @@ public class CozeChat implements Callable<Integer> {
             String token = creds.accessToken(base, Duration.ofMinutes(1));
             result = noStream ? stream.runPolling(req, token, rejected -> creds.afterRejection(base, rejected), out)
                     : stream.run(req, token, rejected -> creds.afterRejection(base, rejected), out);
+            for (JsonArray outputs; result.waiting() && (outputs = outputs(result, answer)) != null; )
+                result = submit(req, result, outputs, out);
         } catch (CozeException e) {
             out.failed(e);
             throw e;
@@ -201,8 +239,60 @@ public class CozeChat implements Callable<Integer> {
         out.finished(result);
         conversation = result.conversationId;
         if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
+        else if (result.waiting()) waiting(result);
         else summary(result);
         return result;
+    }
+
+    /** The outputs of the local plugins the bot waits for, or null when one has none (or it waits for a reply). */
+    private JsonArray outputs(ChatStream.Result waiting, Function<ChatStream.ToolCall, String> answer) {
+        JsonArray outputs = new JsonArray();
+        for (ChatStream.ToolCall call : waiting.toolCalls) {
+            String output = call.isReply() ? null : answer.apply(call);
+            if (output == null) return null;
+            JsonObject o = new JsonObject();
+            o.addProperty("tool_call_id", call.id());
+            o.addProperty("output", output);
+            outputs.add(o);
+        }
+        return outputs.isEmpty() ? null : outputs;
+    }
+
+    /** Hands the outputs to Coze and streams the rest of the turn. */
+    private ChatStream.Result submit(ChatStream.Request req, ChatStream.Result waiting, JsonArray outputs, ChatOutput out) {
+        ChatStream next = new ChatStream(http, line -> common.say("coze-chat: " + line));
+        current = next;
+        ChatStream.Request turn = new ChatStream.Request(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
+                req.text(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
+        return next.submit(turn, waiting.chatId, outputs, creds.accessToken(base, Duration.ofMinutes(1)), out);
+    }
+
+    /** A local plugin answered by its --tool command, or null. */
+    private String byCommand(ChatStream.ToolCall call) {
+        if (!tools.handles(call)) return null;
+        common.say("coze-chat: tool " + call.name() + " " + call.arguments());
+        return tools.run(call);
+    }
+
+    /** In the REPL, a local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
+    private String typed(ChatStream.ToolCall call) {
+        common.err().print("output of " + call.name() + " " + Terminal.visible(call.arguments()) + "> ");
+        common.err().flush();
+        try {
+            String line = replIn.readLine();
+            return line == null || line.isBlank() ? null : line;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The turn ended waiting for the user: a question node's reply, or a local plugin no --tool answers. */
+    private void waiting(ChatStream.Result r) {
+        for (ChatStream.ToolCall call : r.toolCalls) {
+            if (call.isReply()) common.say("coze-chat: the bot is waiting for your reply" + (replRunning ? "" : ": coze-chat -c \"…\""));
+            else common.say("coze-chat: the bot called the local plugin " + call.name() + " with " + call.arguments()
+                    + (replRunning ? "" : "; answer it with --tool " + call.name() + "=COMMAND"));
+        }
     }
 
     private void remember(String conversationId) {
@@ -248,11 +338,15 @@ public class CozeChat implements Callable<Integer> {
         replRunning = true;
         common.err().println("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
                 + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands.");
-        Repl repl = new Repl(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), common.err(), "coze-chat");
+        replIn = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Repl repl = new Repl(replIn, common.err(), "coze-chat");
         return repl.run(new Repl.Session() {
             @Override
             public List<String> send(String message) {
-                return turn(message, textOutput()).followUps;
+                return turn(message, textOutput(), call -> {
+                    String output = byCommand(call);
+                    return output != null ? output : typed(call);
+                }).followUps;
             }
 
             @Override

@@ -24,14 +24,17 @@ import java.util.concurrent.atomic.AtomicLong;
 abstract class MockChat extends MockConversations {
     static final class Chat {
         final String id, conversationId, botId;
+        /** The request that started the chat, for bots that answer from it. */
+        final JsonObject request;
         final long createdAt = Instant.now().getEpochSecond();
         volatile String status = "created";
         final List<JsonObject> messages = Collections.synchronizedList(new ArrayList<>());
         volatile int inputCount, outputCount;
         volatile JsonObject lastError;
 
-        Chat(String id, String conversationId, String botId) {
+        Chat(String id, String conversationId, String botId, JsonObject request) {
             this.id = id;
+            this.request = request;
             this.conversationId = conversationId;
             this.botId = botId;
         }
@@ -77,6 +80,10 @@ abstract class MockChat extends MockConversations {
                 return;
             }
         }
+        if (f.has("no-permission")) {
+            envelopeError(ex, 200, 4101, "The token does not have permission to access this resource (chat).");
+            return;
+        }
         if (f.has("json-error")) {
             envelopeError(ex, 200, (int) f.num("json-error", 4000), "injected error");
             return;
@@ -100,7 +107,7 @@ abstract class MockChat extends MockConversations {
             return;
         }
         String userText = lastUserText(req);
-        Chat chat = new Chat(String.valueOf(ids.incrementAndGet()), conv.id, botId);
+        Chat chat = new Chat(String.valueOf(ids.incrementAndGet()), conv.id, botId, req);
         synchronized (conv) {
             if (conv.activeChat != null) {
                 envelopeError(ex, 200, 4016, "Conversation occupied: there is a chat in progress in this conversation.");
@@ -137,7 +144,7 @@ abstract class MockChat extends MockConversations {
     /** The assistant messages of a reply, complete: answers, verbose, follow-ups. */
     private List<JsonObject> replyMessages(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
         List<JsonObject> out = new ArrayList<>();
-        for (List<String> pieces : answers(bot, userText)) {
+        for (List<String> pieces : answers(conv, chat, bot, userText)) {
             JsonObject m = message(conv.id, bot.id, chat.id, "assistant", "answer", String.join("", pieces));
             if (bot.reasoning != null) m.addProperty("reasoning_content", String.join("", bot.reasoning));
             out.add(m);
@@ -164,7 +171,7 @@ abstract class MockChat extends MockConversations {
         chat.status = "in_progress";
         w.event("conversation.chat.in_progress", chatJson(chat));
         boolean first = true;
-        List<List<String>> answers = answers(bot, userText);
+        List<List<String>> answers = answers(conv, chat, bot, userText);
         for (List<String> pieces : answers) {
             String msgId = String.valueOf(ids.incrementAndGet());
             if (bot.reasoning != null)
@@ -184,6 +191,17 @@ abstract class MockChat extends MockConversations {
             chat.messages.add(done);
             w.event("conversation.message.completed", done);
         }
+        if (requiresAction(w, conv, chat, bot, userText)) return;
+        complete(w, conv, chat, bot, f, save);
+    }
+
+    /** After the answers: true when the turn ended waiting for the user or a local plugin (MockActions). */
+    boolean requiresAction(MockSseWriter w, Conversation conv, Chat chat, MockBots.Bot bot, String userText) throws IOException {
+        return false;
+    }
+
+    /** The end of a streamed turn: its verbose message, follow-ups, `chat.completed` and `done`. */
+    void complete(MockSseWriter w, Conversation conv, Chat chat, MockBots.Bot bot, MockFaults f, boolean save) throws IOException {
         JsonObject verbose = verbose(conv, chat, bot);
         chat.messages.add(verbose);
         w.event("conversation.message.completed", verbose);
@@ -222,6 +240,14 @@ abstract class MockChat extends MockConversations {
             err.addProperty("msg", "event interval error");
             chat.lastError = err;
             w.event("conversation.chat.failed", chatJson(chat));
+            w.event("done", "\"[DONE]\"");
+            return false;
+        }
+        if (f.has("chat-failed-flat")) {
+            JsonObject err = new JsonObject();
+            err.addProperty("code", 701231);
+            err.addProperty("msg", "error");
+            w.event("conversation.chat.failed", err);
             w.event("done", "\"[DONE]\"");
             return false;
         }
@@ -271,7 +297,8 @@ abstract class MockChat extends MockConversations {
         }
     }
 
-    List<List<String>> answers(MockBots.Bot bot, String userText) {
+    /** What `bot` answers `userText` in `conv`: its scripted answers, or the text echoed in pieces. */
+    List<List<String>> answers(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
         if (bot.answers != null) return bot.answers;
         long n = faults.num("deltas", 0);
         if (n > 0) {
@@ -323,7 +350,7 @@ abstract class MockChat extends MockConversations {
                 "{\"msg_type\":\"generate_answer_finish\",\"data\":\"{\\\"finish_reason\\\":0,\\\"FinData\\\":\\\"\\\"}\",\"from_module\":null,\"from_unit\":null}");
     }
 
-    private JsonObject chatJson(Chat chat) {
+    JsonObject chatJson(Chat chat) {
         JsonObject o = new JsonObject();
         o.addProperty("id", chat.id);
         o.addProperty("conversation_id", chat.conversationId);

@@ -17,6 +17,8 @@ abstract class MockConversations extends MockOAuth {
         final long createdAt = Instant.now().getEpochSecond();
         final List<JsonObject> messages = Collections.synchronizedList(new ArrayList<>());
         volatile String activeChat;
+        /** A question node asked, and the next message is the reply (MockActions). */
+        volatile boolean awaitingReply;
 
         Conversation(String id, String botId) {
             this.id = id;

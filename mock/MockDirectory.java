@@ -10,7 +10,7 @@ import java.util.List;
  * What a user can find: who they are (`/v1/users/me`), their workspaces and the bots in each
  * (paged as Coze pages them), and clearing a conversation's context.
  */
-abstract class MockDirectory extends MockChat {
+abstract class MockDirectory extends MockActions {
     static final String USER_ID = "7100000000000000001";
 
     MockDirectory(Config config) {

@@ -20,7 +20,7 @@ import java.util.Base64;
  */
 abstract class MockOAuth extends MockHttp {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
-    private static final Duration DEVICE_TTL = Duration.ofMinutes(10);
+    private static final Duration DEVICE_TTL = Duration.ofMinutes(5);
     private static final int DEVICE_INTERVAL = 5;
 
     static final class Code {
@@ -255,7 +255,7 @@ abstract class MockOAuth extends MockHttp {
         o.addProperty("device_code", deviceCode);
         o.addProperty("user_code", userCode);
         o.addProperty("verification_uri", baseUrl() + "/device");
-        o.addProperty("expires_in", d.expires.getEpochSecond());
+        o.addProperty("expires_in", DEVICE_TTL.toSeconds()); // a duration here, unlike the token endpoint's absolute time
         o.addProperty("interval", DEVICE_INTERVAL);
         json(ex, 200, o);
     }

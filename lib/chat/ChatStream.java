@@ -32,16 +32,44 @@ final class ChatStream {
         String conversationId, chatId, status;
         JsonObject usage;
         final List<String> followUps = new ArrayList<>();
+        /** With status requires_action: what the bot waits for (a reply to a question node, or local plugins). */
+        final List<ToolCall> toolCalls = new ArrayList<>();
         boolean cancelled;
+
+        boolean waiting() {
+            return "requires_action".equals(status);
+        }
+    }
+
+    /** One call a bot waits for: `reply_message` (a question node; the answer is the next message) or a local plugin (`function`). */
+    record ToolCall(String id, String type, String name, String arguments) {
+        boolean isReply() {
+            return "reply_message".equals(type);
+        }
+
+        /** The calls in a Chat object's `required_action.submit_tool_outputs.tool_calls`. */
+        static List<ToolCall> of(JsonObject chat) {
+            List<ToolCall> calls = new ArrayList<>();
+            JsonObject outputs = Json.obj(Json.obj(chat, "required_action"), "submit_tool_outputs");
+            JsonElement list = outputs == null ? null : outputs.get("tool_calls");
+            if (list == null || !list.isJsonArray()) return calls;
+            for (JsonElement e : list.getAsJsonArray()) {
+                if (!e.isJsonObject()) continue;
+                JsonObject c = e.getAsJsonObject(), fn = Json.obj(c, "function");
+                calls.add(new ToolCall(Json.str(c, "id"), Json.str(c, "type"), Json.str(fn, "name"), Json.str(fn, "arguments")));
+            }
+            return calls;
+        }
     }
 
     /**
      * One turn's question, to a bot (`/v3/chat`) or to a chatflow when workflowId is set
      * (`/v1/workflows/chat`, where the bot is optional and the conversation travels in the body).
-     * onConversation is told the conversation id once Coze names it (reading thread, before any answer).
+     * `fields` go into the body as they are (custom_variables, parameters). onConversation is told
+     * the conversation id once Coze names it (reading thread, before any answer).
      */
-    record Request(String botId, String workflowId, String userId, String conversationId, String text, Duration idleTimeout,
-                   Duration stallTimeout, Consumer<String> onConversation) {
+    record Request(String botId, String workflowId, String userId, String conversationId, String text, JsonObject fields,
+                   Duration idleTimeout, Duration stallTimeout, Consumer<String> onConversation) {
         JsonObject body(boolean stream) {
             JsonObject b = new JsonObject();
             if (workflowId != null) {
@@ -54,6 +82,7 @@ final class ChatStream {
                 b.addProperty("auto_save_history", true);
             }
             if (botId != null) b.addProperty("bot_id", botId);
+            fields.entrySet().forEach(field -> b.add(field.getKey(), field.getValue()));
             JsonObject m = new JsonObject();
             m.addProperty("role", "user");
             m.addProperty("type", "question");
@@ -109,9 +138,30 @@ final class ChatStream {
         }
     }
 
+    /**
+     * After the bot's local plugins ran: their outputs go to Coze, and the same turn streams on with
+     * the same events (`/v3/chat/submit_tool_outputs`). outputs: `[{tool_call_id, output}]`.
+     */
+    Result submit(Request req, String chatId, JsonArray outputs, String bearer, Events events) {
+        return attached(() -> {
+            result.conversationId = req.conversationId();
+            result.chatId = chatId;
+            JsonObject body = new JsonObject();
+            body.add("tool_outputs", outputs);
+            body.addProperty("stream", true);
+            return streamed("/v3/chat/submit_tool_outputs?conversation_id=" + Urls.encode(req.conversationId()) + "&chat_id="
+                    + Urls.encode(chatId), body, bearer, null, events, req);
+        });
+    }
+
     private Result stream(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
         result.conversationId = req.conversationId();
-        stream.open(req.path(), req.body(true), bearer, onRejected);
+        return streamed(req.path(), req.body(true), bearer, onRejected, events, req);
+    }
+
+    private Result streamed(String path, JsonObject body, String bearer, java.util.function.UnaryOperator<String> onRejected,
+                            Events events, Request req) {
+        stream.open(path, body, bearer, onRejected);
         token = stream.token();
         if (cancelled) return finishCancelled();
         Handler handler = new Handler(events, req.onConversation());
@@ -149,9 +199,8 @@ final class ChatStream {
                 JsonObject err = Json.obj(chat, "last_error");
                 throw new CozeApiException((int) Json.num(err, "code", 0), "the chat failed: " + Json.str(err, "msg"), 200, null);
             }
-            if ("requires_action".equals(status))
-                throw new CozeException(CozeException.FAILED, "the bot asked to run a local plugin (requires_action), which coze-chat does not support yet");
-            if (!"completed".equals(status)) return finishCancelled();
+            if (!"completed".equals(status) && !"requires_action".equals(status)) return finishCancelled();
+            result.toolCalls.addAll(ToolCall.of(chat));
             for (JsonElement e : http.api("GET", "/v3/chat/message/list" + ids, null, token).getAsJsonArray()) {
                 JsonObject m = e.getAsJsonObject();
                 String type = Json.str(m, "type");
@@ -269,14 +318,16 @@ final class ChatStream {
                     return true;
                 }
                 case "conversation.chat.failed": {
-                    JsonObject err = Json.obj(Json.objectOrEmpty(data), "last_error");
+                    // A Chat object with last_error (the SDKs' test data), or {code,msg} itself (the docs' example).
+                    JsonObject failed = Json.objectOrEmpty(data), err = Json.obj(failed, "last_error");
+                    if (err == null || Json.num(err, "code", 0) == 0) err = failed;
                     failure = new CozeApiException((int) Json.num(err, "code", 0), "the chat failed: "
                             + (Json.str(err, "msg") == null ? "no reason given" : Json.str(err, "msg")), 200, null);
                     return false;
                 }
                 case "conversation.chat.requires_action":
-                    failure = new CozeException(CozeException.FAILED, "the bot asked to run a local plugin (requires_action),"
-                            + " which coze-chat does not support yet");
+                    result.status = "requires_action";
+                    result.toolCalls.addAll(ToolCall.of(Json.objectOrEmpty(data)));
                     return false;
                 case "error": {
                     JsonObject err = Json.objectOrEmpty(data);

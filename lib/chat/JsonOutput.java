@@ -64,6 +64,7 @@ final class JsonOutput implements ChatOutput {
             emit(u);
         }
         JsonObject o = event(r.cancelled ? "cancelled" : "done");
+        o.addProperty("status", r.cancelled ? "canceled" : r.status);
         o.addProperty("answer", answer.toString());
         o.addProperty("conversation_id", r.conversationId);
         o.addProperty("chat_id", r.chatId);
@@ -71,6 +72,16 @@ final class JsonOutput implements ChatOutput {
         JsonArray f = new JsonArray();
         r.followUps.forEach(f::add);
         o.add("follow_ups", f);
+        JsonArray calls = new JsonArray();
+        for (ChatStream.ToolCall c : r.toolCalls) {
+            JsonObject call = new JsonObject();
+            call.addProperty("id", c.id());
+            call.addProperty("type", c.type());
+            call.addProperty("name", c.name());
+            call.addProperty("arguments", c.arguments());
+            calls.add(call);
+        }
+        if (r.waiting()) o.add("waiting_for", calls);
         emit(o);
     }
 

@@ -8,14 +8,20 @@ final class CozeApiException extends CozeException {
     final String logId;
 
     CozeApiException(int code, String msg, int httpStatus, String logId) {
-        super(exitCodeFor(code, httpStatus), describe(code, msg), hintFor(code));
+        super(exitCodeFor(code, httpStatus), describe(code, msg), hintFor(code, msg));
         this.code = code;
         this.httpStatus = httpStatus;
         this.logId = logId;
     }
 
+    /** The token is bad or expired, so a fresh one may help (not a token that only lacks a permission). */
     boolean isAuthError() {
-        return isAuthCode(code) || httpStatus == 401;
+        return (isAuthCode(code) || httpStatus == 401) && !lacksPermission(code, getMessage());
+    }
+
+    /** Coze answers 4101 also when the token is fine but lacks the permission the call needs. */
+    private static boolean lacksPermission(int code, String msg) {
+        return code == TOKEN_INCORRECT && msg != null && msg.toLowerCase(java.util.Locale.ROOT).contains("permission");
     }
 
     static boolean isAuthCode(int code) {
@@ -41,7 +47,10 @@ final class CozeApiException extends CozeException {
         return FAILED;
     }
 
-    private static String hintFor(int code) {
+    private static String hintFor(int code, String msg) {
+        if (lacksPermission(code, msg))
+            return "give your OAuth app or personal token that permission on Coze (the README lists them); logging in again will not help";
+        if (code == CHAT_IN_PROGRESS) return "wait for it to finish, or start a new conversation (without -c)";
         if (isAuthCode(code)) return "run coze-login (and check --api-base cn/com)";
         if (code == NOT_FOUND) return "check the id and --api-base cn/com, and publish it to the API channel";
         return null;

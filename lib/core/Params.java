@@ -13,7 +13,7 @@ final class Params {
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
             if (eq <= 0)
-                throw new CozeException(CozeException.USAGE, "--param " + pair + " is not KEY=VALUE", "e.g. --param city=北京 --param days=3");
+                throw new CozeException(CozeException.USAGE, "'" + pair + "' is not KEY=VALUE", "e.g. --param city=北京 --param days=3");
             o.add(pair.substring(0, eq), value(pair.substring(eq + 1)));
         }
         return o;

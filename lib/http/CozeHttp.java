@@ -30,6 +30,10 @@ final class CozeHttp {
     static final int MAX_ERROR_BODY = 1 << 20;
     static final String USER_AGENT = "coze-jbang/" + CozeConfig.VERSION + " java/" + System.getProperty("java.version")
             + " " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.version");
+    /** What the official SDKs send beside the User-Agent, as JSON, so Coze can tell its clients apart. */
+    static final String CLIENT_USER_AGENT = "{\"version\":\"" + CozeConfig.VERSION + "\",\"lang\":\"java\",\"lang_version\":\""
+            + System.getProperty("java.version") + "\",\"os_name\":\"" + System.getProperty("os.name").toLowerCase(Locale.ROOT)
+            + "\",\"os_version\":\"" + System.getProperty("os.version") + "\",\"client\":\"coze-jbang\"}";
 
     private static HttpClient shared;
     private static final EnvProxySelector PROXIES = new EnvProxySelector(System.getenv());
@@ -72,6 +76,7 @@ final class CozeHttp {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(RESPONSE_TIMEOUT)
                 .header("User-Agent", USER_AGENT)
+                .header("X-Coze-Client-User-Agent", CLIENT_USER_AGENT)
                 .header("Accept", "application/json, text/event-stream");
         if (bearer != null) {
             if (!bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f))

@@ -1,3 +1,4 @@
+import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -26,7 +27,7 @@ final class ArchiveTraining {
         ifArchiving("text/event-stream", CHAT_STREAM, base -> {
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
             TextOutput out = new TextOutput(nowhere, nowhere, false, true);
-            ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training",
+            ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
             out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));
         });
