@@ -207,7 +207,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TextOutput textOutput() {
-        return new TextOutput(common.out(), common.err(), reasoning, Terminal.stdout());
+        return new TextOutput(common.out(), common.err(), reasoning, Terminal.stdout(), line -> common.say("coze-chat: " + line));
     }
 
     /** One turn; `answer` gives a local plugin's output (null: none, and the turn ends waiting for it). */

@@ -23,6 +23,12 @@ abstract class MockActions extends MockChat {
         super(config);
         bots.put(QUESTION, new MockBots.Bot(QUESTION, "Question node", MockBots.PERSONAL, true,
                 List.of(List.of("Which city", " do you mean?")), null, List.of(), new MockFaults()));
+        bots.put("card", new MockBots.Bot("card", "Card", MockBots.PERSONAL, true, List.of(List.of("card")), null, List.of(),
+                MockFaults.parse(List.of("card"))));
+        bots.put("nodelta", new MockBots.Bot("nodelta", "No deltas", MockBots.PERSONAL, true, null, null, List.of(),
+                MockFaults.parse(List.of("no-deltas"))));
+        bots.put("research", new MockBots.Bot("research", "Research", MockBots.PERSONAL, true, null, null, List.of(),
+                MockFaults.parse(List.of("tool-messages"))));
         bots.put(VARIABLES, new MockBots.Bot(VARIABLES, "Variables", MockBots.PERSONAL, true, null, null, List.of(), new MockFaults()));
         bots.put(WEATHER, new MockBots.Bot(WEATHER, "Weather plugin", MockBots.PERSONAL, true, List.of(), null, List.of(),
                 new MockFaults()));

@@ -172,11 +172,13 @@ abstract class MockChat extends MockConversations {
         w.event("conversation.chat.in_progress", chatJson(chat));
         boolean first = true;
         List<List<String>> answers = answers(conv, chat, bot, userText);
+        if (f.has("tool-messages")) toolMessages(w, conv, chat, bot);
+        boolean card = f.has("card"), deltas = !card && !f.has("no-deltas");
         for (List<String> pieces : answers) {
             String msgId = String.valueOf(ids.incrementAndGet());
             if (bot.reasoning != null)
                 for (String r : bot.reasoning) w.event("conversation.message.delta", delta(msgId, conv, chat, bot, "", r));
-            for (String piece : pieces) {
+            for (String piece : deltas ? pieces : List.<String>of()) {
                 w.event("conversation.message.delta", delta(msgId, conv, chat, bot, piece, null));
                 chat.outputCount++;
                 if (first) {
@@ -185,14 +187,28 @@ abstract class MockChat extends MockConversations {
                     if (!afterFirstDelta(w, conv, chat, f)) return;
                 }
             }
-            JsonObject done = message(conv.id, bot.id, chat.id, "assistant", "answer", String.join("", pieces));
+            JsonObject done = message(conv.id, bot.id, chat.id, "assistant", "answer", card ? CARD : String.join("", pieces));
             done.addProperty("id", msgId);
+            if (card) done.addProperty("content_type", "card");
             if (bot.reasoning != null) done.addProperty("reasoning_content", String.join("", bot.reasoning));
             chat.messages.add(done);
             w.event("conversation.message.completed", done);
         }
         if (requiresAction(w, conv, chat, bot, userText)) return;
         complete(w, conv, chat, bot, f, save);
+    }
+
+    /** A card answer's content: a JSON string, as Coze sends cards (fault `card`). */
+    static final String CARD = "{\"card_type\":2,\"title\":\"Weather in Paris\",\"text\":\"Sunny, 25°C\","
+            + "\"link\":{\"url\":\"https://example.com/weather/paris\"}}";
+
+    /** A plugin call, its answer and a knowledge recall, as a bot with tools and a knowledge base sends them (fault `tool-messages`). */
+    private void toolMessages(MockSseWriter w, Conversation conv, Chat chat, MockBots.Bot bot) throws IOException {
+        w.event("conversation.message.completed", message(conv.id, bot.id, chat.id, "assistant", "function_call",
+                "{\"name\":\"search\",\"arguments\":{\"q\":\"weather\"}}"));
+        w.event("conversation.message.completed", message(conv.id, bot.id, chat.id, "assistant", "tool_response", "Sunny, 25°C"));
+        w.event("conversation.message.completed", message(conv.id, bot.id, chat.id, "assistant", "verbose",
+                "{\"msg_type\":\"knowledge_recall\",\"data\":\"{\\\"chunks\\\":[{\\\"slice\\\":\\\"a\\\"},{\\\"slice\\\":\\\"b\\\"}]}\"}"));
     }
 
     /** After the answers: true when the turn ended waiting for the user or a local plugin (MockActions). */
@@ -232,6 +248,11 @@ abstract class MockChat extends MockConversations {
         if (f.has("stall")) {
             hold(w, f);
             return false;
+        }
+        // A plugin or workflow thinking for `gap` ms, with a `:ping` comment every `ping` ms (default 5 s).
+        for (long left = f.num("gap", 0), every = f.num("ping", 5000); left > 0; left -= every) {
+            pause(Math.min(every, left));
+            w.comment("ping");
         }
         if (f.has("chat-failed")) {
             chat.status = "failed";

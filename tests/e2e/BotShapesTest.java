@@ -102,4 +102,25 @@ class BotShapesTest {
         assertTrue(denied.err.contains("logging in again will not help") && !denied.err.contains("run coze-login"), denied.err);
         assertEquals(chats + 1, mock.count("chat"), "no second try with a fresh token");
     }
+
+    @Test
+    void everyKindOfAnswerShows() throws Exception {
+        TestSupport.Result tools = chat("--bot", "research", "hi").run();
+        assertEquals("hi\n", tools.out, "calls and recalls stay off stdout");
+        assertTrue(tools.err.contains("[plugin call] {\"name\":\"search\"") && tools.err.contains("[plugin answer] Sunny, 25°C")
+                && tools.err.contains("[knowledge recalled]"), tools.err);
+        assertFalse(chat("-q", "--bot", "research", "hi").run().err.contains("[plugin"), "-q hides them");
+        assertEquals("whole answer\n", chat("--bot", "nodelta", "whole answer").run().out, "an answer with no deltas, from its completed message");
+        assertEquals("Weather in Paris\nSunny, 25°C\nhttps://example.com/weather/paris\n", chat("--bot", "card", "weather").run().out,
+                "a card as words and links, not JSON");
+    }
+
+    /** A plugin or a workflow may think for minutes; keep-alive comments keep the turn alive past the old 60 s. */
+    @Test
+    void aSilentGapOfSeventySecondsWithKeepAlivesDoesNotEndTheTurn() throws Exception {
+        mock.setFaults("gap=70000", "ping=5000");
+        TestSupport.Result r = chat("--bot", "echo", "abcdef").run(java.time.Duration.ofSeconds(120));
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("abcdef\n", r.out);
+    }
 }

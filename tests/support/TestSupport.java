@@ -173,9 +173,14 @@ final class TestSupport {
         }
 
         Result finish() throws InterruptedException {
-            if (!process.waitFor(LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            return finish(LIMIT);
+        }
+
+        /** Waits at most `limit` for the script to end: a hang fails the test. */
+        Result finish(Duration limit) throws InterruptedException {
+            if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("the script did not finish within " + LIMIT.toSeconds() + " s\n" + out() + "\n" + err());
+                throw new AssertionError("the script did not finish within " + limit.toSeconds() + " s\n" + out() + "\n" + err());
             }
             outPump.join(LIMIT.toMillis());
             errPump.join(LIMIT.toMillis());
@@ -291,6 +296,10 @@ final class TestSupport {
 
         Result run() throws IOException, InterruptedException {
             return start().finish();
+        }
+
+        Result run(Duration limit) throws IOException, InterruptedException {
+            return start().finish(limit);
         }
     }
 
