@@ -81,6 +81,10 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr while it streams.")
     boolean reasoning;
 
+    @Option(names = {"-a", "--attach"}, paramLabel = "FILE|URL",
+            description = "Send a file (uploaded first) or a link with the message (repeatable): images, audio and files.")
+    List<String> attach = new java.util.ArrayList<>();
+
     @Option(names = "--var", paramLabel = "KEY=VALUE", description = "A variable for the bot's prompt, {{KEY}} (repeatable).")
     List<String> vars = new java.util.ArrayList<>();
 
@@ -111,6 +115,7 @@ public class CozeChat implements Callable<Integer> {
     private String base;
     private String userId;
     private LocalTools tools;
+    private Attachments attachments;
     private BufferedReader replIn;
     private volatile ChatStream current;
     private volatile boolean replRunning;
@@ -127,6 +132,7 @@ public class CozeChat implements Callable<Integer> {
         http = new CozeHttp(base, common.debugSink());
         userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         tools = LocalTools.parse(toolSpecs, Os.current());
+        attachments = Attachments.of(attach);
         if (listWorkspaces) return list(l -> l.workspaces(directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? directory().bots() : directory().bots(workspace)));
         String message = listConversations || history ? null : message();
@@ -175,6 +181,19 @@ public class CozeChat implements Callable<Integer> {
         return f;
     }
 
+    /** The message as Coze takes it: the text, or with attachments (uploaded now, and sent once) an object_string. */
+    private String content(String message) {
+        if (attachments.isEmpty()) return message;
+        try {
+            String content = attachments.content(message, http, creds.accessToken(base, Duration.ofMinutes(1)), common::say);
+            attach = List.of();
+            attachments = Attachments.of(attach);
+            return content;
+        } catch (IOException e) {
+            throw new CozeException(CozeException.USAGE, "cannot read an attachment: " + e.getMessage());
+        }
+    }
+
     /** What -c remembers a conversation under: the bot, or the chatflow. */
     private String target() {
         return workflow != null ? "workflow:" + workflow : bot;
@@ -215,8 +234,9 @@ public class CozeChat implements Callable<Integer> {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, message, fields(), streaming.idleTimeout,
-                streaming.stallTimeout, id -> {
+        String contentType = attachments.isEmpty() ? "text" : "object_string";
+        ChatStream.Request req = new ChatStream.Request(bot, workflow, userId, conversation, content(message), contentType, fields(),
+                streaming.idleTimeout, streaming.stallTimeout, id -> {
             saving[0] = new Thread(() -> remember(id), "coze-chat-remember");
             saving[0].start();
         });
@@ -263,7 +283,7 @@ public class CozeChat implements Callable<Integer> {
         ChatStream next = new ChatStream(http, line -> common.say("coze-chat: " + line));
         current = next;
         ChatStream.Request turn = new ChatStream.Request(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
-                req.text(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
+                req.text(), req.contentType(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
         return next.submit(turn, waiting.chatId, outputs, creds.accessToken(base, Duration.ofMinutes(1)), out);
     }
 
@@ -372,6 +392,14 @@ public class CozeChat implements Callable<Integer> {
             public void history() {
                 if (conversation == null) common.err().println("(no conversation yet)");
                 else new Listing(common.err(), false, true).history(directory().history(conversation));
+            }
+
+            @Override
+            public void attach(String fileOrUrl) {
+                List<String> more = new java.util.ArrayList<>(attach);
+                more.add(fileOrUrl);
+                attachments = Attachments.of(more);
+                attach = more;
             }
 
             @Override

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Coze's conversations and `/v3/chat`: streaming in Coze's wire format (MockSseWriter) with the faults
  * tests switch on, polling (retrieve, message list) and cancel.
  */
-abstract class MockChat extends MockConversations {
+abstract class MockChat extends MockFiles {
     static final class Chat {
         final String id, conversationId, botId;
         /** The request that started the chat, for bots that answer from it. */
@@ -106,7 +106,14 @@ abstract class MockChat extends MockConversations {
             envelopeError(ex, 200, 4000, "invalid parameter: conversation_id " + conversationId + " does not exist");
             return;
         }
-        String userText = lastUserText(req);
+        String userText = "object_string".equals(lastContentType(req)) ? objectString(lastUserText(req)) : lastUserText(req);
+        if ("object_string".equals(lastContentType(req))) {
+            if (userText == null) {
+                envelopeError(ex, 200, 4000, "invalid parameter: the object_string message breaks Coze's rules (a JSON array of"
+                        + " text, image, file and audio items; at most one text, and text only with a file or an image)");
+                return;
+            }
+        }
         Chat chat = new Chat(String.valueOf(ids.incrementAndGet()), conv.id, botId, req);
         synchronized (conv) {
             if (conv.activeChat != null) {
@@ -342,6 +349,13 @@ abstract class MockChat extends MockConversations {
         }
         if (out.isEmpty()) out.add("");
         return out;
+    }
+
+    private static String lastContentType(JsonObject req) {
+        JsonElement msgs = req.get("additional_messages");
+        if (msgs == null || !msgs.isJsonArray() || msgs.getAsJsonArray().size() == 0) return null;
+        JsonArray arr = msgs.getAsJsonArray();
+        return Json.str(arr.get(arr.size() - 1).getAsJsonObject(), "content_type");
     }
 
     private static String lastUserText(JsonObject req) {

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the routing and the hooks tests use; each section
- * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockConversations,
- * MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
+ * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockFiles,
+ * MockConversations, MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
  */
 final class MockServer extends MockWorkflows {
     private final HttpServer http;
@@ -114,6 +114,7 @@ final class MockServer extends MockWorkflows {
             case "GET /v3/chat/message/list", "POST /v3/chat/message/list": chatMessages(ex); return;
             case "POST /v3/chat/cancel": cancel(ex); return;
             case "POST /v3/chat/submit_tool_outputs": submitToolOutputs(ex); return;
+            case "POST /v1/files/upload": upload(ex); return;
             case "POST /v1/conversation/create": conversationCreate(ex); return;
             case "GET /v1/conversation/retrieve", "POST /v1/conversation/retrieve": conversationRetrieve(ex); return;
             case "GET /v1/conversations": conversationList(ex); return;

@@ -65,11 +65,12 @@ final class ChatStream {
     /**
      * One turn's question, to a bot (`/v3/chat`) or to a chatflow when workflowId is set
      * (`/v1/workflows/chat`, where the bot is optional and the conversation travels in the body).
+     * The message is `text` with its `contentType` (`text`, or `object_string` with attachments);
      * `fields` go into the body as they are (custom_variables, parameters). onConversation is told
      * the conversation id once Coze names it (reading thread, before any answer).
      */
-    record Request(String botId, String workflowId, String userId, String conversationId, String text, JsonObject fields,
-                   Duration idleTimeout, Duration stallTimeout, Consumer<String> onConversation) {
+    record Request(String botId, String workflowId, String userId, String conversationId, String text, String contentType,
+                   JsonObject fields, Duration idleTimeout, Duration stallTimeout, Consumer<String> onConversation) {
         JsonObject body(boolean stream) {
             JsonObject b = new JsonObject();
             if (workflowId != null) {
@@ -87,7 +88,7 @@ final class ChatStream {
             m.addProperty("role", "user");
             m.addProperty("type", "question");
             m.addProperty("content", text);
-            m.addProperty("content_type", "text");
+            m.addProperty("content_type", contentType);
             JsonArray msgs = new JsonArray();
             msgs.add(m);
             b.add("additional_messages", msgs);

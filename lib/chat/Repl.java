@@ -27,6 +27,9 @@ final class Repl {
 
         /** Clears the conversation's context on Coze (its history stays). */
         void clear();
+
+        /** Sends this file or link with the next message. */
+        void attach(String fileOrUrl);
     }
 
     private final BufferedReader in;
@@ -70,7 +73,8 @@ final class Repl {
         else if (text.equals("/help")) {
             err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n/bots  list your bots\n"
                     + "/bot NAME  talk to another bot (id or name)\n/history  this conversation so far\n"
-                    + "/clear  clear the conversation's context on Coze\n\"\"\"  start and end a multi-line message\n"
+                    + "/clear  clear the conversation's context on Coze\n/attach FILE|URL  send it with your next message\n"
+                    + "\"\"\"  start and end a multi-line message\n"
                     + "/exit  leave (or Ctrl-D)");
             return followUps;
         } else if (text.equals("/new")) {
@@ -85,6 +89,10 @@ final class Repl {
             return List.of();
         } else if (text.equals("/history")) {
             session.history();
+            return followUps;
+        } else if (text.startsWith("/attach ")) {
+            session.attach(text.substring(8).strip());
+            err.println("(attached to your next message)");
             return followUps;
         } else if (text.equals("/clear")) {
             session.clear();

@@ -11,6 +11,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -91,6 +92,27 @@ final class CozeHttp {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
         return b;
+    }
+
+    /**
+     * `POST /v1/files/upload`: the file as multipart/form-data (field `file`), streamed from disk, not
+     * read into memory (files go up to 512 MB). Returns Coze's file object (`id`, `bytes`, `file_name`).
+     */
+    JsonObject upload(Path file, String bearer) {
+        String boundary = "coze-jbang-" + Long.toHexString(System.nanoTime());
+        String name = file.getFileName().toString().replaceAll("[\"\r\n\\\\]", "_");
+        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+        HttpRequest.BodyPublisher body;
+        try {
+            body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
+                    HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
+        } catch (java.io.FileNotFoundException e) {
+            throw new CozeException(CozeException.USAGE, "cannot read " + file + ": " + e.getMessage());
+        }
+        HttpRequest req = request("POST", "/v1/files/upload", null, bearer)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body).build();
+        return checkEnvelope(readReply(exchange(req))).getAsJsonObject("data");
     }
 
     /** One request, no retry (token calls must not be repeated: a code or refresh token is single-use). */

@@ -27,7 +27,7 @@ final class ArchiveTraining {
         ifArchiving("text/event-stream", CHAT_STREAM, base -> {
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
             TextOutput out = new TextOutput(nowhere, nowhere, false, true, line -> { });
-            ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", new JsonObject(),
+            ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", "text", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
             out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));
         });

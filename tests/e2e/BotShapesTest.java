@@ -123,4 +123,21 @@ class BotShapesTest {
         assertEquals(0, r.exit, r.toString());
         assertEquals("abcdef\n", r.out);
     }
+
+    @Test
+    void attachmentsAreUploadedAndSentAsOneObjectStringMessage() throws Exception {
+        Path photo = Files.write(Files.createTempDirectory("coze-attach").resolve("photo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        TestSupport.Result r = chat("--bot", "echo", "-a", photo.toString(), "-a", "https://example.com/doc.pdf", "what is this?").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("what is this? [image photo.png] [file https://example.com/doc.pdf]\n", r.out,
+                "one upload, one message: the text, the image by file_id, the link by file_url");
+        assertEquals(1, mock.count("files.upload"));
+        assertEquals("from stdin [image photo.png]\n", chat("--bot", "echo", "-a", photo.toString()).stdin("from stdin").run().out);
+        assertEquals(0, chat("-c", "-a", photo.toString(), "and this one?").run().exit, "with -c too");
+        int chats = mock.count("chat"), uploads = mock.count("files.upload");
+        TestSupport.Result missing = chat("--bot", "echo", "-a", photo.resolveSibling("missing.png").toString(), "hi").run();
+        assertEquals(2, missing.exit, missing.toString());
+        assertEquals(chats, mock.count("chat"), "nothing was sent");
+        assertEquals(uploads, mock.count("files.upload"));
+    }
 }
