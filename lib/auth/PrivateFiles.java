@@ -64,6 +64,8 @@ final class PrivateFiles {
      * bits are never widened), or ACL entries for anyone but the owner. True when something changed.
      */
     static boolean tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
+        // Refused by name, since JDK 25 changes the target's mode even through a no-follow view.
+        if (Files.isSymbolicLink(path)) throw new IOException(path + " is a symbolic link; refusing to change its mode");
         if (posix(path)) {
             Set<PosixFilePermission> now = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
             if (mode.containsAll(now)) return false;
