@@ -48,7 +48,8 @@ final class JsonOutput implements ChatOutput {
     @Override
     public void message(JsonObject m) {
         String type = Json.str(m, "type");
-        if ("verbose".equals(type)) return;
+        // Verbose messages are Coze's bookkeeping, but for a knowledge recall, which a script may want.
+        if ("verbose".equals(type) && !"knowledge_recall".equals(Json.str(Json.objectOrEmpty(Json.str(m, "content")), "msg_type"))) return;
         JsonObject o = event("follow_up".equals(type) ? "follow_up" : "message");
         o.addProperty("type", type);
         o.addProperty("id", Json.str(m, "id"));

@@ -110,6 +110,9 @@ class BotShapesTest {
         assertTrue(tools.err.contains("[plugin call] {\"name\":\"search\"") && tools.err.contains("[plugin answer] Sunny, 25°C")
                 && tools.err.contains("[knowledge recalled]"), tools.err);
         assertFalse(chat("-q", "--bot", "research", "hi").run().err.contains("[plugin"), "-q hides them");
+        String json = chat("--bot", "research", "--json", "hi").run().out;
+        assertTrue(json.contains("\"type\":\"function_call\"") && json.contains("\"type\":\"tool_response\"")
+                && json.contains("knowledge_recall"), "--json carries them all: " + json);
         assertEquals("whole answer\n", chat("--bot", "nodelta", "whole answer").run().out, "an answer with no deltas, from its completed message");
         assertEquals("Weather in Paris\nSunny, 25°C\nhttps://example.com/weather/paris\n", chat("--bot", "card", "weather").run().out,
                 "a card as words and links, not JSON");
