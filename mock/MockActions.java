@@ -57,7 +57,7 @@ abstract class MockActions extends MockChat {
             JsonObject interrupt = message(conv.id, bot.id, chat.id, "assistant", "verbose",
                     "{\"msg_type\":\"interrupt\",\"data\":\"{\\\"interrupt_data\\\":{\\\"type\\\":2}}\"}");
             w.event("conversation.message.completed", interrupt);
-            waitFor(w, conv, chat, call("", "reply_message", null));
+            waitFor(w, conv, chat, toolCall("", "reply_message", null));
             return true;
         }
         if (WEATHER.equals(bot.id)) {
@@ -68,32 +68,17 @@ abstract class MockActions extends MockChat {
             fn.addProperty("arguments", args.toString());
             String callId = "call_" + ids.incrementAndGet();
             waitingTools.put(chat.id, callId);
-            waitFor(w, conv, chat, call(callId, "function", fn));
+            waitFor(w, conv, chat, toolCall(callId, "function", fn));
             return true;
         }
         return false;
-    }
-
-    private static JsonObject call(String id, String type, JsonObject function) {
-        JsonObject call = new JsonObject();
-        call.addProperty("id", id);
-        call.addProperty("type", type);
-        call.add("function", function);
-        return call;
     }
 
     /** `conversation.chat.requires_action` with the one tool call, then `done`; the question so far is kept in the history. */
     private void waitFor(MockSseWriter w, Conversation conv, Chat chat, JsonObject call) throws IOException {
         chat.status = "requires_action";
         JsonObject c = chatJson(chat);
-        JsonArray calls = new JsonArray();
-        calls.add(call);
-        JsonObject outputs = new JsonObject();
-        outputs.add("tool_calls", calls);
-        JsonObject action = new JsonObject();
-        action.addProperty("type", "submit_tool_outputs");
-        action.add("submit_tool_outputs", outputs);
-        c.add("required_action", action);
+        c.add("required_action", requiredAction(call));
         for (JsonObject m : chat.messages) if ("answer".equals(Json.str(m, "type"))) conv.messages.add(m);
         w.event("conversation.chat.requires_action", c);
         JsonObject done = new JsonObject();

@@ -218,6 +218,26 @@ abstract class MockChat extends MockFiles {
                 "{\"msg_type\":\"knowledge_recall\",\"data\":\"{\\\"chunks\\\":[{\\\"slice\\\":\\\"a\\\"},{\\\"slice\\\":\\\"b\\\"}]}\"}"));
     }
 
+    static JsonObject toolCall(String id, String type, JsonObject function) {
+        JsonObject call = new JsonObject();
+        call.addProperty("id", id);
+        call.addProperty("type", type);
+        call.add("function", function);
+        return call;
+    }
+
+    /** A Chat object's `required_action`: the bot waits for this tool call. */
+    static JsonObject requiredAction(JsonObject call) {
+        JsonArray calls = new JsonArray();
+        calls.add(call);
+        JsonObject outputs = new JsonObject();
+        outputs.add("tool_calls", calls);
+        JsonObject action = new JsonObject();
+        action.addProperty("type", "submit_tool_outputs");
+        action.add("submit_tool_outputs", outputs);
+        return action;
+    }
+
     /** After the answers: true when the turn ended waiting for the user or a local plugin (MockActions). */
     boolean requiresAction(MockSseWriter w, Conversation conv, Chat chat, MockBots.Bot bot, String userText) throws IOException {
         return false;
@@ -288,22 +308,11 @@ abstract class MockChat extends MockFiles {
         }
         if (f.has("requires-action")) {
             chat.status = "requires_action";
-            JsonObject c = chatJson(chat);
             JsonObject fn = new JsonObject();
             fn.addProperty("name", "local_plugin");
             fn.addProperty("arguments", "{}");
-            JsonObject call = new JsonObject();
-            call.addProperty("id", "call_1");
-            call.addProperty("type", "function");
-            call.add("function", fn);
-            JsonArray calls = new JsonArray();
-            calls.add(call);
-            JsonObject sto = new JsonObject();
-            sto.add("tool_calls", calls);
-            JsonObject ra = new JsonObject();
-            ra.addProperty("type", "submit_tool_outputs");
-            ra.add("submit_tool_outputs", sto);
-            c.add("required_action", ra);
+            JsonObject c = chatJson(chat);
+            c.add("required_action", requiredAction(toolCall("call_1", "function", fn)));
             w.event("conversation.chat.requires_action", c);
             w.event("done", "\"[DONE]\"");
             return false;
