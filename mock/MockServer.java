@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the routing and the hooks tests use; each section
- * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockFiles,
- * MockConversations, MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
+ * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockStreamFaults,
+ * MockFiles, MockConversations, MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
  */
 final class MockServer extends MockWorkflows {
     private final HttpServer http;
