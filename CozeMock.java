@@ -27,11 +27,18 @@ import picocli.CommandLine.Parameters;
         subcommands = CozeMock.Exec.class,
         description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.",
                 "Built-in bots: echo (streams your text back), reasoner (reasoning and follow-ups), multi (two answers)."},
-        footer = {"", "Faults (--fault, repeatable): delay=MS drip=MS one-byte crlf drop=N drop-mid=N cut=N reset chat-failed error-event=CODE",
-                "  http429=N http503=N retry-after=S json-error=CODE wrong-type no-done keep-open stall ping=MS",
-                "  requires-action deltas=N token-delay=MS", "",
-                "Try the toolkit offline:  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
+        footer = {"", "Faults (--fault NAME[=VALUE], repeatable; a bot file can give a bot its own):", "${sys:coze-mock.faults}",
+                "Point the other commands at a running coze-mock (it takes any client id):",
+                "  coze-mock --port 8123 --auto-approve --pat my-test-token",
+                "  export COZE_API_BASE=http://127.0.0.1:8123",
+                "  COZE_API_TOKEN=my-test-token coze-chat --bot echo hi",
+                "  coze-login --client-id any.app.coze",
+                "", "Try the toolkit offline:", "  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
 public class CozeMock implements Callable<Integer> {
+    static {
+        System.setProperty("coze-mock.faults", MockFaults.help()); // the help's list, from the one table the mock obeys
+    }
+
     @Mixin
     Options options;
 
@@ -69,15 +76,28 @@ public class CozeMock implements Callable<Integer> {
             c.port = port;
             c.autoApprove = autoApprove;
             c.pats.addAll(pats);
-            c.faults = MockFaults.parse(faults);
+            try {
+                c.faults = MockFaults.parse(faults);
+            } catch (IllegalArgumentException e) {
+                throw new CozeException(CozeException.USAGE, e.getMessage(), "coze-mock --help lists the faults");
+            }
             c.tokenTtl = tokenTtl;
             c.log = common.quiet ? null : line -> common.err().println(line);
-            if (botsFile != null) c.scriptedBots = new String(Files.readAllBytes(botsFile), java.nio.charset.StandardCharsets.UTF_8);
+            if (botsFile != null) {
+                try {
+                    c.scriptedBots = Files.readString(botsFile);
+                } catch (IOException e) {
+                    throw new CozeException(CozeException.USAGE, "cannot read the bots file " + botsFile + " (" + e + ")");
+                }
+            }
             if (!CozeConfig.loopback(bind))
                 common.warnSink().accept("coze-mock: warning: listening on " + bind + ", not loopback: other machines can reach this server,"
                         + " which accepts any client id and the demo token");
             try {
                 return MockServer.start(c);
+            } catch (IllegalArgumentException e) {
+                throw new CozeException(CozeException.USAGE, "the bots file " + botsFile + " is not valid: " + e.getMessage(),
+                        "see the bot file's shape in the README (Try it offline)");
             } catch (java.net.BindException e) {
                 throw new CozeException(CozeException.FAILED, "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")",
                         "pick another port with --port, or --port 0 for a free one");
@@ -128,6 +148,7 @@ public class CozeMock implements Callable<Integer> {
                 Map<String, String> env = pb.environment();
                 env.put("COZE_API_BASE", server.baseUrl());
                 env.put("COZE_HOME", home.toString());
+                env.put("COZE_HOME_IS_TEMPORARY", "1"); // so coze-chat does not suggest -c, which the next run could not follow
                 if (noToken) env.remove("COZE_API_TOKEN");
                 else env.put("COZE_API_TOKEN", DEMO_TOKEN);
                 Process p;

@@ -55,7 +55,18 @@ final class MockBots {
      * "workspace":"7000000000000000002","published":false}]}`; the workspace defaults to the personal one.
      */
     static void load(String text, Map<String, Bot> bots) {
+        try {
+            loadBots(text, bots);
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) { // not JSON, or not this shape
+            throw new IllegalArgumentException("expected {\"bots\":[{\"id\":\"…\",\"answers\":[[\"He\",\"llo\"]]}]} (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void loadBots(String text, Map<String, Bot> bots) {
         JsonObject root = Json.object(text);
+        if (!root.has("bots") || !root.get("bots").isJsonArray()) throw new IllegalArgumentException("it has no \"bots\" list");
         for (JsonElement e : root.getAsJsonArray("bots")) {
             JsonObject b = e.getAsJsonObject();
             String id = Json.str(b, "id");

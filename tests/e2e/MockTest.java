@@ -49,6 +49,25 @@ class MockTest {
         return o.toString();
     }
 
+    /** coze-mock as a command people use: its mistakes are one-line usage errors, and --help explains every fault. */
+    @Test
+    void theMocksCommandLineSaysWhatIsWrongInOneLine() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("coze-mock-cli");
+        java.nio.file.Path notJson = java.nio.file.Files.writeString(dir.resolve("bots.json"), "{\"bots\": 3}");
+        for (String[] args : new String[][] {{"--fault", "bogus"}, {"--fault", "drip=fast"}, {"--bots", dir.resolve("missing.json").toString()},
+                {"--bots", notJson.toString()}, {"exec", "--fault", "nope", "--", "true"}}) {
+            TestSupport.Result r = TestSupport.script(CozeMock.class, dir, args).run();
+            assertEquals(2, r.exit, String.join(" ", args) + ": " + r);
+            assertEquals(1, r.err.lines().count(), r.err);
+            assertTrue(r.err.startsWith("coze-mock: error: ") && !r.err.contains("this is a bug"), r.err);
+        }
+        TestSupport.Result help = TestSupport.script(CozeMock.class, dir, "--help").run();
+        for (var fault : MockFaults.KNOWN.entrySet())
+            assertTrue(help.out.contains(fault.getKey()) && help.out.contains(fault.getValue()), "--help explains " + fault.getKey() + ":\n" + help.out);
+        TestSupport.Result exec = TestSupport.script(CozeMock.class, dir, "exec", "--", "sh", "-c", "echo $COZE_HOME_IS_TEMPORARY").run();
+        assertEquals("1\n", exec.out, "exec tells the commands their home is thrown away: " + exec);
+    }
+
     @Test
     void pkceRoundTripWithVerifierCheckAndSingleUseCode() throws Exception {
         Pkce pkce = Pkce.create();
