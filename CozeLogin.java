@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
                 "By default opens the browser for an OAuth PKCE login and receives Coze's redirect on loopback."},
         footer = {"", "Examples:", "  coze-login --client-id 1234.app.coze", "  coze-login --client-id 1234.app.coze --no-browser --paste",
                 "  coze-login --device --client-id 5678.app.coze", "  coze-login --with-token < pat.txt", "  coze-login status",
-                "", "Exit codes: 0 ok, 1 Coze error, 2 usage, 4 login denied, timed out or rejected, 5 network, 130 interrupted."})
+                "", "Exit codes: 0 ok, 1 Coze error, 2 usage or a busy callback port, 4 login denied,",
+                "timed out or rejected, 5 network, 130 interrupted."})
 public class CozeLogin implements Callable<Integer> {
     static final String DEFAULT_REDIRECT = "http://127.0.0.1:8080/callback";
 
@@ -45,8 +46,8 @@ public class CozeLogin implements Callable<Integer> {
             description = "OAuth app client id (….app.coze; default: $$COZE_CLIENT_ID, else the stored login's).")
     String clientId;
 
-    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
-            description = "Coze API (default: $$COZE_API_BASE, else cn).")
+    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = CozeCli.ApiBases.class,
+            description = "Coze API (default: $$COZE_API_BASE, else the stored login's, else cn).")
     String apiBase;
 
     @Option(names = "--redirect-uri", defaultValue = DEFAULT_REDIRECT, paramLabel = "URI",
@@ -85,7 +86,6 @@ public class CozeLogin implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
-        String base = CozeConfig.apiBase(apiBase, common.insecureHttp);
         TokenStore.Login existing;
         try {
             existing = store.load();
@@ -94,6 +94,9 @@ public class CozeLogin implements Callable<Integer> {
             common.say("coze-login: " + unreadable.getMessage() + "; logging in afresh");
             existing = null;
         }
+        // Logging in again goes where the last login went, unless told otherwise.
+        String base = apiBase == null || apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
+                : CozeConfig.apiBase(apiBase, common.insecureHttp);
         if (!force && !withToken && existing != null && existing.apiBase().equals(base)
                 && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
@@ -111,6 +114,7 @@ public class CozeLogin implements Callable<Integer> {
             if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId() : null;
             if (clientId == null || clientId.isBlank())
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
+            clientId = clientId.strip(); // pasted from the console with a space or a line end
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
             CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
             me = whoIs(base, t.accessToken(), false);
@@ -149,9 +153,13 @@ public class CozeLogin implements Callable<Integer> {
     }
 
     private String readToken() throws IOException {
-        if (Terminal.stdin()) common.err().print("Paste your personal access token and press Enter: ");
-        common.err().flush();
-        String token = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        String token;
+        java.io.Console console = System.console();
+        if (Terminal.stdin() && console != null) {
+            // Read without echo, as a password: a token on the screen ends up in scrollback and screen shares.
+            char[] typed = console.readPassword("Paste your personal access token and press Enter (it is not shown): ");
+            token = typed == null ? null : new String(typed);
+        } else token = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         if (token == null || token.isBlank())
             throw new CozeException(CozeException.USAGE, "no token on stdin", "e.g. coze-login --with-token < token.txt");
         return token.strip();
@@ -251,6 +259,13 @@ public class CozeLogin implements Callable<Integer> {
                 if (login == null) {
                     o.addProperty("source", "none");
                     usable = false;
+                } else if (login.ended() != null) {
+                    usable = false;
+                    o.addProperty("source", "ended login");
+                    o.addProperty("file", store.file().toString());
+                    o.addProperty("api_base", login.apiBase());
+                    if (login.clientId() != null) o.addProperty("client_id", login.clientId());
+                    o.addProperty("ended", login.ended());
                 } else {
                     usable = login.validFor(Duration.ZERO, Instant.now()) || login.refreshable();
                     o.addProperty("source", "stored login");
@@ -289,6 +304,9 @@ public class CozeLogin implements Callable<Integer> {
         private static String text(JsonObject o) {
             String source = Json.str(o, "source");
             if ("none".equals(source)) return "Not logged in. Run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN.";
+            if ("ended login".equals(source))
+                return "The " + CozeConfig.shortName(Json.str(o, "api_base")) + " login has ended: " + Terminal.visible(Json.str(o, "ended"))
+                        + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
             StringBuilder sb = new StringBuilder("Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
             JsonObject user = Json.obj(o, "user");
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null

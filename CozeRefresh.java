@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "coze-refresh", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
         description = "Refresh the stored Coze login, or print a valid access token for other tools.",
-        footer = {"", "Example: curl -H \"Authorization: Bearer $(coze-refresh --print)\" https://api.coze.cn/v1/conversations",
-                "Exit codes: 0 ok, 1 Coze error, 2 usage, 4 not logged in or refresh rejected, 5 network."})
+        footer = {"", "Example:", "  curl -H \"Authorization: Bearer $(coze-refresh --print)\" \\",
+                "       https://api.coze.cn/v1/users/me", "",
+                "Exit codes: 0 ok, 1 Coze error, 2 usage, 4 not logged in or the login has ended,", "5 network."})
 public class CozeRefresh implements Callable<Integer> {
     @Option(names = "--if-needed", description = "Refresh only if the token expires within --min-valid.")
     boolean ifNeeded;
@@ -38,7 +39,7 @@ public class CozeRefresh implements Callable<Integer> {
             description = "How long the token must stay valid (default: 5m); implies --if-needed.")
     Duration minValid;
 
-    @Option(names = "--print", description = "Print a valid access token (refreshed only if needed) and nothing else to stdout.")
+    @Option(names = "--print", description = "Print a valid access token (refreshed only if needed) and nothing else (silent on stderr).")
     boolean print;
 
     @Option(names = "--json", description = "Print the login's status as JSON on stdout (no secrets).")
@@ -53,11 +54,12 @@ public class CozeRefresh implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (print && json) throw new CozeException(CozeException.USAGE, "--print and --json both write stdout", "choose one");
         Credentials creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         Duration margin = minValid != null ? minValid : Credentials.DEFAULT_MARGIN;
         if (creds.fromEnvironment()) {
             if (print) common.out().println(creds.envToken());
-            else common.say("COZE_API_TOKEN is set: a personal access token has nothing to refresh");
+            else if (!json) common.say("COZE_API_TOKEN is set: a personal access token has nothing to refresh");
             return 0;
         }
         TokenStore.Login before = creds.requireLogin();
@@ -67,7 +69,8 @@ public class CozeRefresh implements Callable<Integer> {
         boolean refreshed = !after.accessToken().equals(before.accessToken());
         if (print) common.out().println(after.accessToken());
         if (json) common.out().println(status(after, refreshed));
-        common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase())
+        // --print is for $(…): as silent on stderr as `gh auth token`.
+        if (!print) common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase())
                 + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt()));
         return 0;
     }

@@ -44,6 +44,9 @@ final class Credentials {
         TokenStore.Login login = store.load();
         if (login == null)
             throw new CozeException(CozeException.AUTH, "not logged in", "run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN");
+        if (login.ended() != null)
+            throw new CozeException(CozeException.AUTH, "the " + CozeConfig.shortName(login.apiBase()) + " login has ended ("
+                    + login.ended() + ")", "log in again with coze-login");
         return login;
     }
 
@@ -102,8 +105,13 @@ final class Credentials {
                         refreshedHere = reread.accessToken();
                         return reread;
                     }
-                    throw new CozeException(CozeException.AUTH, "Coze rejected the refresh (" + e.errorCode + "); the login has ended",
-                            "run coze-login", e);
+                    String why = "Coze rejected the refresh (" + e.errorCode + ")";
+                    try {
+                        store.save(current.endedBecause(why), space);
+                    } catch (CozeException unsaved) {
+                        // The next command then finds out from Coze again.
+                    }
+                    throw new CozeException(CozeException.AUTH, why + "; the login has ended", "log in again with coze-login", e);
                 }
                 TokenStore.Login next = current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
                 try {

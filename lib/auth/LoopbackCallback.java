@@ -64,7 +64,7 @@ final class LoopbackCallback implements AutoCloseable {
         } catch (IOException e) {
             cb.close();
             if (e instanceof BindException)
-                throw new CozeException(CozeException.FAILED, "port " + port + " on " + host + " is busy, so the login cannot receive"
+                throw new CozeException(CozeException.USAGE, "port " + port + " on " + host + " is busy, so the login cannot receive"
                         + " Coze's redirect", "stop what uses it, or register another redirect URI (e.g. http://127.0.0.1:8081/callback)"
                         + " on your OAuth app and pass it with --redirect-uri");
             throw new CozeException(CozeException.FAILED, "cannot listen on " + host + ":" + port + ": " + e.getMessage());

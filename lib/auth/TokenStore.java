@@ -18,18 +18,31 @@ import java.util.function.Consumer;
 final class TokenStore {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A stored login. expiresAt is epoch seconds; 0 means the token carries no known expiry. */
+    /**
+     * A stored login. expiresAt is epoch seconds; 0 means the token carries no known expiry. `ended`
+     * says why Coze ended it (a rejected refresh): it then holds no token, and is kept so that every
+     * command can say "log in again" without asking Coze, and coze-login knows the client and the site.
+     */
     record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
-                 String userId) {
+                 String userId, String ended) {
+        Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
+            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null);
+        }
+
         /** Never the tokens: a Login may end up in a message or a log. */
         @Override
         public String toString() {
             return "Login[kind=" + kind + ", apiBase=" + apiBase + ", clientId=" + clientId + ", expiresAt=" + expiresAt
-                    + ", userId=" + userId + "]";
+                    + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + "]";
+        }
+
+        /** The same login, ended for this reason: its dead tokens are dropped. */
+        Login endedBecause(String why) {
+            return new Login(kind, apiBase, clientId, null, null, 1, userId, why);
         }
 
         boolean validFor(Duration margin, Instant now) {
-            return expiresAt == 0 || now.plus(margin).getEpochSecond() < expiresAt;
+            return ended == null && (expiresAt == 0 || now.plus(margin).getEpochSecond() < expiresAt);
         }
 
         boolean refreshable() {
@@ -45,10 +58,11 @@ final class TokenStore {
             o.addProperty("kind", kind);
             o.addProperty("api_base", apiBase);
             if (clientId != null) o.addProperty("client_id", clientId);
-            o.addProperty("access_token", accessToken);
+            if (accessToken != null) o.addProperty("access_token", accessToken);
             if (refreshToken != null) o.addProperty("refresh_token", refreshToken);
             o.addProperty("expires_at", expiresAt);
             o.addProperty("user_id", userId);
+            if (ended != null) o.addProperty("ended", ended);
             return o;
         }
     }
@@ -128,9 +142,10 @@ final class TokenStore {
         } catch (CozeException e) {
             throw new IllegalStateException("api_base is not a URL");
         }
+        String ended = string(o, "ended", false);
         return new Login(string(o, "kind", true), apiBase, string(o, "client_id", false),
-                string(o, "access_token", true), string(o, "refresh_token", false),
-                number(o, "expires_at"), string(o, "user_id", true));
+                string(o, "access_token", ended == null), string(o, "refresh_token", false),
+                number(o, "expires_at"), string(o, "user_id", true), ended);
     }
 
     private static String string(JsonObject o, String name, boolean required) {

@@ -13,7 +13,7 @@ final class CozeConfig {
 
     private CozeConfig() {}
 
-    /** `cn`, `com` or a URL (trailing slash dropped); null or blank means the default. */
+    /** `cn`, `com` (or coze.cn, www.coze.com, …) or a URL (trailing slash dropped); null or blank means the default. */
     static String apiBase(String given) {
         return apiBase(given, false);
     }
@@ -25,9 +25,10 @@ final class CozeConfig {
     static String apiBase(String given, boolean insecureHttp) {
         if (given == null || given.isBlank()) return DEFAULT_API_BASE;
         String s = given.trim();
-        switch (s.toLowerCase(Locale.ROOT)) {
-            case "cn": return CN;
-            case "com": return COM;
+        // The site's own names are what users copy from the address bar.
+        switch (s.toLowerCase(Locale.ROOT).replaceFirst("^https://", "").replaceFirst("/+$", "")) {
+            case "cn", "coze.cn", "www.coze.cn", "api.coze.cn": return CN;
+            case "com", "coze.com", "www.coze.com", "api.coze.com": return COM;
             default:
         }
         URI uri;

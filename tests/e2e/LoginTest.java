@@ -101,8 +101,9 @@ class LoginTest {
     void busyPortIsAClearError() throws Exception {
         try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             TestSupport.Result r = login("approve").run();
-            assertEquals(1, r.exit, r.toString());
+            assertEquals(2, r.exit, "a local conflict, not a Coze error: " + r);
             assertTrue(r.err.contains("port " + port) && r.err.contains("--redirect-uri"), r.err);
+            assertFalse(r.err.contains("this is a bug"), r.err);
         }
     }
 
@@ -138,6 +139,55 @@ class LoginTest {
         assertEquals(0, out.exit);
         assertTrue(out.err.contains("Removed"), out.err);
         assertEquals(4, TestSupport.script(CozeLogin.class, home, "status").run().exit);
+    }
+
+    /**
+     * After Coze rejects a refresh: the login is remembered as ended, status says so (exit 4), the
+     * next command says "log in again" without asking Coze, and a plain coze-login goes back to the
+     * same site with the same client.
+     */
+    @Test
+    void anEndedLoginIsReportedAtOnceAndLoggingInAgainGoesToTheSameSite() throws Exception {
+        TokenStore store = new TokenStore(home, w -> {});
+        store.save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze", "at-expired", "rt-revoked", 1, "u-1"));
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").run();
+        assertEquals(4, chat.exit, chat.toString());
+        assertTrue(chat.err.contains("the login has ended") && chat.err.contains("coze-login"), chat.err);
+        assertNull(store.load().refreshToken(), "the dead tokens are gone");
+        assertFalse(Files.readString(store.file()).contains("rt-revoked"));
+
+        long tokenRequests = mock.count("token.refresh_token");
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(4, status.exit, status.toString());
+        assertTrue(status.out.contains("login has ended") && status.out.contains("Run coze-login to log in again"), status.out);
+        TestSupport.Result again = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").run();
+        assertEquals(4, again.exit);
+        assertTrue(again.err.contains("has ended") && again.err.contains("log in again with coze-login"), again.err);
+        assertEquals(tokenRequests, mock.count("token.refresh_token"), "told at once, without asking Coze again");
+
+        TestSupport.Result relogin = TestSupport.script(CozeLogin.class, home, "--no-browser", "--timeout", "1s",
+                "--redirect-uri", "http://127.0.0.1:" + port + "/callback").run();
+        assertTrue(relogin.err.contains(mock.baseUrl() + "/api/permission/oauth2/authorize?"), "the stored site, not coze.cn: " + relogin.err);
+        assertTrue(relogin.err.contains("client_id=c.app.coze&"), "and the stored client: " + relogin.err);
+    }
+
+    @Test
+    void aClientIdPastedWithASpaceStillWorks() throws Exception {
+        TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--client-id", " c.app.coze \n", "--no-browser", "--timeout", "1s",
+                "--redirect-uri", "http://127.0.0.1:" + port + "/callback").api(mock).run();
+        assertTrue(r.err.contains("client_id=c.app.coze&"), r.err);
+    }
+
+    /** Pasted at a terminal, a personal token is read without echo: it never shows on the screen. */
+    @Test
+    void aTokenTypedAtATerminalIsNotShown() throws Exception {
+        TestSupport.Running login = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).inTerminal().start();
+        assertTrue(login.awaitOut("(it is not shown)"), login.out());
+        login.type(TestSupport.PAT + "\r");
+        TestSupport.Result r = login.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.contains(TestSupport.PAT), "not echoed: " + r.out);
+        assertEquals(TestSupport.PAT, new TokenStore(home, w -> {}).load().accessToken());
     }
 
     @Test

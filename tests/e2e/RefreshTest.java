@@ -125,7 +125,11 @@ class RefreshTest {
         TestSupport.Result r = refresh("--print").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals(Json.str(t, "access_token") + "\n", r.out, "only the token on stdout");
+        assertEquals("", r.err, "silent, as $(…) wants it");
         assertEquals(0, mock.count("token.refresh_token"));
+        TestSupport.Result both = refresh("--print", "--json").run();
+        assertEquals(2, both.exit, both.toString());
+        assertEquals("", both.out, "never two things on stdout");
         TestSupport.Result ifNeeded = refresh("--min-valid", "2h").run();
         assertEquals(0, ifNeeded.exit);
         assertEquals(1, mock.count("token.refresh_token"));
@@ -154,7 +158,7 @@ class RefreshTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         TestSupport.Result r = refresh().run();
         assertEquals(4, r.exit, r.toString());
-        assertTrue(r.err.contains("run coze-login"), r.err);
+        assertTrue(r.err.contains("log in again with coze-login"), r.err);
         assertEquals(2, mock.count("token.refresh_token"), "one attempt by coze-refresh, no retry");
     }
 

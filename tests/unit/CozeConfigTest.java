@@ -18,6 +18,16 @@ class CozeConfigTest {
         assertEquals("http://localhost:9", CozeConfig.apiBase("http://localhost:9"));
     }
 
+    /** What users copy from the browser's address bar means the same as cn and com. */
+    @Test
+    void theSitesOwnNamesAreApiBasesToo() {
+        for (String com : List.of("coze.com", "www.coze.com", "api.coze.com", "https://www.coze.com/", "COZE.COM"))
+            assertEquals(CozeConfig.COM, CozeConfig.apiBase(com), com);
+        for (String cn : List.of("coze.cn", "https://www.coze.cn", "api.coze.cn"))
+            assertEquals(CozeConfig.CN, CozeConfig.apiBase(cn), cn);
+        assertEquals(CozeException.USAGE, assertThrows(CozeException.class, () -> CozeConfig.apiBase("coze.org")).exitCode);
+    }
+
     /** By spelling alone: a name that merely starts with 127. is resolved by DNS and can be anywhere. */
     @Test
     void loopbackIsAnAddressNotAPrefix() {
