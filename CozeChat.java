@@ -2,8 +2,10 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
+// The interactive chat's line editing, history and paste; loaded only when the REPL starts.
+//DEPS org.jline:jline:3.30.6
 //SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
-//SOURCES lib/discover/Folder.java lib/startup/Folder.java
+//SOURCES lib/discover/Folder.java lib/startup/Folder.java lib/repl/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -16,13 +18,13 @@
 // -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
+// JLine reaches the terminal through a native library; JDK 24+ warns about that on stderr unless allowed.
+//JAVA_OPTIONS --enable-native-access=ALL-UNNAMED
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -40,9 +42,11 @@ import picocli.CommandLine.Parameters;
                 "With no message and a terminal, starts an interactive chat."},
         footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot \"My Bot\" \"review this\"",
                 "  coze-chat -c \"and in French?\"", "  coze-chat --list-bots", "  coze-chat --bot \"My Bot\" --history -c",
-                "  coze-chat --workflow 7501... \"hello\"", "",
-                "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed, 5 network,",
-                "6 the bot waits for your reply (-c \"…\") or for a local plugin (--tool), 130 interrupted."})
+                "  coze-chat --workflow 7501... \"hello\"",
+                "  while read -r q; do coze-chat -n --bot 7443... \"$q\"; done < questions.txt", "",
+                "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed,",
+                "5 network, 6 the bot waits for your reply (-c \"…\") or a local plugin (--tool),",
+                "130 interrupted, 141 stdout was closed (| head; the chat is cancelled)."})
 public class CozeChat implements Callable<Integer> {
     @Option(names = {"-b", "--bot"}, defaultValue = "${env:COZE_BOT_ID}", paramLabel = "ID|NAME",
             description = "Bot id, or its name (looked up once; default: $$COZE_BOT_ID, else the bot used last).")
@@ -78,8 +82,11 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Wait for the whole answer (polls Coze at most once a second).")
     boolean noStream;
 
-    @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr while it streams.")
+    @Option(names = "--reasoning", description = "Show the bot's reasoning on stderr (dim at a terminal), before the answer.")
     boolean reasoning;
+
+    @Option(names = "--raw", description = "At a terminal, print the answer as sent, not as rendered Markdown.")
+    boolean raw;
 
     @Option(names = {"-a", "--attach"}, paramLabel = "FILE|URL",
             description = "Send a file (uploaded first) or a link with the message (repeatable): images, audio and files.")
@@ -100,6 +107,9 @@ public class CozeChat implements Callable<Integer> {
             description = "Answer the bot's local plugin NAME with COMMAND (repeatable): arguments JSON on its stdin, its stdout is the output.")
     List<String> toolSpecs = new java.util.ArrayList<>();
 
+    @Option(names = {"-n", "--no-stdin"}, description = "Do not read stdin: the message is the arguments (for loops that read a file).")
+    boolean noStdin;
+
     @Parameters(paramLabel = "MESSAGE", description = "The message (words are joined with spaces).")
     List<String> words;
 
@@ -116,7 +126,7 @@ public class CozeChat implements Callable<Integer> {
     private String userId;
     private LocalTools tools;
     private Attachments attachments;
-    private BufferedReader replIn;
+    private Repl repl;
     private volatile ChatStream current;
     private volatile boolean replRunning;
 
@@ -126,6 +136,16 @@ public class CozeChat implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return chat();
+        } catch (CozeException e) {
+            // A script that asked for JSON gets its failure as JSON too, whenever it happens.
+            if (json && e.exitCode != CozeException.STDOUT_CLOSED) JsonOutput.print(common.out(), e);
+            throw e;
+        }
+    }
+
+    private int chat() throws IOException {
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         state = new ConversationMemory(CozeConfig.home());
         base = creds.apiBase(streaming.apiBase, common.insecureHttp);
@@ -149,6 +169,7 @@ public class CozeChat implements Callable<Integer> {
         if (message != null) return oneShot(message);
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
+        if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");
         return repl();
     }
 
@@ -212,7 +233,7 @@ public class CozeChat implements Callable<Integer> {
     private String message() throws IOException {
         String args = words == null || words.isEmpty() ? null : String.join(" ", words);
         String piped = null;
-        if (!Terminal.stdin()) {
+        if (!noStdin && !Terminal.stdin()) {
             piped = new String(System.in.readAllBytes(), StandardCharsets.UTF_8).replaceAll("[\\r\\n]+$", "");
             if (piped.isBlank()) piped = null;
         }
@@ -226,7 +247,9 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TextOutput textOutput() {
-        return new TextOutput(common.out(), common.err(), reasoning, Terminal.stdout(), line -> common.say("coze-chat: " + line));
+        TextOutput.Look look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdout(), raw ? Style.NONE : Style.stdout(),
+                common.quiet ? Style.NONE : Style.stderr());
+        return new TextOutput(common.out(), common.err(), look, line -> meta("coze-chat: " + line));
     }
 
     /** One turn; `answer` gives a local plugin's output (null: none, and the turn ends waiting for it). */
@@ -245,6 +268,7 @@ public class CozeChat implements Callable<Integer> {
         ChatStream.Result result;
         try {
             String token = creds.accessToken(base, Duration.ofMinutes(1));
+            out.begin();
             result = noStream ? stream.runPolling(req, token, rejected -> creds.afterRejection(base, rejected), out)
                     : stream.run(req, token, rejected -> creds.afterRejection(base, rejected), out);
             for (JsonArray outputs; result.waiting() && (outputs = outputs(result, answer)) != null; )
@@ -296,14 +320,8 @@ public class CozeChat implements Callable<Integer> {
 
     /** In the REPL, a local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
     private String typed(ChatStream.ToolCall call) {
-        common.err().print("output of " + call.name() + " " + Terminal.visible(call.arguments()) + "> ");
-        common.err().flush();
-        try {
-            String line = replIn.readLine();
-            return line == null || line.isBlank() ? null : line;
-        } catch (IOException e) {
-            return null;
-        }
+        String line = repl.readLine("output of " + call.name() + " " + Terminal.visible(call.arguments()) + "> ");
+        return line == null || line.isBlank() ? null : line;
     }
 
     /** The turn ended waiting for the user: a question node's reply, or a local plugin no --tool answers. */
@@ -335,31 +353,45 @@ public class CozeChat implements Callable<Integer> {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /**
+     * Follow-ups as this mode sends them (`/1` in the REPL, a command line otherwise), and the
+     * conversation. No "-c" where it cannot work: in the REPL, or in a home thrown away after this
+     * command (coze-mock exec).
+     */
     private void summary(ChatStream.Result r) {
         if (json) return;
-        for (int i = 0; i < r.followUps.size(); i++) common.say("  /" + (i + 1) + " " + r.followUps.get(i));
+        boolean continuable = !replRunning && System.getenv("COZE_HOME_IS_TEMPORARY") == null;
+        for (int i = 0; i < r.followUps.size(); i++)
+            meta(replRunning ? "  /" + (i + 1) + " " + r.followUps.get(i)
+                    : continuable ? "  coze-chat -c " + shellQuoted(r.followUps.get(i)) : "  " + r.followUps.get(i));
         String usage = r.usage == null ? "" : ", tokens " + Json.num(r.usage, "token_count", 0)
                 + " (in " + Json.num(r.usage, "input_count", 0) + ", out " + Json.num(r.usage, "output_count", 0) + ")";
-        if (r.conversationId != null) common.say("conversation " + r.conversationId + usage + "  (continue with -c)");
+        if (r.conversationId != null) meta("conversation " + r.conversationId + usage + (continuable ? "  (continue with -c)" : ""));
     }
 
-    /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL prompt it does not quit. */
+    /** A note about the chat, not the answer: stderr, dim at a terminal, nothing with -q. */
+    private void meta(String line) {
+        if (!common.quiet) common.err().println(Style.stderr().dim(Terminal.visible(line)));
+    }
+
+    /** Text as one POSIX shell word in double quotes, to copy and paste. */
+    static String shellQuoted(String text) {
+        return "\"" + text.replaceAll("([\"\\\\$`])", "\\\\$1") + "\"";
+    }
+
+    /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL it never quits (JLine clears the line). */
     private boolean interrupted() {
         ChatStream s = current;
         if (s != null) s.cancel();
-        else if (replRunning) {
-            common.err().print("\n(Ctrl-D or /exit to leave)\nyou> ");
-            common.err().flush();
-        } else return false;
-        return true;
+        return s != null || replRunning;
     }
 
     private int repl() throws IOException {
         replRunning = true;
-        common.err().println("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
-                + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands.");
-        replIn = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        Repl repl = new Repl(replIn, common.err(), "coze-chat");
+        Style style = common.quiet ? Style.NONE : Style.stderr();
+        repl = Repl.onTerminal(CozeConfig.home().resolve("history"), common.err(), "coze-chat", style, this::interrupted);
+        common.err().println(style.dim("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
+                + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands, Tab completes them."));
         return repl.run(new Repl.Session() {
             @Override
             public List<String> send(String message) {

@@ -38,8 +38,9 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  coze-workflow 7501... --param city=北京 --param days=3",
                 "  echo '{\"city\":\"Paris\"}' | coze-workflow 7501... --input -",
                 "  coze-workflow 7501... --resume 7400... \"Beijing\"", "  coze-workflow 7501... --no-stream --json", "",
-                "Exit codes: 0 done, 1 the workflow or the API failed, 2 usage, 3 rate limited, 4 login needed, 5 network,",
-                "6 waiting at a question node, 130 interrupted."})
+                "Exit codes: 0 done, 1 the workflow or the API failed, 2 usage, 3 rate limited,",
+                "4 login needed, 5 network, 6 waiting at a question node, 130 interrupted,",
+                "141 stdout was closed (| head)."})
 public class CozeWorkflow implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow (the number in its editor's address).")
     String workflowId;
@@ -189,7 +190,7 @@ public class CozeWorkflow implements Callable<Integer> {
             common.out().print(terminal ? Terminal.visible(content) : content);
             if (!content.isEmpty()) atLineStart = content.endsWith("\n");
             if (nodeFinished) endLine();
-            common.out().flush();
+            CozeException.ensureOpen(common.out());
         }
 
         @Override
@@ -200,7 +201,7 @@ public class CozeWorkflow implements Callable<Integer> {
             o.addProperty("id", id);
             o.add("data", data);
             common.out().println(o);
-            common.out().flush();
+            CozeException.ensureOpen(common.out());
         }
 
         void endLine() {

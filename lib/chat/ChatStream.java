@@ -166,7 +166,15 @@ final class ChatStream {
         token = stream.token();
         if (cancelled) return finishCancelled();
         Handler handler = new Handler(events, req.onConversation());
-        if (!stream.read(handler, req.idleTimeout(), req.stallTimeout()) || cancelled) return finishCancelled();
+        boolean read;
+        try {
+            read = stream.read(handler, req.idleTimeout(), req.stallTimeout());
+        } catch (CozeException e) {
+            // Nobody reads the answer any more (`| head`): the bot should not go on writing it either.
+            if (e.exitCode == CozeException.STDOUT_CLOSED) cancel();
+            throw e;
+        }
+        if (!read || cancelled) return finishCancelled();
         if (handler.failure != null) throw handler.failure;
         if (result.status == null) throw new CozeException(CozeException.FAILED, "stream ended early, before Coze said the chat was complete");
         return result;
@@ -205,6 +213,7 @@ final class ChatStream {
             for (JsonElement e : http.api("GET", "/v3/chat/message/list" + ids, null, token).getAsJsonArray()) {
                 JsonObject m = e.getAsJsonObject();
                 String type = Json.str(m, "type");
+                if ("answer".equals(type) && Json.str(m, "reasoning_content") != null) events.reasoning(Json.str(m, "reasoning_content"));
                 if ("answer".equals(type)) events.answer(Json.str(m, "content"));
                 if ("follow_up".equals(type)) result.followUps.add(Json.str(m, "content"));
                 events.message(m);

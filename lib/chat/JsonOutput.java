@@ -11,7 +11,13 @@ final class JsonOutput implements ChatOutput {
         this.out = out;
     }
 
+    /** One line, flushed; a closed stdout stops the stream (but for the last line, which has nothing left to stop). */
     private void emit(JsonObject o) {
+        out.println(o);
+        CozeException.ensureOpen(out);
+    }
+
+    private void emitLast(JsonObject o) {
         out.println(o);
         out.flush();
     }
@@ -83,15 +89,21 @@ final class JsonOutput implements ChatOutput {
             calls.add(call);
         }
         if (r.waiting()) o.add("waiting_for", calls);
-        emit(o);
+        emitLast(o);
     }
 
-    @Override
-    public void failed(CozeException e) {
+    static void print(java.io.PrintWriter out, CozeException e) {
+        out.println(error(e));
+        out.flush();
+    }
+
+    /** `{"event":"error","code":…,"message":…,"exit_code":…}`: what a failure is on stdout with --json, also before any stream. */
+    private static JsonObject error(CozeException e) {
         JsonObject o = event("error");
         if (e instanceof CozeApiException api) o.addProperty("code", api.code);
         o.addProperty("message", e.getMessage());
+        if (e.hint != null) o.addProperty("hint", e.hint);
         o.addProperty("exit_code", e.exitCode);
-        emit(o);
+        return o;
     }
 }

@@ -8,41 +8,76 @@ import java.util.function.Consumer;
 /**
  * The answer text exactly as streamed, one flush per event, one trailing newline if missing. An
  * answer that came with no deltas is printed whole from its completed message, a card as readable
- * text, never as JSON. At a terminal control characters are shown, not obeyed (Terminal.visible);
- * pipes and files get every byte as sent. Reasoning goes to stderr, always made visible; plugin
- * calls, their answers and knowledge recalls are one line each for `note` (stderr, unless -q).
+ * text, never as JSON. At a terminal control characters are shown, not obeyed (Terminal.visible),
+ * and with a Style that is on the answer is rendered Markdown and a spinner waits for it on stderr;
+ * pipes and files get every byte as sent. Reasoning goes to stderr, dim or labelled, and ends its
+ * line before the answer begins; plugin calls, their answers and knowledge recalls are one line
+ * each for `note` (stderr, unless -q).
  */
 final class TextOutput implements ChatOutput {
-    private final PrintWriter out, err;
-    private final boolean showReasoning, toTerminal;
-    private final Consumer<String> note;
-    private boolean atLineStart = true, answerEnded, printed, deltasOfThisAnswer;
+    /** How the turn is shown: reasoning or not, stdout a terminal or not, its Markdown styling and stderr's. */
+    record Look(boolean reasoning, boolean toTerminal, Style answer, Style meta) {}
 
-    TextOutput(PrintWriter out, PrintWriter err, boolean showReasoning, boolean toTerminal, Consumer<String> note) {
+    private final PrintWriter out, err;
+    private final Look look;
+    private final Consumer<String> note;
+    private final MarkdownStream markdown;
+    private final Spinner spinner;
+    private boolean atLineStart = true, answerEnded, printed, deltasOfThisAnswer, inReasoning, reasoningAtLineStart = true;
+
+    TextOutput(PrintWriter out, PrintWriter err, Look look, Consumer<String> note) {
         this.out = out;
         this.err = err;
-        this.showReasoning = showReasoning;
-        this.toTerminal = toTerminal;
-        this.note = note;
+        this.look = look;
+        this.markdown = look.answer().on() ? new MarkdownStream(look.answer()) : null;
+        this.spinner = new Spinner(err, look.meta().on());
+        this.note = line -> {
+            spinner.stop();
+            endReasoning();
+            note.accept(line);
+        };
+    }
+
+    @Override
+    public void begin() {
+        spinner.start();
     }
 
     @Override
     public void answer(String text) {
-        if (answerEnded && !atLineStart) out.print('\n');
+        spinner.stop();
+        endReasoning();
+        if (answerEnded && !atLineStart) out.print(markdown != null ? markdown.feed("\n") : "\n");
         answerEnded = false;
         deltasOfThisAnswer = true;
-        out.print(toTerminal ? Terminal.visible(text) : text);
-        out.flush();
+        String shown = look.toTerminal() ? Terminal.visible(text) : text;
+        out.print(markdown != null ? markdown.feed(shown) : shown);
+        CozeException.ensureOpen(out);
         printed = true;
         atLineStart = text.endsWith("\n");
     }
 
     @Override
     public void reasoning(String text) {
-        if (showReasoning) {
-            err.print(Terminal.visible(text));
-            err.flush();
+        spinner.stop();
+        if (!look.reasoning() || text.isEmpty()) return;
+        if (!inReasoning) {
+            err.print(look.meta().on() ? look.meta().start("2") : "reasoning: ");
+            inReasoning = true;
         }
+        err.print(Terminal.visible(text));
+        err.flush();
+        reasoningAtLineStart = text.endsWith("\n");
+    }
+
+    /** The reasoning is over (the answer, a note or the end came): its style off, and its own line ended. */
+    private void endReasoning() {
+        if (!inReasoning) return;
+        err.print(look.meta().reset());
+        if (!reasoningAtLineStart) err.print('\n');
+        err.flush();
+        inReasoning = false;
+        reasoningAtLineStart = true;
     }
 
     @Override
@@ -101,6 +136,9 @@ final class TextOutput implements ChatOutput {
     }
 
     private void endLine() {
+        spinner.stop();
+        endReasoning();
+        if (markdown != null) out.print(markdown.finish());
         if (printed && !atLineStart) out.print('\n');
         atLineStart = true;
         out.flush();

@@ -113,7 +113,7 @@ final class CozeCli {
      * a plugin or a workflow may think for minutes, and keep-alives keep only the first clock happy.
      */
     static final class Streaming {
-        @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL",
+        @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = ApiBases.class,
                 description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
         String apiBase;
 
@@ -124,6 +124,13 @@ final class CozeCli {
         @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
                 description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
         Duration stallTimeout;
+    }
+
+    /** What shell completion offers for --api-base (a URL is typed). */
+    static final class ApiBases extends java.util.ArrayList<String> {
+        ApiBases() {
+            super(java.util.List.of("cn", "com"));
+        }
     }
 
     /** `30s`, `5m`, `1h`, `250ms` or ISO-8601 (`PT5M`). */
@@ -177,13 +184,24 @@ final class CozeCli {
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         cl.addSubcommand(completion);
         // Encoded here, not by the default charset, which is ASCII under LANG=C on JDK 17.
-        cl.setOut(new PrintWriter(new OutputStreamWriter(out, OUTPUT), true));
+        // Over the PrintStream itself, so that checkError() sees a failed write (stdout closed).
+        cl.setOut(new PrintWriter(out, true, OUTPUT));
         cl.setErr(new PrintWriter(new OutputStreamWriter(err, OUTPUT), true));
         String mangled = mangledArguments(System.getProperty("sun.jnu.encoding"), args);
         if (mangled != null) cl.getErr().println(cl.getCommandName() + ": " + mangled);
+        // A usage error is one line and a pointer to --help (with picocli's "did you mean" for a typo), not the whole help.
+        cl.setParameterExceptionHandler((ex, given) -> {
+            CommandLine line = ex.getCommandLine();
+            String name = line.getCommandSpec().qualifiedName();
+            line.getErr().println(name + ": error: " + Terminal.visible(ex.getMessage()) + " (see " + name + " --help)");
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, line.getErr());
+            line.getErr().flush();
+            return line.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandSpec().root().name();
             boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");
+            if (ex instanceof CozeException ce && ce.exitCode == CozeException.STDOUT_CLOSED) return ce.exitCode;
             if (ex instanceof CozeException ce) {
                 line.getErr().println(name + ": error: " + Terminal.visible(ce.line()));
                 if (wantTrace && ce.getCause() != null) ce.getCause().printStackTrace(line.getErr());

@@ -4,6 +4,18 @@
  */
 class CozeException extends RuntimeException {
     static final int FAILED = 1, USAGE = 2, RATE_LIMITED = 3, AUTH = 4, NETWORK = 5, WAITING = 6, INTERRUPTED = 130;
+    /** What a shell reports for a writer killed by SIGPIPE: the reader of stdout (`| head`) left. Nothing is printed. */
+    static final int STDOUT_CLOSED = 141;
+
+    /** Thrown where output is written, so that the stream stops and the chat is cancelled at once. */
+    static CozeException stdoutClosed() {
+        return new CozeException(STDOUT_CLOSED, "stdout was closed");
+    }
+
+    /** After writing to stdout: stop when its reader has gone (the JVM ignores SIGPIPE, so writes just fail). */
+    static void ensureOpen(java.io.PrintWriter out) {
+        if (out.checkError()) throw stdoutClosed();
+    }
 
     final int exitCode;
     final String hint;

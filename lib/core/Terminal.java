@@ -21,6 +21,12 @@ final class Terminal {
         return proc != null ? proc : System.console() != null;
     }
 
+    /** Whether stderr is a terminal (where a spinner and dim notes belong). */
+    static boolean stderr() {
+        Boolean proc = procSays(2);
+        return proc != null ? proc : System.console() != null;
+    }
+
     private static Boolean procSays(int fd) {
         if (!Files.exists(Path.of("/proc/self"))) return null;
         try {

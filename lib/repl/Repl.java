@@ -1,12 +1,22 @@
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import org.jline.reader.Candidate;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.TerminalBuilder;
 
 /**
- * The interactive chat at a terminal: reads a line (or a `"""` block), runs `/` commands, and hands
- * every message to the session, one turn at a time. Errors of a turn are shown and the chat goes on,
- * except a login that is needed, which ends it with its exit code.
+ * The interactive chat at a terminal, on JLine: line editing, history kept across sessions,
+ * bracketed paste (a pasted block is one message), completion of `/` commands and follow-ups.
+ * Reads a line (or a `"""` block), runs `/` commands, and hands every message to the session, one
+ * turn at a time. Errors of a turn are shown and the chat goes on, except a login that is needed,
+ * which ends it with its exit code. Prompts and notes go to stderr; stdout carries only answers.
  */
 final class Repl {
     /** The conversation the REPL drives; a CozeException from any of these is shown and the chat goes on. */
@@ -32,99 +42,159 @@ final class Repl {
         void attach(String fileOrUrl);
     }
 
-    private final BufferedReader in;
+    private static final String[][] COMMANDS = {
+            {"/new", "start a new conversation"}, {"/bots", "list your bots"}, {"/bot", "talk to another bot (id or name)"},
+            {"/history", "this conversation so far"}, {"/clear", "clear the conversation's context on Coze"},
+            {"/attach", "send a file or link with your next message"}, {"/help", "list the commands"}, {"/exit", "leave (or Ctrl-D)"}};
+
+    private final LineReader reader;
     private final PrintWriter err;
     private final String command;
+    private final Style style;
+    private volatile List<String> followUps = List.of();
 
-    Repl(BufferedReader in, PrintWriter err, String command) {
-        this.in = in;
+    private Repl(LineReader reader, PrintWriter err, String command, Style style) {
+        this.reader = reader;
         this.err = err;
         this.command = command;
+        this.style = style;
+    }
+
+    /**
+     * The REPL on this process's terminal (its stderr side), the history in `historyFile` (owner-only).
+     * Ctrl-C while no line is being read (an answer streams) goes to `onCtrlC`.
+     */
+    static Repl onTerminal(Path historyFile, PrintWriter err, String command, Style style, Runnable onCtrlC) throws IOException {
+        org.jline.terminal.Terminal terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8)
+                .systemOutput(TerminalBuilder.SystemOutput.SysErr).build();
+        terminal.handle(org.jline.terminal.Terminal.Signal.INT, signal -> onCtrlC.run());
+        // Created owner-only before JLine appends to it: what one types to a bot is nobody else's business.
+        PrivateFiles.ensureDir(historyFile.getParent());
+        if (java.nio.file.Files.exists(historyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) PrivateFiles.tighten(historyFile, PrivateFiles.FILE_MODE);
+        else PrivateFiles.writeAtomically(historyFile, new byte[0]);
+        Repl[] repl = new Repl[1];
+        // Quotes and backslashes are text to a bot: never a reason to wait for a closing quote.
+        DefaultParser parser = new DefaultParser();
+        parser.setQuoteChars(new char[0]);
+        parser.setEscapeChars(new char[0]);
+        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName(command).parser(parser)
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .completer((r, line, candidates) -> repl[0].complete(line.line(), candidates))
+                // `!` is text to a bot, not history expansion; a line starting with a space stays out of the history.
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
+                .build();
+        repl[0] = new Repl(reader, err, command, style);
+        return repl[0];
+    }
+
+    private void complete(String line, List<Candidate> candidates) {
+        if (!line.startsWith("/") || line.contains(" ")) return;
+        for (String[] c : COMMANDS) candidates.add(new Candidate(c[0], c[0], null, c[1], null, null, !c[0].equals("/bot") && !c[0].equals("/attach")));
+        List<String> offered = followUps;
+        for (int i = 0; i < offered.size(); i++)
+            candidates.add(new Candidate("/" + (i + 1), "/" + (i + 1), null, Terminal.visible(offered.get(i)), null, null, true));
     }
 
     /** Runs until Ctrl-D or /exit (0), or a failed login (4). */
-    int run(Session session) throws IOException {
-        List<String> followUps = List.of();
-        while (true) {
+    int run(Session session) {
+        try {
+            while (true) {
+                try {
+                    if (!step(session)) return 0;
+                } catch (CozeException e) {
+                    err.println(command + ": error: " + Terminal.visible(e.line()));
+                    if (e.exitCode == CozeException.AUTH) return e.exitCode;
+                }
+            }
+        } finally {
             try {
-                followUps = step(session, followUps);
-                if (followUps == null) return 0;
-            } catch (CozeException e) {
-                err.println(command + ": error: " + Terminal.visible(e.line()));
-                if (e.exitCode == CozeException.AUTH) return e.exitCode;
+                reader.getHistory().save();
+                reader.getTerminal().close();
+            } catch (IOException e) {
+                err.println(command + ": warning: the input history was not saved (" + e.getMessage() + ")");
             }
         }
     }
 
-    /** One line, or one block: a command, or a message; the follow-ups to offer next, or null for Ctrl-D and /exit. */
-    private List<String> step(Session session, List<String> followUps) throws IOException {
-        String text = prompt("you> ");
-        if (text == null) {
-            err.println();
-            return null;
+    /** A line typed at the prompt, or null for Ctrl-D. Ctrl-C clears what was typed. */
+    String readLine(String prompt) {
+        while (true) {
+            try {
+                return reader.readLine(prompt);
+            } catch (UserInterruptException cleared) {
+                err.println(style.dim("(Ctrl-D or /exit to leave)"));
+            } catch (EndOfFileException end) {
+                return null;
+            }
         }
-        text = text.strip();
-        if (text.isEmpty()) return followUps;
+    }
+
+    /** One line, one paste, or one block: a command, or a message. False for Ctrl-D and /exit. */
+    private boolean step(Session session) {
+        String text = readLine(style.green("you> "));
+        if (text == null) return false;
+        text = text.replace("\r\n", "\n").replace('\r', '\n').strip(); // a paste keeps its lines as lines
+        if (text.isEmpty()) return true;
         if (text.equals("\"\"\"")) {
             text = block();
-            if (text == null) return null;
-            if (text.isBlank()) return followUps;
-        } else if (text.equals("/exit") || text.equals("/quit")) return null;
+            if (text == null || text.isBlank()) return true;
+        } else if (text.equals("/exit") || text.equals("/quit")) return false;
         else if (text.equals("/help")) {
-            err.println("/new  start a new conversation\n/1 /2 …  send a suggested follow-up\n/bots  list your bots\n"
-                    + "/bot NAME  talk to another bot (id or name)\n/history  this conversation so far\n"
-                    + "/clear  clear the conversation's context on Coze\n/attach FILE|URL  send it with your next message\n"
-                    + "\"\"\"  start and end a multi-line message\n"
-                    + "/exit  leave (or Ctrl-D)");
-            return followUps;
+            for (String[] c : COMMANDS) err.printf("%-10s %s%n", c[0] + (c[0].equals("/bot") ? " NAME" : c[0].equals("/attach") ? " FILE" : ""), c[1]);
+            err.println("/1 /2 …    send a suggested follow-up\n\"\"\"        start and end a multi-line message (or paste it)");
+            return true;
         } else if (text.equals("/new")) {
             session.newConversation();
             err.println("(new conversation)");
-            return List.of();
+            followUps = List.of();
+            return true;
         } else if (text.equals("/bots")) {
             session.listBots();
-            return followUps;
+            return true;
         } else if (text.startsWith("/bot ")) {
             err.println("(new conversation with " + Terminal.visible(session.switchBot(text.substring(5).strip())) + ")");
-            return List.of();
+            followUps = List.of();
+            return true;
         } else if (text.equals("/history")) {
             session.history();
-            return followUps;
+            return true;
         } else if (text.startsWith("/attach ")) {
             session.attach(text.substring(8).strip());
             err.println("(attached to your next message)");
-            return followUps;
+            return true;
         } else if (text.equals("/clear")) {
             session.clear();
             err.println("(the conversation's context is cleared on Coze)");
-            return List.of();
+            followUps = List.of();
+            return true;
         } else if (text.matches("/\\d+")) {
             int n = Integer.parseInt(text.substring(1));
             if (n < 1 || n > followUps.size()) {
                 err.println("(no follow-up /" + n + ")");
-                return followUps;
+                return true;
             }
             text = followUps.get(n - 1);
-            err.println("you> " + text);
-        } else if (text.startsWith("/")) {
-            err.println("(unknown command " + text + "; /help lists them)");
-            return followUps;
+            err.println("you> " + Terminal.visible(text));
+        } else if (text.startsWith("/") && !text.contains("\n")) {
+            err.println("(unknown command " + Terminal.visible(text) + "; /help lists them)");
+            return true;
         }
-        return session.send(text);
+        followUps = List.copyOf(session.send(text));
+        return true;
     }
 
-    private String prompt(String prompt) throws IOException {
-        err.print(prompt);
-        err.flush();
-        return in.readLine();
-    }
-
-    /** The lines up to the closing `"""`; null at end of input with nothing typed. */
-    private String block() throws IOException {
+    /** The lines up to the closing `"""`; null when Ctrl-C or Ctrl-D dropped it (and the user is told). */
+    private String block() {
         StringBuilder sb = new StringBuilder();
         while (true) {
-            String line = prompt("...> ");
-            if (line == null) return sb.length() == 0 ? null : sb.toString();
+            String line;
+            try {
+                line = reader.readLine("...> ");
+            } catch (UserInterruptException | EndOfFileException dropped) {
+                err.println("(the multi-line message was dropped; nothing was sent)");
+                return null;
+            }
             if (line.strip().equals("\"\"\"")) return sb.toString();
             if (sb.length() > 0) sb.append('\n');
             sb.append(line);

@@ -26,7 +26,7 @@ final class ArchiveTraining {
     static void rehearseChat() {
         ifArchiving("text/event-stream", CHAT_STREAM, base -> {
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-            TextOutput out = new TextOutput(nowhere, nowhere, false, true, line -> { });
+            TextOutput out = new TextOutput(nowhere, nowhere, new TextOutput.Look(false, true, Style.NONE, Style.NONE), line -> { });
             ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", "text", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
             out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));

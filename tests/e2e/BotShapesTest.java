@@ -59,7 +59,7 @@ class BotShapesTest {
         assertTrue(repl.awaitOut("you> "), repl.out());
         repl.type("weather please\n");
         assertTrue(repl.awaitOut("Which city do you mean?"), repl.out());
-        assertTrue(repl.awaitOut("the bot is waiting for your reply\r\nyou> "), repl.out());
+        assertTrue(repl.awaitOut("the bot is waiting for your reply\nyou> "), repl.out());
         repl.type("Paris\n");
         assertTrue(repl.awaitOut("Thanks, Paris it is."), repl.out());
         repl.type("/bot weather\n");

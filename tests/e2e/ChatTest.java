@@ -81,7 +81,12 @@ class ChatTest {
         assertEquals("", r.err);
         TestSupport.Result chatty = chat("--bot", "reasoner", "--reasoning", "hi").run();
         assertEquals("The answer is 42.\n", chatty.out);
-        assertTrue(chatty.err.contains("Let me think about it.") && chatty.err.contains("/1 Why 42?"), chatty.err);
+        assertTrue(chatty.err.startsWith("reasoning: Let me think about it.\n"), "labelled, on a line of its own: " + chatty.err);
+        assertTrue(chatty.err.contains("\n  coze-chat -c \"Why 42?\"\n"), "a follow-up as the command that sends it: " + chatty.err);
+        assertEquals("", chat("-q", "--bot", "reasoner", "--reasoning", "hi").run().err, "-q hides the reasoning too");
+        TestSupport.Result polled = chat("--no-stream", "--bot", "reasoner", "--reasoning", "hi").run();
+        assertEquals("The answer is 42.\n", polled.out);
+        assertTrue(polled.err.startsWith("reasoning: Let me think about it.\n"), "--no-stream shows it as well: " + polled.err);
     }
 
     @Test
@@ -178,12 +183,12 @@ class ChatTest {
 
     @Test
     void replAtATerminalHoldsAConversationAndCtrlCStopsOnlyTheAnswer() throws Exception {
-        TestSupport.Running repl = chat("--bot", "echo").inTerminal().start();
+        TestSupport.Running repl = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
         assertTrue(repl.awaitOut("you> "), "the REPL prompts: " + repl.out());
         repl.type("first question\n");
-        assertTrue(repl.awaitOut("first question\r\nconversation "), "the answer, then the conversation: " + repl.out());
+        assertTrue(repl.awaitOut("first question\nconversation "), "the answer, then the conversation: " + repl.out());
         repl.type("second question\n");
-        assertTrue(repl.awaitOut("second question\r\nconversation "), repl.out());
+        assertTrue(repl.awaitOut("second question\nconversation "), repl.out());
         java.util.List<String> ids = java.util.regex.Pattern.compile("conversation (\\S+)").matcher(repl.out())
                 .results().map(m -> m.group(1)).toList();
         assertEquals(2, ids.size(), repl.out());
@@ -191,15 +196,15 @@ class ChatTest {
 
         mock.setFaults("gate");
         repl.type("abcdef\n");
-        assertTrue(repl.awaitOut("abcdef\r\nabc"), "the terminal's echo, then the first delta: " + repl.out());
+        assertTrue(repl.awaitOut("abcdef\nabc"), "the terminal's echo, then the first delta: " + repl.out());
         repl.type("\u0003");
         assertTrue(repl.awaitOut("cancelled"), "Ctrl-C stopped the answer: " + repl.out());
         mock.gate.release();
-        assertTrue(repl.awaitOut("cancelled (the chat was cancelled on Coze too)\r\nyou> "), "and the REPL goes on: " + repl.out());
+        assertTrue(repl.awaitOut("cancelled (the chat was cancelled on Coze too)\nyou> "), "and the REPL goes on: " + repl.out());
         repl.type("/exit\n");
         TestSupport.Result r = repl.finish();
         assertEquals(0, r.exit, r.toString());
-        assertFalse(r.out.contains("abcdef\r\nabcdef"), "the rest of the cancelled answer never arrived");
+        assertFalse(TestSupport.screen(r.out).contains("abcdef\nabcdef"), "the rest of the cancelled answer never arrived");
         assertEquals(1, mock.count("canceled"), "the chat was cancelled on the server");
         assertEquals(3, mock.count("chat"));
     }

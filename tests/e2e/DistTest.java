@@ -131,7 +131,12 @@ class DistTest {
     /** A remote run fetches what each folder's Folder.java lists, so the list must be the whole folder, no more. */
     @Test
     void eachFolderListsExactlyItsSources() throws Exception {
-        for (String folder : List.of("lib/core", "lib/http", "lib/auth", "lib/chat", "lib/workflow", "lib/discover", "lib/startup", "mock")) {
+        List<String> folders = new java.util.ArrayList<>(List.of("mock"));
+        try (var libs = Files.list(TestSupport.ROOT.resolve("lib"))) {
+            libs.filter(Files::isDirectory).forEach(d -> folders.add("lib/" + d.getFileName()));
+        }
+        assertTrue(folders.size() >= 9, folders.toString());
+        for (String folder : folders) {
             Path dir = TestSupport.ROOT.resolve(folder);
             Set<String> listed = new java.util.TreeSet<>();
             for (String line : Files.readAllLines(dir.resolve("Folder.java")))
@@ -186,5 +191,42 @@ class DistTest {
         assertEquals("--conversation\n", completion.out, completion.toString());
         TestSupport.Result mockHelp = bash("jbang coze-mock@" + catalog + " --help", "");
         assertTrue(mockHelp.out.contains("Usage: coze-mock"), mockHelp.toString());
+    }
+    /** Help is read at 80 columns: no line of an example, a URL or the exit codes may wrap in the middle. */
+    @Test
+    void helpFootersFitWithoutWrapping() throws Exception {
+        for (Class<?> command : List.of(CozeLogin.class, CozeChat.class, CozeRefresh.class, CozeWorkflow.class, CozeMock.class)) {
+            TestSupport.Result help = TestSupport.script(command, home, "--help").run();
+            picocli.CommandLine.Command c = command.getAnnotation(picocli.CommandLine.Command.class);
+            for (String line : c.footer())
+                if (!line.contains("${")) assertTrue(help.out.contains(line + System.lineSeparator()), command.getSimpleName() + " wraps: " + line);
+            assertTrue(help.out.lines().allMatch(l -> l.length() <= 80), help.out);
+        }
+        TestSupport.Result completion = TestSupport.script(CozeLogin.class, home, "generate-completion").run();
+        assertTrue(completion.out.contains("(\"cn\" \"com\") # --api-base values"), "--api-base completes to cn and com, not to commands");
+    }
+
+    /**
+     * From a clone: the catalog registered under a name, a command installed from it, then run in a
+     * fresh shell from another folder with nothing on PATH but the installed commands and the system's.
+     */
+    @Test
+    void aCloneInstallsCommandsThatRunFromAnyFolder() throws Exception {
+        Path user = Files.createTempDirectory("coze-clone-user");
+        Path jbang = Files.createDirectories(user.resolve(".jbang"));
+        Path launcherCache = Path.of(System.getenv().getOrDefault("JBANG_DIR", System.getProperty("user.home") + "/.jbang"), "launcher");
+        if (Files.isDirectory(launcherCache)) Files.createSymbolicLink(jbang.resolve("launcher"), launcherCache);
+        String fresh = "env -i HOME=" + user + " JBANG_DIR=" + jbang + " PATH=" + jbang.resolve("bin") + ":/usr/bin:/bin JBANG_REPO="
+                + System.getenv().getOrDefault("JBANG_REPO", Path.of(System.getProperty("user.home"), ".m2", "repository").toString())
+                + " COZE_API_BASE=" + mock.baseUrl() + " COZE_API_TOKEN=" + TestSupport.PAT + " COZE_HOME=" + user.resolve(".coze") + " ";
+        TestSupport.Result install = bash(fresh + "bash -c './jbang catalog add --global --name coze \"$PWD/jbang-catalog.json\""
+                + " && ./jbang app install coze-chat@coze'", "", user, TestSupport.ROOT);
+        assertEquals(0, install.exit, install.toString());
+        assertTrue(Files.isExecutable(jbang.resolve("bin/jbang")), "a jbang the installed commands can run: " + install);
+        TestSupport.Result run = bash(fresh + "bash -c 'cd / && coze-chat --bot echo \"hello from a clone\"'", "", user, user);
+        assertEquals(0, run.exit, run.toString());
+        assertEquals("hello from a clone\n", run.out);
+        assertEquals("", new String(new ProcessBuilder("git", "status", "--porcelain", "jbang-catalog.json").directory(TestSupport.ROOT.toFile())
+                .start().getInputStream().readAllBytes()), "the clone's own catalog is left as it was");
     }
 }

@@ -93,9 +93,9 @@ class FindTest {
         TestSupport.Running repl = chat("--bot", "echo").inTerminal().start();
         assertTrue(repl.awaitOut("you> "), repl.out());
         repl.type("hello\n");
-        assertTrue(repl.awaitOut("hello\r\nconversation "), repl.out());
+        assertTrue(repl.awaitOut("hello\nconversation "), repl.out());
         repl.type("/history\n");
-        assertTrue(repl.awaitOut("you: hello\r\nbot: hello\r\n"), repl.out());
+        assertTrue(repl.awaitOut("you: hello\nbot: hello\n"), repl.out());
         repl.type("/clear\n");
         assertTrue(repl.awaitOut("(the conversation's context is cleared on Coze)"), repl.out());
         repl.type("/bots\n");

@@ -161,15 +161,30 @@ final class TestSupport {
             process.getOutputStream().flush();
         }
 
-        /** Waits until stdout contains text (bounded). */
+        /** Waits until stdout contains text, as sent or as seen on a screen (terminal escapes left out); bounded. */
         boolean awaitOut(String text) throws InterruptedException {
             long end = System.nanoTime() + LIMIT.toNanos();
             while (System.nanoTime() < end) {
-                if (out().contains(text)) return true;
-                if (!process.isAlive() && !out().contains(text)) return false;
+                if (out().contains(text) || screen().contains(text)) return true;
+                if (!process.isAlive()) return out().contains(text) || screen().contains(text);
                 Thread.sleep(10);
             }
             return false;
+        }
+
+        /** Waits until the screen ends with text, such as a prompt that is ready for the next line (bounded). */
+        boolean awaitScreenEnd(String text) throws InterruptedException {
+            long end = System.nanoTime() + LIMIT.toNanos();
+            while (System.nanoTime() < end && process.isAlive()) {
+                if (screen().endsWith(text)) return true;
+                Thread.sleep(10);
+            }
+            return screen().endsWith(text);
+        }
+
+        /** stdout without terminal escapes (styles, cursor moves, modes): the text a user reads. */
+        String screen() {
+            return TestSupport.screen(out());
         }
 
         Result finish() throws InterruptedException {
@@ -235,7 +250,8 @@ final class TestSupport {
          * stdout and stderr arrive together, as on screen.
          */
         Script inTerminal() {
-            StringBuilder line = new StringBuilder("exec");
+            // A pseudo-terminal starts at 0 columns; a line editor needs a width, as every real terminal has.
+            StringBuilder line = new StringBuilder("stty cols 200 rows 50 2>/dev/null; exec");
             for (String arg : command) line.append(" '").append(arg.replace("'", "'\\''")).append('\'');
             command.clear();
             command.addAll(List.of("script", "-qfec", line.toString(), "/dev/null"));
@@ -301,6 +317,12 @@ final class TestSupport {
         Result run(Duration limit) throws IOException, InterruptedException {
             return start().finish(limit);
         }
+    }
+
+    /** Text without ANSI escapes (CSI, OSC, keypad modes), its line ends as `\n` (a terminal sends `\r\n`, a line editor more `\r`). */
+    static String screen(String raw) {
+        return raw.replaceAll("\u001b\\[[0-9;?<=>$]*[ -/]*[@-~]|\u001b\\][^\u0007\u001b]*(\u0007|\u001b\\\\)|\u001b[=>]", "")
+                .replaceAll("\r+\n", "\n");
     }
 
     static Script script(Class<?> main, Path home, String... args) {

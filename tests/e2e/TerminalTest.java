@@ -1,0 +1,182 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * coze-chat as a person at a terminal and a shell script see it: the REPL's line editing, history
+ * and paste (on a pseudo-terminal), rendering and its absence, and pipes that close early.
+ */
+@ExtendWith(MockHome.class)
+class TerminalTest {
+    MockServer mock;
+    Path home;
+
+    TestSupport.Script chat(String... args) {
+        return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
+    }
+
+    /** What a shell pipeline reports: stdout through `head`, and coze-chat's own exit code on stderr. */
+    TestSupport.Result throughHead(String head, String... args) throws Exception {
+        return chat(args).under("bash", "-c", "\"$@\" | " + head + "; echo \"exit ${PIPESTATUS[0]}\" >&2", "sh").run();
+    }
+
+    @Test
+    void aClosedPipeStopsTheStreamAndCancelsTheChat() throws Exception {
+        mock.setFaults("deltas=2000", "drip=5");
+        TestSupport.Result text = throughHead("head -c 5", "--bot", "echo", "count");
+        assertEquals("tok0 ", text.out, "head got its five bytes");
+        assertTrue(text.err.contains("exit 141"), "a pipe writer's exit code: " + text.err);
+        assertFalse(text.err.contains("error"), "a reader that leaves is no error: " + text.err);
+        assertEquals(1, mock.count("canceled"), "the bot stopped writing too: the chat was cancelled on Coze");
+
+        TestSupport.Result json = throughHead("head -n 2", "--json", "--bot", "echo", "count");
+        assertEquals(2, json.out.lines().count(), json.out);
+        assertTrue(json.err.contains("exit 141"), json.err);
+        assertEquals(2, mock.count("canceled"));
+    }
+
+    @Test
+    void noStdinKeepsALoopsInputForTheLoop() throws Exception {
+        String loop = "while read -r q; do \"$@\" \"$q\"; done <<'EOF'\none\ntwo\nthree\nEOF\n";
+        TestSupport.Result eaten = chat("-q", "--bot", "echo").under("bash", "-c", loop, "sh").run();
+        assertEquals("two\nthree\n\none\n", eaten.out, "without -n the first chat reads the rest of the loop's input");
+        TestSupport.Result kept = chat("-q", "-n", "--bot", "echo").under("bash", "-c", loop, "sh").run();
+        assertEquals("one\ntwo\nthree\n", kept.out, kept.toString());
+    }
+
+    @Test
+    void theReplEditsRemembersAcrossSessionsAndTakesAPasteAsOneMessage() throws Exception {
+        TestSupport.Running first = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(first.awaitOut("you> "), first.out());
+        first.type("helo\u001bODl\r"); // left arrow (as a terminal in keypad mode sends it), then the missing l
+        assertTrue(first.awaitOut("hello\nconversation "), "edited before it was sent: " + first.screen());
+        first.type("\u001b[200~line one\rline two\u001b[201~\r");
+        assertTrue(first.awaitOut("line one\nline two\nconversation "), first.screen());
+        first.type("/exit\r");
+        assertEquals(0, first.finish().exit);
+        assertEquals(2, mock.count("chat"), "the pasted block was one message, not two");
+        Path history = home.resolve("history");
+        assertTrue(Files.readString(history).contains("hello"), "typed lines are kept");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(history)));
+
+        TestSupport.Running second = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(second.awaitOut("you> "), second.out());
+        second.type("\u001b<\r"); // Alt-<: the oldest line of the history
+        assertTrue(second.awaitOut("hello\nconversation "), "the history of the last session: " + second.screen());
+        second.type("/exit\r");
+        assertEquals(0, second.finish().exit);
+        assertEquals(3, mock.count("chat"));
+    }
+
+    @Test
+    void ctrlCClearsALineOrDropsABlockAndTabCompletesCommands() throws Exception {
+        TestSupport.Running repl = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        repl.type("junk\u0003");
+        assertTrue(repl.awaitOut("(Ctrl-D or /exit to leave)"), repl.screen());
+        repl.type("ok\r");
+        assertTrue(repl.awaitOut("ok\nconversation "), repl.screen());
+        assertFalse(repl.screen().contains("junkok"), "Ctrl-C cleared the line");
+        // Typed at the prompt, as a person would: a Ctrl-C typed ahead also flushes the terminal's input.
+        assertTrue(repl.awaitScreenEnd("you> "), repl.screen());
+        repl.type("\"\"\"\rfirst line\r");
+        assertTrue(repl.awaitScreenEnd("...> "), repl.screen());
+        repl.type("\u0003");
+        assertTrue(repl.awaitOut("(the multi-line message was dropped; nothing was sent)"), repl.screen());
+        assertTrue(repl.awaitScreenEnd("you> "), repl.screen());
+        repl.type("/his\t\r");
+        assertTrue(repl.awaitOut("you: ok\nbot: ok"), "Tab completed /history: " + repl.screen());
+        repl.type("\u0004");
+        assertEquals(0, repl.finish().exit, "Ctrl-D leaves");
+        assertEquals(1, mock.count("chat"), "neither the cleared line nor the dropped block was sent");
+    }
+
+    @Test
+    void theReplOffersFollowUpsAsSlashNumbersAndRefusesJson() throws Exception {
+        TestSupport.Running repl = chat("--bot", "reasoner").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        repl.type("why\r");
+        assertTrue(repl.awaitOut("/1 Why 42?"), repl.screen());
+        repl.type("/1\r");
+        assertTrue(repl.awaitOut("you> Why 42?"), repl.screen());
+        repl.type("/exit\r");
+        TestSupport.Result r = repl.finish();
+        assertFalse(r.out.contains("continue with -c") || r.out.contains("coze-chat -c"), "no -c inside the REPL: " + r.out);
+
+        TestSupport.Result json = chat("--bot", "echo", "--json").env("NO_COLOR", "1").inTerminal().run();
+        assertEquals(2, json.exit, json.toString());
+        assertTrue(json.out.contains("--json is for scripts"), json.out);
+    }
+
+    @Test
+    void aTerminalGetsRenderedMarkdownAndAPipeGetsTheBytes() throws Exception {
+        String md = "# Title\nSome **bold** and `code`, 2 * 3.\n- item";
+        TestSupport.Result screen = chat("--bot", "echo", md).inTerminal().run();
+        assertEquals(0, screen.exit, screen.toString());
+        assertTrue(screen.out.contains("\u001b[1mTitle"), "a bold heading without its #: " + screen.out);
+        assertTrue(screen.out.contains("\u001b[1mbold") && screen.out.contains("\u001b[36mcode"), screen.out);
+        assertTrue(TestSupport.screen(screen.out).contains("Some bold and code, 2 * 3.\n• item"), screen.out);
+
+        TestSupport.Result raw = chat("--bot", "echo", "--raw", md).inTerminal().run();
+        assertTrue(raw.out.contains("# Title\r\nSome **bold** and `code`, 2 * 3.\r\n- item"), "--raw: as sent: " + raw.out);
+        assertFalse(raw.out.contains("\u001b[1m"), raw.out);
+        TestSupport.Result noColor = chat("--bot", "echo", md).env("NO_COLOR", "1").inTerminal().run();
+        assertTrue(noColor.out.contains("# Title\r\nSome **bold** and `code`, 2 * 3.\r\n- item"), "NO_COLOR: as sent: " + noColor.out);
+        assertFalse(noColor.out.contains("\u001b"), "and no escape at all, on stdout or stderr: " + noColor.out);
+        TestSupport.Result piped = chat("--bot", "echo", md).run();
+        assertEquals(md + "\n", piped.out, "a pipe gets the bytes as sent");
+        assertFalse(piped.err.contains("\u001b"), "and stderr no styling either: " + piped.err);
+    }
+
+    @Test
+    void aSpinnerWaitsForTheFirstTokenOnATerminalOnly() throws Exception {
+        mock.setFaults("delay=1500");
+        TestSupport.Result screen = chat("--bot", "echo", "slow").inTerminal().run();
+        assertTrue(screen.out.contains("waiting for the bot"), "the spinner ran: " + screen.out);
+        assertTrue(screen.out.contains("\r\u001b[K" + "slow"), "and its line was wiped before the answer: " + screen.out);
+        assertFalse(chat("--bot", "echo", "slow").env("NO_COLOR", "1").inTerminal().run().out.contains("waiting for the bot"));
+        TestSupport.Result piped = chat("--bot", "echo", "slow").run();
+        assertFalse(piped.err.contains("waiting"), piped.err);
+    }
+
+    @Test
+    void reasoningIsDimAndOnItsOwnLineAtATerminal() throws Exception {
+        TestSupport.Result r = chat("--bot", "reasoner", "--reasoning", "why").inTerminal().run();
+        assertTrue(r.out.contains("\u001b[2mLet me think about it.\u001b[0m\r\n"), "dim, then a line break: " + r.out);
+        assertTrue(TestSupport.screen(r.out).contains("Let me think about it.\nThe answer is 42."), r.out);
+        assertTrue(r.out.contains("coze-chat -c \"Why 42?\""), "one-shot follow-ups are commands: " + r.out);
+    }
+
+    @Test
+    void aHomeThrownAwayAfterTheCommandGetsNoContinueHint() throws Exception {
+        TestSupport.Result r = chat("--bot", "reasoner", "why").env("COZE_HOME_IS_TEMPORARY", "1").run();
+        assertTrue(r.err.contains("  Why 42?") && r.err.contains("conversation "), r.err);
+        assertFalse(r.err.contains("-c"), "coze-mock exec throws the home away: " + r.err);
+    }
+
+    @Test
+    void jsonReportsAFailureBeforeTheStreamAsJson() throws Exception {
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--json", "--bot", "echo", "hi").api(mock).run();
+        assertEquals(4, r.exit, r.toString());
+        var error = Json.object(r.out.strip());
+        assertEquals("error", Json.str(error, "event"));
+        assertEquals(4, Json.num(error, "exit_code", 0));
+        assertTrue(Json.str(error, "message").contains("not logged in"), r.out);
+        assertTrue(r.err.contains("coze-chat: error: not logged in"), "stderr says it too: " + r.err);
+    }
+
+    @Test
+    void aBadDurationIsOneLineNotTheWholeHelp() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo", "--idle-timeout", "soon", "hi").run();
+        assertEquals(2, r.exit, r.toString());
+        assertEquals(1, r.err.lines().count(), r.err);
+        assertTrue(r.err.startsWith("coze-chat: error: ") && r.err.contains("'soon' is not a duration") && r.err.contains("--help"), r.err);
+        TestSupport.Result typo = chat("--conversaton", "x", "hi").run();
+        assertTrue(typo.err.contains("Possible solutions: --continue, --conversation"), "a typo still gets its suggestions: " + typo.err);
+        assertFalse(typo.err.contains("Usage:"), typo.err);
+    }
+}
