@@ -58,7 +58,8 @@ public class CozeTests {
                 TestExecutionResult.Status status = result.getStatus();
                 System.out.println((status == TestExecutionResult.Status.SUCCESSFUL ? "ok     "
                         : status == TestExecutionResult.Status.ABORTED ? "skip   " : "FAILED ") + name
-                        + (id.getDisplayName().startsWith("[") ? " " + id.getDisplayName() : ""));
+                        // A parametrised test's invocation is named by its parameters (ChatTest's "wire faults: crlf").
+                        + (id.getUniqueId().contains("-invocation:") ? " [" + id.getDisplayName() + "]" : ""));
                 result.getThrowable().ifPresent(t -> {
                     if (status != TestExecutionResult.Status.SUCCESSFUL) System.out.println("       " + t.getMessage());
                 });
