@@ -65,6 +65,13 @@ public class CozeMock implements Callable<Integer> {
         @Option(names = "--fault", paramLabel = "NAME[=VALUE]", description = "Inject a fault into every chat (repeatable).")
         List<String> faults = new ArrayList<>();
 
+        @Option(names = "--tls-keystore", paramLabel = "FILE",
+                description = "Serve HTTPS with the key and certificate in this PKCS12 key store (e.g. made by keytool -genkeypair).")
+        Path tlsKeyStore;
+
+        @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "changeit", description = "The key store's password (default: ${DEFAULT-VALUE}).")
+        String tlsPassword;
+
         @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class,
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
@@ -82,6 +89,8 @@ public class CozeMock implements Callable<Integer> {
                 throw new CozeException(CozeException.USAGE, e.getMessage(), "coze-mock --help lists the faults");
             }
             c.tokenTtl = tokenTtl;
+            c.tlsKeyStore = tlsKeyStore;
+            c.tlsPassword = tlsPassword.toCharArray();
             c.log = common.quiet ? null : line -> common.err().println(line);
             if (botsFile != null) {
                 try {
@@ -101,6 +110,8 @@ public class CozeMock implements Callable<Integer> {
             } catch (java.net.BindException e) {
                 throw new CozeException(CozeException.FAILED, "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")",
                         "pick another port with --port, or --port 0 for a free one");
+            } catch (IOException e) {
+                throw new CozeException(CozeException.USAGE, "cannot start: " + e.getMessage());
             }
         }
     }

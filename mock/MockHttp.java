@@ -31,6 +31,9 @@ abstract class MockHttp {
         Duration tokenTtl = Duration.ofMinutes(15);
         String scriptedBots;
         Consumer<String> log;
+        /** Serve HTTPS with this key and certificate (a PKCS12 key store), as Coze does; null: plain HTTP. */
+        java.nio.file.Path tlsKeyStore;
+        char[] tlsPassword;
     }
 
     final Config config;

@@ -2,13 +2,19 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
@@ -21,9 +27,30 @@ final class MockServer extends MockWorkflows {
 
     private MockServer(Config config) throws IOException {
         super(config);
-        http = HttpServer.create(new InetSocketAddress(config.bind, config.port), 64);
+        InetSocketAddress address = new InetSocketAddress(config.bind, config.port);
+        if (config.tlsKeyStore == null) http = HttpServer.create(address, 64);
+        else {
+            HttpsServer https = HttpsServer.create(address, 64);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls(config.tlsKeyStore, config.tlsPassword)));
+            http = https;
+        }
         http.setExecutor(pool);
         http.createContext("/", this::handle);
+    }
+
+    /** A server context with the key store's key and certificate. */
+    private static SSLContext tls(java.nio.file.Path keyStore, char[] password) throws IOException {
+        try (var in = java.nio.file.Files.newInputStream(keyStore)) { // a wrong password is an IOException too
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("the TLS key store " + keyStore + " is not usable: " + e.getMessage(), e);
+        }
     }
 
     static MockServer start(Config config) throws IOException {
@@ -37,7 +64,7 @@ final class MockServer extends MockWorkflows {
     }
 
     String baseUrl() {
-        return "http://" + (config.bind.contains(":") ? "[" + config.bind + "]" : config.bind) + ":" + port();
+        return (config.tlsKeyStore == null ? "http://" : "https://") + (config.bind.contains(":") ? "[" + config.bind + "]" : config.bind) + ":" + port();
     }
 
     void stop() {

@@ -49,6 +49,37 @@ class MockTest {
         return o.toString();
     }
 
+    /** Over HTTPS, as Coze is: coze-mock serves a key store's certificate, and coze-chat, trusting it, streams as over HTTP. */
+    @Test
+    void theMockServesHttpsAndCozeChatStreamsOverIt() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("coze-mock-tls");
+        String keytool = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        java.nio.file.Path keys = dir.resolve("mock.p12"), cert = dir.resolve("mock.pem"), trust = dir.resolve("trust.p12");
+        for (java.util.List<String> step : java.util.List.of(
+                java.util.List.of(keytool, "-genkeypair", "-alias", "m", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                        "-keystore", keys.toString(), "-storetype", "PKCS12", "-storepass", "secret1"),
+                java.util.List.of(keytool, "-exportcert", "-alias", "m", "-keystore", keys.toString(), "-storepass", "secret1", "-file", cert.toString()),
+                java.util.List.of(keytool, "-importcert", "-noprompt", "-alias", "m", "-file", cert.toString(), "-keystore", trust.toString(),
+                        "-storetype", "PKCS12", "-storepass", "secret2")))
+            assertEquals(0, new ProcessBuilder(step).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(), step.toString());
+        MockServer.Config config = new MockServer.Config();
+        config.pats.add(TestSupport.PAT);
+        config.tlsKeyStore = keys;
+        config.tlsPassword = "secret1".toCharArray();
+        MockServer https = MockServer.start(config);
+        try {
+            assertTrue(https.baseUrl().startsWith("https://127.0.0.1:"), https.baseUrl());
+            TestSupport.Result r = TestSupport.script(CozeChat.class, dir, "--bot", "echo", "over TLS").env("COZE_API_BASE", https.baseUrl()).pat()
+                    .jvm("-Djavax.net.ssl.trustStore=" + trust, "-Djavax.net.ssl.trustStorePassword=secret2").run();
+            assertEquals(0, r.exit, r.toString());
+            assertEquals("over TLS\n", r.out);
+            TestSupport.Result untrusted = TestSupport.script(CozeChat.class, dir, "--bot", "echo", "hi").env("COZE_API_BASE", https.baseUrl()).pat().run();
+            assertEquals(5, untrusted.exit, "a certificate nobody vouches for is refused: " + untrusted);
+        } finally {
+            https.stop();
+        }
+    }
+
     /** coze-mock as a command people use: its mistakes are one-line usage errors, and --help explains every fault. */
     @Test
     void theMocksCommandLineSaysWhatIsWrongInOneLine() throws Exception {
