@@ -179,10 +179,13 @@ final class CozeCli {
     /** Runs a picocli command on UTF-8 streams and returns its exit code; used by every script's main and by tests. */
     static int run(Object command, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(command);
-        CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
-        completion.getCommandSpec().usageMessage().hidden(true);
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
-        cl.addSubcommand(completion);
+        // Built only when asked for: a second command spec costs every run its reflection (docs/PERFORMANCE.md).
+        if (args.length > 0 && args[0].equals("generate-completion")) {
+            CommandLine completion = new CommandLine(new picocli.AutoComplete.GenerateCompletion());
+            completion.getCommandSpec().usageMessage().hidden(true);
+            cl.addSubcommand(completion);
+        }
         // Encoded here, not by the default charset, which is ASCII under LANG=C on JDK 17.
         // Over the PrintStream itself, so that checkError() sees a failed write (stdout closed).
         cl.setOut(new PrintWriter(out, true, OUTPUT));
