@@ -256,6 +256,7 @@ final class TestSupport {
             command.clear();
             command.addAll(List.of("script", "-qfec", line.toString(), "/dev/null"));
             env.put("SHELL", "/bin/sh");
+            env.putIfAbsent("TERM", "xterm-256color"); // a terminal always says what it is; CI's environment does not
             return interactive();
         }
 
