@@ -249,7 +249,7 @@ public class CozeChat implements Callable<Integer> {
     private TextOutput textOutput() {
         TextOutput.Look look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdout(), raw ? Style.NONE : Style.stdout(),
                 common.quiet ? Style.NONE : Style.stderr());
-        return new TextOutput(common.out(), common.err(), look, line -> meta("coze-chat: " + line));
+        return new TextOutput(common.out(), common.err(), look, line -> notes().line("coze-chat: " + line));
     }
 
     /** One turn; `answer` gives a local plugin's output (null: none, and the turn ends waiting for it). */
@@ -282,9 +282,7 @@ public class CozeChat implements Callable<Integer> {
         }
         out.finished(result);
         conversation = result.conversationId;
-        if (result.cancelled) common.say("coze-chat: cancelled" + (result.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
-        else if (result.waiting()) waiting(result);
-        else summary(result);
+        notes().ended(result);
         return result;
     }
 
@@ -324,15 +322,6 @@ public class CozeChat implements Callable<Integer> {
         return line == null || line.isBlank() ? null : line;
     }
 
-    /** The turn ended waiting for the user: a question node's reply, or a local plugin no --tool answers. */
-    private void waiting(ChatStream.Result r) {
-        for (ChatStream.ToolCall call : r.toolCalls) {
-            if (call.isReply()) common.say("coze-chat: the bot is waiting for your reply" + (replRunning ? "" : ": coze-chat -c \"…\""));
-            else common.say("coze-chat: the bot called the local plugin " + call.name() + " with " + call.arguments()
-                    + (replRunning ? "" : "; answer it with --tool " + call.name() + "=COMMAND"));
-        }
-    }
-
     private void remember(String conversationId) {
         try {
             state.remember(base, userId, target(), conversationId, workflow == null ? bot : null);
@@ -353,30 +342,8 @@ public class CozeChat implements Callable<Integer> {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
-    /**
-     * Follow-ups as this mode sends them (`/1` in the REPL, a command line otherwise), and the
-     * conversation. No "-c" where it cannot work: in the REPL, or in a home thrown away after this
-     * command (coze-mock exec).
-     */
-    private void summary(ChatStream.Result r) {
-        if (json) return;
-        boolean continuable = !replRunning && System.getenv("COZE_HOME_IS_TEMPORARY") == null;
-        for (int i = 0; i < r.followUps.size(); i++)
-            meta(replRunning ? "  /" + (i + 1) + " " + r.followUps.get(i)
-                    : continuable ? "  coze-chat -c " + shellQuoted(r.followUps.get(i)) : "  " + r.followUps.get(i));
-        String usage = r.usage == null ? "" : ", tokens " + Json.num(r.usage, "token_count", 0)
-                + " (in " + Json.num(r.usage, "input_count", 0) + ", out " + Json.num(r.usage, "output_count", 0) + ")";
-        if (r.conversationId != null) meta("conversation " + r.conversationId + usage + (continuable ? "  (continue with -c)" : ""));
-    }
-
-    /** A note about the chat, not the answer: stderr, dim at a terminal, nothing with -q. */
-    private void meta(String line) {
-        if (!common.quiet) common.err().println(Style.stderr().dim(Terminal.visible(line)));
-    }
-
-    /** Text as one POSIX shell word in double quotes, to copy and paste. */
-    static String shellQuoted(String text) {
-        return "\"" + text.replaceAll("([\"\\\\$`])", "\\\\$1") + "\"";
+    private TurnNotes notes() {
+        return new TurnNotes(common.err(), common.quiet ? null : Style.stderr(), replRunning, json, System.getenv("COZE_HOME_IS_TEMPORARY") != null);
     }
 
     /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL it never quits (JLine clears the line). */

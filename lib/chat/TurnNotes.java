@@ -1,0 +1,55 @@
+import java.io.PrintWriter;
+
+/**
+ * What coze-chat says on stderr about a turn, beside its answer: that it was cancelled or waits for
+ * the user, the follow-ups as this mode sends them (`/1` in the REPL, a command line otherwise) and
+ * the conversation. Dim at a terminal, nothing with -q (no style). No "-c" where it cannot work: in
+ * the REPL, or in a home thrown away after this command (coze-mock exec says so in COZE_HOME_IS_TEMPORARY).
+ */
+final class TurnNotes {
+    private final PrintWriter err;
+    private final Style style;
+    private final boolean inRepl, json, continuable;
+
+    /** `style` null: -q, say nothing. */
+    TurnNotes(PrintWriter err, Style style, boolean inRepl, boolean json, boolean homeIsTemporary) {
+        this.err = err;
+        this.style = style;
+        this.inRepl = inRepl;
+        this.json = json;
+        this.continuable = !inRepl && !homeIsTemporary;
+    }
+
+    void line(String line) {
+        if (style != null) err.println(style.dim(Terminal.visible(line)));
+    }
+
+    void ended(ChatStream.Result r) {
+        if (r.cancelled) line("coze-chat: cancelled" + (r.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
+        else if (r.waiting()) waiting(r);
+        else if (!json) summary(r);
+    }
+
+    /** A question node's reply, or a local plugin no --tool answers. */
+    private void waiting(ChatStream.Result r) {
+        for (ChatStream.ToolCall call : r.toolCalls) {
+            if (call.isReply()) line("coze-chat: the bot is waiting for your reply" + (inRepl ? "" : ": coze-chat -c \"…\""));
+            else line("coze-chat: the bot called the local plugin " + call.name() + " with " + call.arguments()
+                    + (inRepl ? "" : "; answer it with --tool " + call.name() + "=COMMAND"));
+        }
+    }
+
+    private void summary(ChatStream.Result r) {
+        for (int i = 0; i < r.followUps.size(); i++)
+            line(inRepl ? "  /" + (i + 1) + " " + r.followUps.get(i)
+                    : continuable ? "  coze-chat -c " + shellQuoted(r.followUps.get(i)) : "  " + r.followUps.get(i));
+        String usage = r.usage == null ? "" : ", tokens " + Json.num(r.usage, "token_count", 0)
+                + " (in " + Json.num(r.usage, "input_count", 0) + ", out " + Json.num(r.usage, "output_count", 0) + ")";
+        if (r.conversationId != null) line("conversation " + r.conversationId + usage + (continuable ? "  (continue with -c)" : ""));
+    }
+
+    /** Text as one POSIX shell word in double quotes, to copy and paste. */
+    static String shellQuoted(String text) {
+        return "\"" + text.replaceAll("([\"\\\\$`])", "\\\\$1") + "\"";
+    }
+}
