@@ -27,6 +27,9 @@ final class MockServer extends MockWorkflows {
 
     private MockServer(Config config) throws IOException {
         super(config);
+        // Each SSE event is flushed as it is made; without TCP_NODELAY a TLS record can wait 40 ms for the
+        // previous one's ACK (Nagle's algorithm). Read once, when the JDK's server first starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
         InetSocketAddress address = new InetSocketAddress(config.bind, config.port);
         if (config.tlsKeyStore == null) http = HttpServer.create(address, 64);
         else {
