@@ -160,8 +160,10 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
         }, false));
         List<String> direct = scriptCommand(launcher, Map.of());
         clients.add(new Client(JVM17, (p, a) -> java(direct, p, a), true));
-        // JBang's own way on the newer JDK (its //CDS archive), in a cache of its own: an archive is made for one JDK.
-        List<String> newer = scriptCommand(launcher, Map.of("JAVA_HOME", newestJdk.toString(), "JBANG_CACHE_DIR", home.resolve("jbang-cache").toString()));
+        // JBang's own way on the newer JDK (its //CDS archive), in a cache of its own (an archive is made for one JDK),
+        // kept between runs of the benchmark as JBang keeps its cache.
+        Path newerCache = Path.of(System.getenv().getOrDefault("JBANG_DIR", System.getProperty("user.home") + "/.jbang"), "cache-bench-jdk" + feature(newestJdk));
+        List<String> newer = scriptCommand(launcher, Map.of("JAVA_HOME", newestJdk.toString(), "JBANG_CACHE_DIR", newerCache.toString()));
         clients.add(new Client(String.format(JVM_NEW_PLAIN, newVersion), (p, a) -> java(newer, p, a), false));
         Path aot = home.resolve("coze-chat.aot");
         List<String> train = aotCommand(newer, "-XX:AOTCacheOutput=" + aot);
