@@ -59,8 +59,8 @@ final class TextOutput implements ChatOutput {
 
     @Override
     public void reasoning(String text) {
+        if (!look.reasoning() || text.isEmpty()) return; // hidden reasoning is still waiting: the spinner goes on
         spinner.stop();
-        if (!look.reasoning() || text.isEmpty()) return;
         if (!inReasoning) {
             err.print(look.meta().on() ? look.meta().start("2") : "reasoning: ");
             inReasoning = true;
