@@ -129,6 +129,8 @@ public class CozeChat implements Callable<Integer> {
     private Repl repl;
     private volatile ChatStream current;
     private volatile boolean replRunning;
+    /** How turns are shown, known once: what stdout and stderr are does not change while the command runs. */
+    private TextOutput.Look look;
 
     public static void main(String... args) {
         CozeCli.main(new CozeChat(), args, ArchiveTraining::rehearseChat);
@@ -146,6 +148,8 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int chat() throws IOException {
+        look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdout(), raw ? Style.NONE : Style.stdout(),
+                common.quiet ? Style.NONE : Style.stderr());
         creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
         state = new ConversationMemory(CozeConfig.home());
         base = creds.apiBase(streaming.apiBase, common.insecureHttp);
@@ -225,7 +229,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int list(Consumer<Listing> what) {
-        what.accept(new Listing(common.out(), json, Terminal.stdout()));
+        what.accept(new Listing(common.out(), json, look.toTerminal()));
         return 0;
     }
 
@@ -247,8 +251,6 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TextOutput textOutput() {
-        TextOutput.Look look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdout(), raw ? Style.NONE : Style.stdout(),
-                common.quiet ? Style.NONE : Style.stderr());
         return new TextOutput(common.out(), common.err(), look, line -> notes().line("coze-chat: " + line));
     }
 
@@ -343,7 +345,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TurnNotes notes() {
-        return new TurnNotes(common.err(), common.quiet ? null : Style.stderr(), replRunning, json, System.getenv("COZE_HOME_IS_TEMPORARY") != null);
+        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), replRunning, json, System.getenv("COZE_HOME_IS_TEMPORARY") != null);
     }
 
     /** Ctrl-C cancels the answer that is streaming (and the chat on Coze); at the REPL it never quits (JLine clears the line). */
@@ -355,7 +357,7 @@ public class CozeChat implements Callable<Integer> {
 
     private int repl() throws IOException {
         replRunning = true;
-        Style style = common.quiet ? Style.NONE : Style.stderr();
+        Style style = look.meta();
         repl = Repl.onTerminal(CozeConfig.home().resolve("history"), common.err(), "coze-chat", style, this::interrupted);
         common.err().println(style.dim("Chatting with bot " + bot + " on " + CozeConfig.shortName(base)
                 + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands, Tab completes them."));

@@ -106,6 +106,8 @@ final class Credentials {
                         return reread;
                     }
                     String why = "Coze rejected the refresh (" + e.errorCode + ")";
+                    // Only invalid_grant says the refresh token is dead; any other error may pass, and the next command tries again.
+                    if (!"invalid_grant".equals(e.errorCode)) throw new CozeException(CozeException.AUTH, why, "try again, or run coze-login", e);
                     try {
                         store.save(current.endedBecause(why), space);
                     } catch (CozeException unsaved) {

@@ -7,14 +7,12 @@ class CozeException extends RuntimeException {
     /** What a shell reports for a writer killed by SIGPIPE: the reader of stdout (`| head`) left. Nothing is printed. */
     static final int STDOUT_CLOSED = 141;
 
-    /** Thrown where output is written, so that the stream stops and the chat is cancelled at once. */
-    static CozeException stdoutClosed() {
-        return new CozeException(STDOUT_CLOSED, "stdout was closed");
-    }
-
-    /** After writing to stdout: stop when its reader has gone (the JVM ignores SIGPIPE, so writes just fail). */
+    /**
+     * After writing to stdout: stop when its reader has gone (the JVM ignores SIGPIPE, so writes just
+     * fail), thrown where output is written so that the stream stops and the chat is cancelled at once.
+     */
     static void ensureOpen(java.io.PrintWriter out) {
-        if (out.checkError()) throw stdoutClosed();
+        if (out.checkError()) throw new CozeException(STDOUT_CLOSED, "stdout was closed");
     }
 
     final int exitCode;

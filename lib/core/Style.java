@@ -26,10 +26,6 @@ record Style(boolean on) {
         return wrap("2", s);
     }
 
-    String bold(String s) {
-        return wrap("1", s);
-    }
-
     String green(String s) {
         return wrap("32", s);
     }

@@ -171,6 +171,21 @@ class LoginTest {
         assertTrue(relogin.err.contains("client_id=c.app.coze&"), "and the stored client: " + relogin.err);
     }
 
+    /** An OAuth error that does not say the refresh token is dead (not invalid_grant) keeps the login for the next try. */
+    @Test
+    void anotherRefreshErrorDoesNotEndTheLogin() throws Exception {
+        try (HostileServer coze = HostileServer.start("application/json",
+                out -> out.write("{\"error_code\":\"internal_error\",\"error_message\":\"try later\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+            TokenStore store = new TokenStore(home, w -> {});
+            store.save(new TokenStore.Login("pkce", coze.baseUrl(), "c.app.coze", "at-expired", "rt-alive", 1, "u-1"));
+            TestSupport.Result r = TestSupport.script(CozeRefresh.class, home).run();
+            assertEquals(4, r.exit, r.toString());
+            assertTrue(r.err.contains("internal_error") && !r.err.contains("has ended"), r.err);
+            assertNull(store.load().ended(), "still a login");
+            assertEquals("rt-alive", store.load().refreshToken());
+        }
+    }
+
     @Test
     void aClientIdPastedWithASpaceStillWorks() throws Exception {
         TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--client-id", " c.app.coze \n", "--no-browser", "--timeout", "1s",
