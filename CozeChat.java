@@ -4,8 +4,7 @@
 //DEPS com.google.code.gson:gson:2.13.1
 // The interactive chat's line editing, history and paste; loaded only when the REPL starts.
 //DEPS org.jline:jline:3.30.6
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
-//SOURCES lib/discover/Folder.java lib/startup/Folder.java lib/repl/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/discover/Folder.java lib/chat/Folder.java lib/repl/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -31,6 +30,30 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import lib.auth.Credentials;
+import lib.auth.TokenStore;
+import lib.chat.Attachments;
+import lib.chat.ChatOutput;
+import lib.chat.ChatRehearsal;
+import lib.chat.ChatStream;
+import lib.chat.ConversationMemory;
+import lib.chat.JsonOutput;
+import lib.chat.LocalTools;
+import lib.chat.TextOutput;
+import lib.chat.TurnNotes;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Interrupts;
+import lib.core.Os;
+import lib.core.Params;
+import lib.core.Style;
+import lib.core.Terminal;
+import lib.discover.BotNames;
+import lib.discover.Directory;
+import lib.discover.Listing;
+import lib.http.CozeHttp;
+import lib.repl.Repl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -133,7 +156,7 @@ public class CozeChat implements Callable<Integer> {
     private TextOutput.Look look;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeChat(), args, ArchiveTraining::rehearseChat);
+        CozeCli.main(new CozeChat(), args, ChatRehearsal::run);
     }
 
     @Override

@@ -2,8 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
-//SOURCES lib/discover/Folder.java lib/startup/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/discover/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -27,6 +26,25 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import lib.auth.CozeOAuth;
+import lib.auth.Credentials;
+import lib.auth.DeviceFlow;
+import lib.auth.LoopbackCallback;
+import lib.auth.Pkce;
+import lib.auth.PrivateFiles;
+import lib.auth.Redirect;
+import lib.auth.RefreshRehearsal;
+import lib.auth.TokenStore;
+import lib.core.CozeApiException;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.core.Os;
+import lib.core.Terminal;
+import lib.core.Urls;
+import lib.discover.Directory;
+import lib.http.CozeHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -80,7 +98,7 @@ public class CozeLogin implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeLogin(), args, ArchiveTraining::rehearseRefresh);
+        CozeCli.main(new CozeLogin(), args, RefreshRehearsal::run);
     }
 
     @Override

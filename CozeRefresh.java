@@ -2,8 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
-//SOURCES lib/discover/Folder.java lib/startup/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -22,6 +21,12 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import lib.auth.Credentials;
+import lib.auth.RefreshRehearsal;
+import lib.auth.TokenStore;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,7 +54,7 @@ public class CozeRefresh implements Callable<Integer> {
     CozeCli.Common common;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeRefresh(), args, ArchiveTraining::rehearseRefresh);
+        CozeCli.main(new CozeRefresh(), args, RefreshRehearsal::run);
     }
 
     @Override

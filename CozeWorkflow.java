@@ -3,7 +3,6 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
 //SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
-//SOURCES lib/discover/Folder.java lib/startup/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -26,6 +25,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import lib.auth.Credentials;
+import lib.auth.TokenStore;
+import lib.chat.ChatRehearsal;
+import lib.core.CozeApiException;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Interrupts;
+import lib.core.Json;
+import lib.core.Params;
+import lib.core.Terminal;
+import lib.http.CozeHttp;
+import lib.workflow.WorkflowRun;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -88,7 +100,7 @@ public class CozeWorkflow implements Callable<Integer> {
     private volatile WorkflowRun current;
 
     public static void main(String... args) {
-        CozeCli.main(new CozeWorkflow(), args, ArchiveTraining::rehearseChat);
+        CozeCli.main(new CozeWorkflow(), args, ChatRehearsal::run);
     }
 
     @Override

@@ -25,6 +25,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import lib.core.CozeCli;
+import lib.core.CozeException;
+import mock.MockServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -20,11 +20,11 @@ record BenchProfile(Map<String, Double> steps, int classes, int archived, int pi
     static {
         STEPS.put("the command's main class", "CozeChat");
         STEPS.put("picocli", "picocli.CommandLine");
-        STEPS.put("the login (Credentials)", "Credentials");
+        STEPS.put("the login (Credentials)", "lib.auth.Credentials");
         STEPS.put("the HTTP client", "jdk.internal.net.http.HttpClientImpl");
         STEPS.put("the TLS context and trust store", "sun.security.ssl.SSLContextImpl");
         STEPS.put("the TLS handshake", "sun.security.ssl.ClientHello");
-        STEPS.put("the first event (SSE parser)", "SseParser");
+        STEPS.put("the first event (SSE parser)", "lib.http.SseParser");
     }
 
     private static final Pattern LINE = Pattern.compile("^\\[(\\d+\\.\\d+)s\\]\\S*\\s+(\\S+) source: (.*)$");

@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -6,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import lib.core.Json;
 
 /**
  * Turns that end waiting: `conversation.chat.requires_action`. The bot `question` is a chatflow's
@@ -14,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * message}` and, once `/v3/chat/submit_tool_outputs` brings the output, streams its answer on. The
  * bot `variables` answers with the user_id, custom_variables and parameters its chat was sent.
  */
-abstract class MockActions extends MockChat {
+public abstract class MockActions extends MockChat {
     static final String QUESTION = "question", WEATHER = "weather", VARIABLES = "variables";
     /** Chats waiting for their tool output: chat id → the call's id. */
     private final Map<String, String> waitingTools = new ConcurrentHashMap<>();

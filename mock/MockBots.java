@@ -1,17 +1,20 @@
+package mock;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lib.core.Json;
 
 /**
  * coze-mock's bots: the built-in ones and those scripted in a `--bots` file, each in one of two
  * workspaces (personal and a team's).
  */
-final class MockBots {
-    static final String PERSONAL = "7000000000000000001", TEAM = "7000000000000000002";
+public final class MockBots {
+    public static final String PERSONAL = "7000000000000000001", TEAM = "7000000000000000002";
     /** The team's bots, enough for two pages of a bot list. */
-    static final int TEAM_BOTS = 25;
+    public static final int TEAM_BOTS = 25;
 
     private MockBots() {}
 

@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,12 +13,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import lib.core.Json;
 
 /**
  * Coze's conversations and `/v3/chat`: streaming in Coze's wire format (MockSseWriter) with the faults
  * tests switch on, polling (retrieve, message list) and cancel.
  */
-abstract class MockChat extends MockStreamFaults {
+public abstract class MockChat extends MockStreamFaults {
     final Map<String, MockBots.Bot> bots = new LinkedHashMap<>();
     final Map<String, Chat> chats = new ConcurrentHashMap<>();
     final AtomicInteger chatsUnderFaults = new AtomicInteger();

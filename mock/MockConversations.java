@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,9 +11,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import lib.core.Json;
 
 /** Coze's conversations: create, retrieve, list and their message history, and the message objects they hold. */
-abstract class MockConversations extends MockOAuth {
+public abstract class MockConversations extends MockOAuth {
     static final class Conversation {
         final String id, botId;
         final long createdAt = Instant.now().getEpochSecond();

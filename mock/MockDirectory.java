@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -10,8 +12,8 @@ import java.util.List;
  * What a user can find: who they are (`/v1/users/me`), their workspaces and the bots in each
  * (paged as Coze pages them), and clearing a conversation's context.
  */
-abstract class MockDirectory extends MockActions {
-    static final String USER_ID = "7100000000000000001";
+public abstract class MockDirectory extends MockActions {
+    public static final String USER_ID = "7100000000000000001";
 
     MockDirectory(Config config) {
         super(config);

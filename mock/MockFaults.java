@@ -1,11 +1,13 @@
+package mock;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Fault switches: `name` or `name=value`, for every chat or for one scripted bot. */
-final class MockFaults {
+public final class MockFaults {
     /** Every fault, with what it does: `--fault` takes only these, and `coze-mock --help` lists them. A `=N` takes a number. */
-    static final Map<String, String> KNOWN = new LinkedHashMap<>();
+    public static final Map<String, String> KNOWN = new LinkedHashMap<>();
 
     static {
         known("delay=MS", "wait this long before answering a chat");
@@ -46,7 +48,7 @@ final class MockFaults {
     final Map<String, String> values = new LinkedHashMap<>();
 
     /** Throws IllegalArgumentException, saying which and why, for an unknown fault or a value that is not a number. */
-    static MockFaults parse(List<String> specs) {
+    public static MockFaults parse(List<String> specs) {
         MockFaults f = new MockFaults();
         for (String s : specs) {
             int eq = s.indexOf('=');
@@ -62,7 +64,7 @@ final class MockFaults {
     }
 
     /** The faults for `--help`, one a line. */
-    static String help() {
+    public static String help() {
         StringBuilder sb = new StringBuilder();
         KNOWN.forEach((k, v) -> sb.append(String.format("  %-18s %s%n", k, v)));
         return sb.toString();

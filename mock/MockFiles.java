@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import lib.core.Json;
 
 /**
  * Files for multimodal bots: `POST /v1/files/upload` (multipart/form-data, field `file`) and the
@@ -15,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * text, image, file or audio; at most one text; text only with a file or an image; a `file_id` that
  * was uploaded, or a `file_url`.
  */
-abstract class MockFiles extends MockConversations {
+public abstract class MockFiles extends MockConversations {
     /** Uploaded files: id → file name. */
     final Map<String, String> files = new ConcurrentHashMap<>();
 

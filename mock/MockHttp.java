@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -16,31 +18,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import lib.core.Terminal;
+import lib.core.Urls;
 
 /**
  * The plumbing every section of coze-mock shares: its configuration and faults, counters, the log,
  * and Coze's ways of answering (the envelope `{code,msg,detail.logid}`, JSON, HTML, redirects).
  */
-abstract class MockHttp {
-    static final class Config {
-        String bind = "127.0.0.1";
-        int port;
-        boolean autoApprove;
-        final List<String> pats = new ArrayList<>();
-        MockFaults faults = new MockFaults();
-        Duration tokenTtl = Duration.ofMinutes(15);
-        String scriptedBots;
-        Consumer<String> log;
+public abstract class MockHttp {
+    public static final class Config {
+        public String bind = "127.0.0.1";
+        public int port;
+        public boolean autoApprove;
+        public final List<String> pats = new ArrayList<>();
+        public MockFaults faults = new MockFaults();
+        public Duration tokenTtl = Duration.ofMinutes(15);
+        public String scriptedBots;
+        public Consumer<String> log;
         /** Serve HTTPS with this key and certificate (a PKCS12 key store), as Coze does; null: plain HTTP. */
-        java.nio.file.Path tlsKeyStore;
-        char[] tlsPassword;
+        public java.nio.file.Path tlsKeyStore;
+        public char[] tlsPassword;
     }
 
     final Config config;
     final CountDownLatch stopping = new CountDownLatch(1);
     final AtomicLong ids = new AtomicLong(7_400_000_000_000_000_000L);
     final Map<String, AtomicInteger> counters = new ConcurrentHashMap<>();
-    volatile MockFaults faults;
+    public volatile MockFaults faults;
     /** Serves requests, and the work a chat goes on with after its answer (as Coze does). */
     final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "coze-mock");

@@ -1,24 +1,29 @@
+package mock;
+
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import lib.core.Html;
+import lib.core.Json;
+import lib.core.Urls;
 
 /**
  * Coze's OAuth for public clients: the consent page, the token endpoint (PKCE verified, single-use
  * codes, rotating refresh tokens whose reuse revokes the family), the device flow, and the bearer
  * check in front of every API.
  */
-abstract class MockOAuth extends MockHttp {
+public abstract class MockOAuth extends MockHttp {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
     private static final Duration DEVICE_TTL = Duration.ofMinutes(5);
     private static final int DEVICE_INTERVAL = 5;
@@ -79,7 +84,7 @@ abstract class MockOAuth extends MockHttp {
     final Set<String> pats = ConcurrentHashMap.newKeySet();
 
     /** For the secret checks: the last authorization code issued and code_verifier received. */
-    volatile String lastCode, lastCodeVerifier;
+    public volatile String lastCode, lastCodeVerifier;
 
     MockOAuth(Config config) {
         super(config);

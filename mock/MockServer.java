@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.sun.net.httpserver.HttpExchange;
@@ -15,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import lib.core.Json;
 
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
@@ -22,7 +25,7 @@ import javax.net.ssl.SSLContext;
  * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockStreamFaults,
  * MockFiles, MockConversations, MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
  */
-final class MockServer extends MockWorkflows {
+public final class MockServer extends MockWorkflows {
     private final HttpServer http;
 
     private MockServer(Config config) throws IOException {
@@ -56,45 +59,45 @@ final class MockServer extends MockWorkflows {
         }
     }
 
-    static MockServer start(Config config) throws IOException {
+    public static MockServer start(Config config) throws IOException {
         MockServer s = new MockServer(config);
         s.http.start();
         return s;
     }
 
-    int port() {
+    public int port() {
         return http.getAddress().getPort();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return (config.tlsKeyStore == null ? "http://" : "https://") + (config.bind.contains(":") ? "[" + config.bind + "]" : config.bind) + ":" + port();
     }
 
-    void stop() {
+    public void stop() {
         stopping.countDown();
         http.stop(0);
         pool.shutdownNow();
     }
 
     /** Replaces the faults; counted faults (`http429=N`) count chats from now on. */
-    void setFaults(String... specs) {
+    public void setFaults(String... specs) {
         faults = MockFaults.parse(List.of(specs));
         chatsUnderFaults.set(0);
     }
 
     /** Accepts one more personal access token from now on. */
-    void acceptToken(String pat) {
+    public void acceptToken(String pat) {
         pats.add(pat);
     }
 
     /** How often something happened: `token.refresh_token`, `chat`, `cancel`, `reuse_detected`, … */
-    int count(String what) {
+    public int count(String what) {
         AtomicInteger c = counters.get(what);
         return c == null ? 0 : c.get();
     }
 
     /** Issues a login directly, as a finished OAuth flow would; for tests of refresh and chat. */
-    JsonObject issueTokens(String clientId, Duration accessTtl) {
+    public JsonObject issueTokens(String clientId, Duration accessTtl) {
         Family family = new Family(clientId);
         return tokenResponse(family, accessTtl);
     }

@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -6,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
-final class MockSseWriter {
+public final class MockSseWriter {
     private final OutputStream out;
     private final MockFaults f;
     private final AtomicLong streamedBytes;

@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -12,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The chats of coze-mock and the faults a test switches on once a stream has begun (a gate, a stall,
  * a failed chat, an error event, a wait for a local plugin), plus the shapes those faults send.
  */
-abstract class MockStreamFaults extends MockFiles {
+public abstract class MockStreamFaults extends MockFiles {
     static final class Chat {
         final String id, conversationId, botId;
         /** The request that started the chat, for bots that answer from it. */
@@ -32,7 +34,7 @@ abstract class MockStreamFaults extends MockFiles {
     }
 
     /** Tests hold a stream after its first delta until they release this (fault `gate`). */
-    final Semaphore gate = new Semaphore(0);
+    public final Semaphore gate = new Semaphore(0);
 
     MockStreamFaults(Config config) {
         super(config);

@@ -1,3 +1,5 @@
+package mock;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -6,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import lib.core.Json;
 
 /**
  * Coze's published workflows: `stream_run` and `stream_resume` as Server-Sent Events with an `id:`
@@ -14,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its `input` parameter back), `multi` (three messages), `question` (a question node: interrupts,
  * then answers the reply), `fail` (an Error event), and the chatflow `chatflow` (echoes).
  */
-abstract class MockWorkflows extends MockDirectory {
+public abstract class MockWorkflows extends MockDirectory {
     static final Set<String> WORKFLOWS = Set.of("echo", "multi", "question", "fail");
     private static final MockBots.Bot CHATFLOW = new MockBots.Bot("chatflow", "Chatflow", MockBots.PERSONAL, true, null, null,
             List.of(), new MockFaults());

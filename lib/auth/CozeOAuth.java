@@ -1,41 +1,48 @@
+package lib.auth;
+
 import com.google.gson.JsonObject;
 import java.time.Instant;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.core.Urls;
+import lib.http.CozeHttp;
 
 /**
  * Coze's OAuth token endpoint for public clients: JSON bodies, no Authorization header, flat replies
  * whose `expires_in` is an absolute Unix time, errors as `error_code`
  * (https://www.coze.cn/open/docs/developer_guides/oauth_pkce).
  */
-final class CozeOAuth {
-    static final String TOKEN_PATH = "/api/permission/oauth2/token";
+public final class CozeOAuth {
+    public static final String TOKEN_PATH = "/api/permission/oauth2/token";
     static final String DEVICE_PATH = "/api/permission/oauth2/device/code";
     static final String AUTHORIZE_PATH = "/api/permission/oauth2/authorize";
-    static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    public static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
     /** The toString of these values leaves the secrets out: a value may end up in a message or a log. */
-    record Token(String accessToken, String refreshToken, long expiresAt) {
+    public record Token(String accessToken, String refreshToken, long expiresAt) {
         @Override
         public String toString() {
             return "Token[expiresAt=" + expiresAt + "]";
         }
     }
 
-    record DeviceCode(String deviceCode, String userCode, String verificationUri, long expiresAt) {
+    public record DeviceCode(String deviceCode, String userCode, String verificationUri, long expiresAt) {
         @Override
         public String toString() {
             return "DeviceCode[userCode=" + userCode + ", verificationUri=" + verificationUri + ", expiresAt=" + expiresAt + "]";
         }
 
-        String verificationUrl() {
+        public String verificationUrl() {
             return verificationUri + (verificationUri.contains("?") ? "&" : "?") + "user_code=" + userCode;
         }
     }
 
     /** The token endpoint said no; errorCode is Coze's `error_code` (e.g. invalid_grant, authorization_pending). */
-    static final class OAuthError extends CozeException {
+    public static final class OAuthError extends CozeException {
         final String errorCode;
 
-        OAuthError(String errorCode, String message, String logId) {
+        public OAuthError(String errorCode, String message, String logId) {
             super(AUTH, "Coze refused: " + errorCode + (message == null || message.isBlank() ? "" : " (" + message + ")")
                     + (logId == null ? "" : " (logid " + logId + ")"), "run coze-login");
             this.errorCode = errorCode;
@@ -44,18 +51,18 @@ final class CozeOAuth {
 
     private final CozeHttp http;
 
-    CozeOAuth(CozeHttp http) {
+    public CozeOAuth(CozeHttp http) {
         this.http = http;
     }
 
-    static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge) {
+    public static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge) {
         return CozeConfig.wwwBase(apiBase) + AUTHORIZE_PATH + "?response_type=code"
                 + "&client_id=" + Urls.encode(clientId) + "&redirect_uri=" + Urls.encode(redirectUri)
                 + "&state=" + Urls.encode(state) + "&code_challenge=" + Urls.encode(challenge)
                 + "&code_challenge_method=S256";
     }
 
-    Token exchangeCode(String clientId, String code, String redirectUri, String verifier) {
+    public Token exchangeCode(String clientId, String code, String redirectUri, String verifier) {
         JsonObject body = new JsonObject();
         body.addProperty("grant_type", "authorization_code");
         body.addProperty("client_id", clientId);
@@ -73,7 +80,7 @@ final class CozeOAuth {
         return token(body);
     }
 
-    DeviceCode deviceCode(String clientId) {
+    public DeviceCode deviceCode(String clientId) {
         JsonObject body = new JsonObject();
         body.addProperty("client_id", clientId);
         JsonObject o = flat(http.send("POST", DEVICE_PATH, body, null));
@@ -83,7 +90,7 @@ final class CozeOAuth {
         return new DeviceCode(device, user, uri, absolute(Json.num(o, "expires_in", 600)));
     }
 
-    Token pollDevice(String clientId, String deviceCode) {
+    public Token pollDevice(String clientId, String deviceCode) {
         JsonObject body = new JsonObject();
         body.addProperty("grant_type", DEVICE_GRANT);
         body.addProperty("client_id", clientId);
@@ -115,7 +122,7 @@ final class CozeOAuth {
     }
 
     /** Coze sends an absolute Unix time; a value below 1e9 can only be a duration, so treat it as one. */
-    static long absolute(long expiresIn) {
+    public static long absolute(long expiresIn) {
         if (expiresIn <= 0) return 0;
         return expiresIn < 1_000_000_000L ? Instant.now().getEpochSecond() + expiresIn : expiresIn;
     }

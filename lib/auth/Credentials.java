@@ -1,7 +1,12 @@
+package lib.auth;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.http.CozeHttp;
 
 /**
  * Where an access token comes from — COZE_API_TOKEN or the stored login — and the one refresh
@@ -9,8 +14,8 @@ import java.util.function.Consumer;
  * token if there is one, otherwise refresh once and persist before anyone can use the result.
  * Coze's refresh tokens rotate, so a refresh token is never sent twice.
  */
-final class Credentials {
-    static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
+public final class Credentials {
+    public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
 
     private final TokenStore store;
     private final String envToken;
@@ -18,29 +23,29 @@ final class Credentials {
     /** The token this process last got from a refresh (its own or a sibling's): fresh, however short its life. */
     private volatile String refreshedHere;
 
-    Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
+    public Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
         this.store = store;
         String t = env.get("COZE_API_TOKEN");
         this.envToken = t == null || t.isBlank() ? null : t.trim();
         this.debug = debug;
     }
 
-    boolean fromEnvironment() {
+    public boolean fromEnvironment() {
         return envToken != null;
     }
 
-    String envToken() {
+    public String envToken() {
         return envToken;
     }
 
     /** A stable user_id for chats: the login's own, or one derived from the personal token (never the token). */
-    String userId() {
+    public String userId() {
         if (envToken == null) return requireLogin().userId();
         return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
     }
 
     /** The stored login, or exit 4 saying how to log in. */
-    TokenStore.Login requireLogin() {
+    public TokenStore.Login requireLogin() {
         TokenStore.Login login = store.load();
         if (login == null)
             throw new CozeException(CozeException.AUTH, "not logged in", "run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN");
@@ -51,7 +56,7 @@ final class Credentials {
     }
 
     /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
-    String apiBase(String given, boolean insecureHttp) {
+    public String apiBase(String given, boolean insecureHttp) {
         if (given != null && !given.isBlank()) return CozeConfig.apiBase(given, insecureHttp);
         if (envToken == null) {
             TokenStore.Login login = store.load();
@@ -61,7 +66,7 @@ final class Credentials {
     }
 
     /** A token valid for at least `margin`, refreshed first when needed. */
-    String accessToken(String apiBase, Duration margin) {
+    public String accessToken(String apiBase, Duration margin) {
         if (envToken != null) return envToken;
         TokenStore.Login login = requireLogin();
         checkSameServer(login, apiBase);
@@ -71,7 +76,7 @@ final class Credentials {
     }
 
     /** Called once after Coze rejected `rejected`: a sibling's newer token, or one fresh refresh. */
-    String afterRejection(String apiBase, String rejected) {
+    public String afterRejection(String apiBase, String rejected) {
         if (envToken != null)
             throw new CozeException(CozeException.AUTH, "Coze rejected the token in COZE_API_TOKEN", "check it and --api-base cn/com");
         checkSameServer(requireLogin(), apiBase);
@@ -85,7 +90,7 @@ final class Credentials {
      * refresh, not one each. Never retried: a refresh that may have reached Coze has consumed the
      * refresh token.
      */
-    TokenStore.Login refresh(String stale) {
+    public TokenStore.Login refresh(String stale) {
         try (PrivateFiles.Held held = store.lock()) {
             TokenStore.Login current = requireLogin();
             if (stale != null && !stale.equals(current.accessToken()) && current.validFor(Duration.ZERO, Instant.now())) {

@@ -1,16 +1,19 @@
+package lib.auth;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
+import lib.core.CozeException;
 
 /**
  * Waiting for a device code's approval (RFC 8628 §3.4-3.5) as a library function: the poll and the
  * clock are passed in, so the rules can be tested without a server or real waiting.
  */
-final class DeviceFlow {
+public final class DeviceFlow {
     private DeviceFlow() {}
 
     /** Time as the wait sees it. */
-    interface Clock {
+    public interface Clock {
         Instant now();
 
         void sleep(Duration d) throws InterruptedException;
@@ -34,7 +37,7 @@ final class DeviceFlow {
      * Polls every `interval` until the token comes, the user says no, the code expires (`code.expiresAt`)
      * or `timeout` passes; `slow_down` adds five seconds to the interval, up to thirty.
      */
-    static CozeOAuth.Token await(CozeOAuth.DeviceCode code, Supplier<CozeOAuth.Token> poll, Duration interval, Duration timeout,
+    public static CozeOAuth.Token await(CozeOAuth.DeviceCode code, Supplier<CozeOAuth.Token> poll, Duration interval, Duration timeout,
                                  Clock clock) {
         Instant deadline = clock.now().plus(timeout);
         while (true) {

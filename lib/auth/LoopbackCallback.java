@@ -1,3 +1,5 @@
+package lib.auth;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -18,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Html;
+import lib.core.Urls;
 
 /**
  * The loopback end of the browser login (RFC 8252 §7.3 and §8, https://www.rfc-editor.org/rfc/rfc8252):
@@ -25,7 +32,7 @@ import java.util.function.Consumer;
  * state is wrong or missing, honours `error=` only with the right state, and answers with a static
  * page that shows no code and loads nothing.
  */
-final class LoopbackCallback implements AutoCloseable {
+public final class LoopbackCallback implements AutoCloseable {
     private final List<HttpServer> servers = new ArrayList<>();
     private final CompletableFuture<Redirect> result = new CompletableFuture<>();
     private final String path;
@@ -46,7 +53,7 @@ final class LoopbackCallback implements AutoCloseable {
     }
 
     /** Binds 127.0.0.1, [::1], or both for `localhost`; never a wildcard address. */
-    static LoopbackCallback start(URI redirectUri, String state, Consumer<String> warn) {
+    public static LoopbackCallback start(URI redirectUri, String state, Consumer<String> warn) {
         String host = redirectUri.getHost();
         if (!"http".equals(redirectUri.getScheme()) || !CozeConfig.loopback(host))
             throw new CozeException(CozeException.USAGE, "the redirect URI must be http:// on 127.0.0.1, [::1] or localhost, not "
@@ -98,7 +105,7 @@ final class LoopbackCallback implements AutoCloseable {
     }
 
     /** The redirect (code, or error) once a request with the right state arrived. */
-    Redirect await(Duration timeout) {
+    public Redirect await(Duration timeout) {
         try {
             return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -1,3 +1,5 @@
+package lib.auth;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -5,7 +7,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /** RFC 7636 PKCE (S256 only) and the OAuth `state`, both from SecureRandom with 256 bits. */
-record Pkce(String verifier, String challenge) {
+public record Pkce(String verifier, String challenge) {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -16,18 +18,18 @@ record Pkce(String verifier, String challenge) {
     }
 
     /** A fresh verifier for one login attempt: 32 random bytes, base64url, 43 characters. */
-    static Pkce create() {
+    public static Pkce create() {
         String verifier = randomToken();
         return new Pkce(verifier, s256(verifier));
     }
 
-    static String randomToken() {
+    public static String randomToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return B64URL.encodeToString(bytes);
     }
 
-    static String s256(String verifier) {
+    public static String s256(String verifier) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
             return B64URL.encodeToString(digest);

@@ -1,3 +1,5 @@
+package lib.auth;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,16 +37,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * is mode 0700/0600 where the file system has POSIX modes, and an ACL naming only the owner where it
  * has ACLs instead (Windows); a file system with neither (FAT) keeps what it has, and nothing fails.
  */
-final class PrivateFiles {
-    static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+public final class PrivateFiles {
+    public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     static final long MAX_FILE_BYTES = 1 << 20;
     private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     private PrivateFiles() {}
 
     /** Creates the folder owner-only (never loosened afterwards, so there is no window); tightens a loose one. */
-    static void ensureDir(Path dir) throws IOException {
+    public static void ensureDir(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) throw new IOException(dir + " is a symbolic link; refusing to use it");
         if (!Files.isDirectory(dir)) {
             Path parent = dir.getParent();
@@ -63,7 +65,7 @@ final class PrivateFiles {
      * Takes away what others may do with the file or folder: POSIX bits beyond `mode` (the owner's own
      * bits are never widened), or ACL entries for anyone but the owner. True when something changed.
      */
-    static boolean tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
+    public static boolean tighten(Path path, Set<PosixFilePermission> mode) throws IOException {
         // Refused by name, since JDK 25 changes the target's mode even through a no-follow view.
         if (Files.isSymbolicLink(path)) throw new IOException(path + " is a symbolic link; refusing to change its mode");
         if (posix(path)) {
@@ -82,7 +84,7 @@ final class PrivateFiles {
         return true;
     }
 
-    static boolean posix(Path path) {
+    public static boolean posix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
@@ -117,7 +119,7 @@ final class PrivateFiles {
     }
 
     /** The file's bytes, or null when it does not exist. Links, FIFOs and oversized files are refused. */
-    static byte[] read(Path file) throws IOException {
+    public static byte[] read(Path file) throws IOException {
         regularOrAbsent(file, "read");
         try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             long size = ch.size();
@@ -131,7 +133,7 @@ final class PrivateFiles {
     }
 
     /** Temp file 0600 in the same folder, fsync, atomic rename over the target, fsync the folder. */
-    static void writeAtomically(Path file, byte[] content) throws IOException {
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
         writeAtomically(file, content, true);
     }
 
@@ -140,7 +142,7 @@ final class PrivateFiles {
      * leaves the old or the new file, but a power cut may lose the change. For state that is cheap to
      * lose (the last conversation), where an fsync would delay every exit.
      */
-    static void writeAtomically(Path file, byte[] content, boolean durable) throws IOException {
+    public static void writeAtomically(Path file, byte[] content, boolean durable) throws IOException {
         try (Reservation r = reserve(file, 0)) {
             r.commit(content, durable);
         }
@@ -235,7 +237,7 @@ final class PrivateFiles {
     }
 
     /** Held while a read-modify-write runs; close() releases it. */
-    interface Held extends AutoCloseable {
+    public interface Held extends AutoCloseable {
         @Override
         void close();
     }
@@ -252,7 +254,7 @@ final class PrivateFiles {
      * Excludes every other holder of the same lock file, in this JVM (a FileLock is per JVM) and in
      * other processes. The lock file stays in place: deleting it would let two holders lock two inodes.
      */
-    static Held lock(Path lockFile, Duration timeout) throws IOException {
+    public static Held lock(Path lockFile, Duration timeout) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
         LockState state = LOCKS.computeIfAbsent(key, k -> new LockState());
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,3 +1,5 @@
+package lib.auth;
+
 import java.util.Map;
 
 /**
@@ -5,8 +7,8 @@ import java.util.Map;
  * address the user pasted: the state first (a redirect for another login is never acted on, not even
  * its `error`), then `error`, then the code.
  */
-record Redirect(Kind kind, String code, String error) {
-    enum Kind { WRONG_STATE, ERROR, NO_CODE, CODE }
+public record Redirect(Kind kind, String code, String error) {
+    public enum Kind { WRONG_STATE, ERROR, NO_CODE, CODE }
 
     /** Never the code: a value may end up in a message or a log. */
     @Override
@@ -14,7 +16,7 @@ record Redirect(Kind kind, String code, String error) {
         return "Redirect[" + kind + (error == null ? "" : ", error=" + error) + "]";
     }
 
-    static Redirect read(String expectedState, Map<String, String> query) {
+    public static Redirect read(String expectedState, Map<String, String> query) {
         if (!Pkce.sameSecret(expectedState, query.get("state"))) return new Redirect(Kind.WRONG_STATE, null, null);
         if (query.containsKey("error")) return new Redirect(Kind.ERROR, null, query.get("error"));
         String code = query.get("code");

@@ -1,3 +1,5 @@
+package lib.auth;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -10,12 +12,15 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Json;
 
 /**
  * The one login every script shares: `token.json` under COZE_HOME, 0600, replaced atomically,
  * read strictly, and guarded by `token.json.lock` for read-modify-write.
  */
-final class TokenStore {
+public final class TokenStore {
     static final Duration LOCK_TIMEOUT = Duration.ofSeconds(30);
 
     /**
@@ -23,9 +28,9 @@ final class TokenStore {
      * says why Coze ended it (a rejected refresh): it then holds no token, and is kept so that every
      * command can say "log in again" without asking Coze, and coze-login knows the client and the site.
      */
-    record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
+    public record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
                  String userId, String ended) {
-        Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
+        public Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
             this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null);
         }
 
@@ -41,11 +46,11 @@ final class TokenStore {
             return new Login(kind, apiBase, clientId, null, null, 1, userId, why);
         }
 
-        boolean validFor(Duration margin, Instant now) {
+        public boolean validFor(Duration margin, Instant now) {
             return ended == null && (expiresAt == 0 || now.plus(margin).getEpochSecond() < expiresAt);
         }
 
-        boolean refreshable() {
+        public boolean refreshable() {
             return refreshToken != null && clientId != null;
         }
 
@@ -53,7 +58,7 @@ final class TokenStore {
             return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId);
         }
 
-        JsonObject toJson() {
+        public JsonObject toJson() {
             JsonObject o = new JsonObject();
             o.addProperty("kind", kind);
             o.addProperty("api_base", apiBase);
@@ -70,16 +75,16 @@ final class TokenStore {
     private final Path home;
     private final Consumer<String> warn;
 
-    TokenStore(Path home, Consumer<String> warn) {
+    public TokenStore(Path home, Consumer<String> warn) {
         this.home = home;
         this.warn = warn;
     }
 
-    Path file() {
+    public Path file() {
         return home.resolve("token.json");
     }
 
-    PrivateFiles.Held lock() {
+    public PrivateFiles.Held lock() {
         try {
             return PrivateFiles.lock(home.resolve("token.json.lock"), LOCK_TIMEOUT);
         } catch (IOException e) {
@@ -88,7 +93,7 @@ final class TokenStore {
     }
 
     /** The stored login, or null. A corrupt file is moved aside (never overwritten) and reported. */
-    Login load() {
+    public Login load() {
         try {
             byte[] bytes = PrivateFiles.read(file());
             if (bytes == null) return null;
@@ -101,7 +106,7 @@ final class TokenStore {
         }
     }
 
-    void save(Login login) {
+    public void save(Login login) {
         try (PrivateFiles.Reservation space = reserve()) {
             save(login, space);
         }
@@ -118,7 +123,7 @@ final class TokenStore {
     }
 
     /** Saves into room reserved before. */
-    void save(Login login, PrivateFiles.Reservation space) {
+    public void save(Login login, PrivateFiles.Reservation space) {
         try {
             space.commit((login.toJson() + "\n").getBytes(StandardCharsets.UTF_8), true);
         } catch (IOException e) {
@@ -126,7 +131,7 @@ final class TokenStore {
         }
     }
 
-    boolean remove() {
+    public boolean remove() {
         try {
             return PrivateFiles.delete(file());
         } catch (IOException e) {
@@ -134,7 +139,7 @@ final class TokenStore {
         }
     }
 
-    static Login parse(byte[] bytes) {
+    public static Login parse(byte[] bytes) {
         JsonObject o = Json.object(new String(bytes, StandardCharsets.UTF_8));
         String apiBase = string(o, "api_base", true);
         try {

@@ -1,3 +1,5 @@
+package lib.chat;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -7,13 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.http.CozeHttp;
 
 /**
  * Files and links sent with a message (`-a`): files are checked before anything is sent and uploaded
  * first; links go as `file_url`. The message then becomes `object_string`: a JSON string of items,
  * at most one of them text, as Coze's multimodal bots take it.
  */
-final class Attachments {
+public final class Attachments {
     static final long MAX_BYTES = 512L * 1024 * 1024;
     /** Big enough to be worth a line at a terminal while it goes up. */
     static final long ANNOUNCE_BYTES = 4L * 1024 * 1024;
@@ -27,7 +32,7 @@ final class Attachments {
     }
 
     /** FILE or URL each; a file that is missing, unreadable or over 512 MB is a usage error now, before anything is sent. */
-    static Attachments of(List<String> given) {
+    public static Attachments of(List<String> given) {
         List<Item> items = new ArrayList<>();
         for (String g : given) {
             if (g.startsWith("https://") || g.startsWith("http://")) {
@@ -48,7 +53,7 @@ final class Attachments {
         return new Attachments(items);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return items.isEmpty();
     }
 
@@ -64,7 +69,7 @@ final class Attachments {
      * Uploads the files (saying so on `say` for big ones) and returns the message's content: a JSON
      * string of `{type:"text",text}` (when there is text) and one item per attachment.
      */
-    String content(String text, CozeHttp http, String bearer, Consumer<String> say) throws IOException {
+    public String content(String text, CozeHttp http, String bearer, Consumer<String> say) throws IOException {
         JsonArray array = new JsonArray();
         if (text != null && !text.isBlank()) {
             JsonObject t = new JsonObject();

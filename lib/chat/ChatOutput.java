@@ -1,5 +1,9 @@
+package lib.chat;
+
+import lib.core.CozeException;
+
 /** A renderer of one turn. */
-interface ChatOutput extends ChatStream.Events {
+public interface ChatOutput extends ChatStream.Events {
     /** The turn is sent and nothing has come back yet. */
     default void begin() {}
 

@@ -1,3 +1,5 @@
+package lib.chat;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,13 +10,19 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import lib.core.CozeApiException;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.core.Urls;
+import lib.http.CozeHttp;
+import lib.http.EventStream;
 
 /**
  * One turn of `/v3/chat`: streamed over an EventStream (retried only before it starts, watched for
  * stalls) with Coze's chat events handed on as they arrive, or polled with stream=false. It can be
  * cancelled from another thread (Ctrl-C), which also cancels the chat on the server.
  */
-final class ChatStream {
+public final class ChatStream {
     /** What the caller shows; every method is called on the reading thread, in stream order. */
     interface Events {
         void answer(String text);
@@ -28,22 +36,22 @@ final class ChatStream {
     }
 
     /** How a turn ended. */
-    static final class Result {
-        String conversationId, chatId, status;
+    public static final class Result {
+        public String conversationId, chatId, status;
         JsonObject usage;
-        final List<String> followUps = new ArrayList<>();
+        public final List<String> followUps = new ArrayList<>();
         /** With status requires_action: what the bot waits for (a reply to a question node, or local plugins). */
-        final List<ToolCall> toolCalls = new ArrayList<>();
-        boolean cancelled;
+        public final List<ToolCall> toolCalls = new ArrayList<>();
+        public boolean cancelled;
 
-        boolean waiting() {
+        public boolean waiting() {
             return "requires_action".equals(status);
         }
     }
 
     /** One call a bot waits for: `reply_message` (a question node; the answer is the next message) or a local plugin (`function`). */
-    record ToolCall(String id, String type, String name, String arguments) {
-        boolean isReply() {
+    public record ToolCall(String id, String type, String name, String arguments) {
+        public boolean isReply() {
             return "reply_message".equals(type);
         }
 
@@ -69,7 +77,7 @@ final class ChatStream {
      * `fields` go into the body as they are (custom_variables, parameters). onConversation is told
      * the conversation id once Coze names it (reading thread, before any answer).
      */
-    record Request(String botId, String workflowId, String userId, String conversationId, String text, String contentType,
+    public record Request(String botId, String workflowId, String userId, String conversationId, String text, String contentType,
                    JsonObject fields, Duration idleTimeout, Duration stallTimeout, Consumer<String> onConversation) {
         JsonObject body(boolean stream) {
             JsonObject b = new JsonObject();
@@ -111,7 +119,7 @@ final class ChatStream {
     private volatile String token;
     private final Result result = new Result();
 
-    ChatStream(CozeHttp http, Consumer<String> notice) {
+    public ChatStream(CozeHttp http, Consumer<String> notice) {
         this.http = http;
         this.notice = notice;
         this.stream = new EventStream(http, notice);
@@ -121,12 +129,12 @@ final class ChatStream {
      * Runs the turn. `tokens` gives the bearer token; `onRejected` is asked once for a new one when
      * Coze rejects it before the stream starts. Throws CozeException for every failure path.
      */
-    Result run(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
+    public Result run(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
         return attached(() -> stream(req, bearer, onRejected, events));
     }
 
     /** The same turn with stream=false: create, poll retrieve at most once a second, then list the messages. */
-    Result runPolling(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
+    public Result runPolling(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
         return attached(() -> poll(req, bearer, onRejected, events));
     }
 
@@ -143,7 +151,7 @@ final class ChatStream {
      * After the bot's local plugins ran: their outputs go to Coze, and the same turn streams on with
      * the same events (`/v3/chat/submit_tool_outputs`). outputs: `[{tool_call_id, output}]`.
      */
-    Result submit(Request req, String chatId, JsonArray outputs, String bearer, Events events) {
+    public Result submit(Request req, String chatId, JsonArray outputs, String bearer, Events events) {
         return attached(() -> {
             result.conversationId = req.conversationId();
             result.chatId = chatId;
@@ -230,7 +238,7 @@ final class ChatStream {
     }
 
     /** From another thread (Ctrl-C): stop reading now and ask Coze to cancel the chat. */
-    void cancel() {
+    public void cancel() {
         cancelled = true;
         String conversation = result.conversationId, chat = result.chatId;
         closeBody();

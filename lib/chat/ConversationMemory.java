@@ -1,3 +1,5 @@
+package lib.chat;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
@@ -5,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
+import lib.auth.PrivateFiles;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.discover.BotNames;
 
 /**
  * coze-chat's memory under COZE_HOME (`chat.json`): the default bot, the last conversation per
@@ -12,18 +18,18 @@ import java.util.function.UnaryOperator;
  * coze-chat calls never corrupt it; an unreadable file is simply started afresh (it holds no secret
  * and nothing that cannot be recreated).
  */
-final class ConversationMemory {
+public final class ConversationMemory implements BotNames.Memory {
     private final Path file;
 
-    ConversationMemory(Path home) {
+    public ConversationMemory(Path home) {
         this.file = home.resolve("chat.json");
     }
 
-    String defaultBot() {
+    public String defaultBot() {
         return Json.str(read(), "default_bot");
     }
 
-    String lastConversation(String apiBase, String userId, String botId) {
+    public String lastConversation(String apiBase, String userId, String botId) {
         return Json.str(Json.obj(read(), "conversations"), key(apiBase, userId, botId));
     }
 
@@ -31,7 +37,7 @@ final class ConversationMemory {
      * After a turn, in one write: the conversation to continue with -c (per login and bot, or per
      * chatflow as `workflow:ID`), and the bot a later coze-chat without --bot talks to (null: unchanged).
      */
-    void remember(String apiBase, String userId, String target, String conversationId, String defaultBot) {
+    public void remember(String apiBase, String userId, String target, String conversationId, String defaultBot) {
         update(state -> {
             if (defaultBot != null) state.addProperty("default_bot", defaultBot);
             JsonObject conversations = Json.obj(state, "conversations");
@@ -42,11 +48,13 @@ final class ConversationMemory {
     }
 
     /** The id a bot name was found to have, or null. */
-    String botId(String apiBase, String userId, String name) {
+    @Override
+    public String botId(String apiBase, String userId, String name) {
         return Json.str(Json.obj(read(), "bot_names"), key(apiBase, userId, name));
     }
 
-    void rememberBotId(String apiBase, String userId, String name, String botId) {
+    @Override
+    public void rememberBotId(String apiBase, String userId, String name, String botId) {
         update(state -> {
             JsonObject names = Json.obj(state, "bot_names");
             if (names == null) state.add("bot_names", names = new JsonObject());

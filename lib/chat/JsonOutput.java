@@ -1,13 +1,18 @@
+package lib.chat;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
+import lib.core.CozeApiException;
+import lib.core.CozeException;
+import lib.core.Json;
 
 /** One JSON object per line for each meaningful event, then a summary (answer text only is kept). */
-final class JsonOutput implements ChatOutput {
+public final class JsonOutput implements ChatOutput {
     private final PrintWriter out;
     private final StringBuilder answer = new StringBuilder();
 
-    JsonOutput(PrintWriter out) {
+    public JsonOutput(PrintWriter out) {
         this.out = out;
     }
 
@@ -92,7 +97,7 @@ final class JsonOutput implements ChatOutput {
         emitLast(o);
     }
 
-    static void print(java.io.PrintWriter out, CozeException e) {
+    public static void print(java.io.PrintWriter out, CozeException e) {
         out.println(error(e));
         out.flush();
     }

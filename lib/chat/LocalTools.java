@@ -1,3 +1,5 @@
+package lib.chat;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -6,13 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import lib.core.CozeException;
+import lib.core.Os;
 
 /**
  * A bot's local plugins, answered by shell commands (`--tool NAME=COMMAND`): the call's arguments
  * JSON goes to the command's stdin, its name to COZE_TOOL_NAME, and its stdout is the output Coze
  * gets. A command that fails gives Coze its error text instead, so the bot can say what went wrong.
  */
-final class LocalTools {
+public final class LocalTools {
     private final Map<String, String> commands;
     private final Os os;
 
@@ -21,7 +25,7 @@ final class LocalTools {
         this.os = os;
     }
 
-    static LocalTools parse(List<String> specs, Os os) {
+    public static LocalTools parse(List<String> specs, Os os) {
         Map<String, String> commands = new LinkedHashMap<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
@@ -32,11 +36,11 @@ final class LocalTools {
         return new LocalTools(commands, os);
     }
 
-    boolean handles(ChatStream.ToolCall call) {
+    public boolean handles(ChatStream.ToolCall call) {
         return !call.isReply() && commands.containsKey(call.name());
     }
 
-    String run(ChatStream.ToolCall call) {
+    public String run(ChatStream.ToolCall call) {
         String command = commands.get(call.name());
         ProcessBuilder pb = new ProcessBuilder(os.windows() ? List.of("cmd", "/c", command) : List.of("sh", "-c", command));
         pb.environment().put("COZE_TOOL_NAME", call.name());

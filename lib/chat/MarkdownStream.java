@@ -1,5 +1,8 @@
+package lib.chat;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import lib.core.Style;
 
 /**
  * Markdown made readable at a terminal while it streams, without ever redrawing: text is printed as
@@ -8,7 +11,7 @@ import java.util.regex.Pattern;
  * and `**bold**` are bold, `*emphasis*` italic, code cyan, fences and quote bars dim. Inline styles
  * end with their line, so an unclosed marker cannot colour the rest of an answer.
  */
-final class MarkdownStream {
+public final class MarkdownStream {
     /** A line start that may still become a marker: spaces, `#`…, a bullet, digits, `>` or up to three backticks. */
     private static final Pattern UNDECIDED = Pattern.compile(" {0,8}(#{1,6}|[-*+]|\\d{1,3}\\.?|>|`{1,2})?");
     private static final Pattern HEADING = Pattern.compile(" {0,3}#{1,6} "), BULLET = Pattern.compile("( *)[-*+] "),
@@ -22,19 +25,19 @@ final class MarkdownStream {
     private Line line = Line.TEXT;
     private char previous = ' ';
 
-    MarkdownStream(Style style) {
+    public MarkdownStream(Style style) {
         this.style = style;
     }
 
     /** The styled text to print now for this piece of the answer (control characters already made visible). */
-    String feed(String text) {
+    public String feed(String text) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < text.length(); i++) accept(text.charAt(i), out);
         return out.toString();
     }
 
     /** Whatever is still held, and the styles closed: the answer is over. */
-    String finish() {
+    public String finish() {
         StringBuilder out = new StringBuilder();
         if (atLineStart && held.length() > 0) decide(out);
         releaseStar(' ', out);

@@ -1,3 +1,5 @@
+package lib.chat;
+
 import java.io.PrintWriter;
 
 /**
@@ -5,7 +7,7 @@ import java.io.PrintWriter;
  * look like a hang. It draws on one line and wipes it when stopped; stop() returns only once the
  * line is clean, so the answer that follows never lands next to a frame. Off: does nothing.
  */
-final class Spinner {
+public final class Spinner {
     private static final String FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
     private final PrintWriter err;
     private final boolean on;

@@ -1,9 +1,15 @@
+package lib.chat;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.core.Style;
+import lib.core.Terminal;
 
 /**
  * The answer text exactly as streamed, one flush per event, one trailing newline if missing. An
@@ -14,9 +20,9 @@ import java.util.function.Consumer;
  * line before the answer begins; plugin calls, their answers and knowledge recalls are one line
  * each for `note` (stderr, unless -q).
  */
-final class TextOutput implements ChatOutput {
+public final class TextOutput implements ChatOutput {
     /** How the turn is shown: reasoning or not, stdout a terminal or not, its Markdown styling and stderr's. */
-    record Look(boolean reasoning, boolean toTerminal, Style answer, Style meta) {}
+    public record Look(boolean reasoning, boolean toTerminal, Style answer, Style meta) {}
 
     private final PrintWriter out, err;
     private final Look look;
@@ -25,7 +31,7 @@ final class TextOutput implements ChatOutput {
     private final Spinner spinner;
     private boolean atLineStart = true, answerEnded, printed, deltasOfThisAnswer, inReasoning, reasoningAtLineStart = true;
 
-    TextOutput(PrintWriter out, PrintWriter err, Look look, Consumer<String> note) {
+    public TextOutput(PrintWriter out, PrintWriter err, Look look, Consumer<String> note) {
         this.out = out;
         this.err = err;
         this.look = look;

@@ -1,4 +1,9 @@
+package lib.chat;
+
 import java.io.PrintWriter;
+import lib.core.Json;
+import lib.core.Style;
+import lib.core.Terminal;
 
 /**
  * What coze-chat says on stderr about a turn, beside its answer: that it was cancelled or waits for
@@ -6,13 +11,13 @@ import java.io.PrintWriter;
  * the conversation. Dim at a terminal, nothing with -q (no style). No "-c" where it cannot work: in
  * the REPL, or in a home thrown away after this command (coze-mock exec says so in COZE_HOME_IS_TEMPORARY).
  */
-final class TurnNotes {
+public final class TurnNotes {
     private final PrintWriter err;
     private final Style style;
     private final boolean inRepl, json, continuable;
 
     /** `style` null: -q, say nothing. */
-    TurnNotes(PrintWriter err, Style style, boolean inRepl, boolean json, boolean homeIsTemporary) {
+    public TurnNotes(PrintWriter err, Style style, boolean inRepl, boolean json, boolean homeIsTemporary) {
         this.err = err;
         this.style = style;
         this.inRepl = inRepl;
@@ -20,11 +25,11 @@ final class TurnNotes {
         this.continuable = !inRepl && !homeIsTemporary;
     }
 
-    void line(String line) {
+    public void line(String line) {
         if (style != null) err.println(style.dim(Terminal.visible(line)));
     }
 
-    void ended(ChatStream.Result r) {
+    public void ended(ChatStream.Result r) {
         if (r.cancelled) line("coze-chat: cancelled" + (r.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
         else if (r.waiting()) waiting(r);
         else if (!json) summary(r);

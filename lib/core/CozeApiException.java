@@ -1,13 +1,15 @@
+package lib.core;
+
 /** Coze answered with its error envelope `{code,msg,detail.logid}` (often with HTTP 200). */
-final class CozeApiException extends CozeException {
+public final class CozeApiException extends CozeException {
     static final int BAD_REQUEST = 4000, RATE_LIMIT = 4013, CHAT_IN_PROGRESS = 4016,
             AUTH_INVALID = 4100, TOKEN_INCORRECT = 4101, NOT_FOUND = 4200, TOKEN_INVALID = 700012006;
 
-    final int code;
+    public final int code;
     final int httpStatus;
     final String logId;
 
-    CozeApiException(int code, String msg, int httpStatus, String logId) {
+    public CozeApiException(int code, String msg, int httpStatus, String logId) {
         super(exitCodeFor(code, httpStatus), describe(code, msg), hintFor(code, msg));
         this.code = code;
         this.httpStatus = httpStatus;
@@ -15,7 +17,7 @@ final class CozeApiException extends CozeException {
     }
 
     /** The token is bad or expired, so a fresh one may help (not a token that only lacks a permission). */
-    boolean isAuthError() {
+    public boolean isAuthError() {
         return (isAuthCode(code) || httpStatus == 401) && !lacksPermission(code, getMessage());
     }
 
@@ -29,7 +31,7 @@ final class CozeApiException extends CozeException {
     }
 
     @Override
-    String line() {
+    public String line() {
         String where = code != 0 ? " (" + code + (logId == null ? "" : ", logid " + logId) + ")"
                 : (logId == null ? "" : " (logid " + logId + ")");
         return hint == null ? getMessage() + where : getMessage() + where + "; " + hint;

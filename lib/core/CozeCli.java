@@ -1,3 +1,5 @@
+package lib.core;
+
 import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -17,10 +19,10 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 
 /** What every command shares: UTF-8 streams, the version, one-line errors and contract exit codes. */
-final class CozeCli {
+public final class CozeCli {
     private CozeCli() {}
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"${COMMAND-FULL-NAME} " + CozeConfig.VERSION + " (coze-jbang)"};
@@ -42,7 +44,7 @@ final class CozeCli {
      * UTF-8 for pipes and files on every system, and for terminals but a Windows console, which shows
      * only its own code page (936 on a Chinese Windows): there text goes in that code page.
      */
-    static Charset outputCharset(Os os, Supplier<Charset> windowsConsole) {
+    public static Charset outputCharset(Os os, Supplier<Charset> windowsConsole) {
         Charset console = os.windows() ? windowsConsole.get() : null;
         return console != null ? console : StandardCharsets.UTF_8;
     }
@@ -63,7 +65,7 @@ final class CozeCli {
      * Under a locale whose charset is not UTF-8 the JVM decodes the command line before any code of
      * ours runs, and non-ASCII text becomes `?` (one per byte) or U+FFFD. A line saying so, or null.
      */
-    static String mangledArguments(String jnuEncoding, String... args) {
+    public static String mangledArguments(String jnuEncoding, String... args) {
         if (jnuEncoding == null || jnuEncoding.replace("-", "").equalsIgnoreCase("UTF8")) return null;
         for (String a : args)
             if (a.contains("??") || a.indexOf('\uFFFD') >= 0)
@@ -73,37 +75,37 @@ final class CozeCli {
     }
 
     /** Options every command has. */
-    static final class Common {
+    public static final class Common {
         @CommandLine.Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
-        boolean quiet;
+        public boolean quiet;
 
         @CommandLine.Option(names = "--insecure-http", description = "Allow an http:// API base that is not loopback (tokens travel in clear).")
-        boolean insecureHttp;
+        public boolean insecureHttp;
 
         @CommandLine.Option(names = "--debug", description = "Trace HTTP requests (never tokens) and show stack traces; also COZE_DEBUG=1.")
         boolean debug;
 
         @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-        CommandLine.Model.CommandSpec spec;
+        public CommandLine.Model.CommandSpec spec;
 
-        PrintWriter out() {
+        public PrintWriter out() {
             return spec.commandLine().getOut();
         }
 
-        PrintWriter err() {
+        public PrintWriter err() {
             return spec.commandLine().getErr();
         }
 
         /** A progress or status line on stderr, unless --quiet; whatever a server wrote in it is shown, not obeyed. */
-        void say(String line) {
+        public void say(String line) {
             if (!quiet) err().println(Terminal.visible(line));
         }
 
-        Consumer<String> debugSink() {
+        public Consumer<String> debugSink() {
             return debug || CozeCli.debug() ? line -> err().println("debug: " + Terminal.visible(line)) : null;
         }
 
-        Consumer<String> warnSink() {
+        public Consumer<String> warnSink() {
             return line -> err().println(Terminal.visible(line));
         }
     }
@@ -112,29 +114,29 @@ final class CozeCli {
      * Options of the commands that stream from Coze. Waiting is long, as the SDKs wait (10 minutes):
      * a plugin or a workflow may think for minutes, and keep-alives keep only the first clock happy.
      */
-    static final class Streaming {
+    public static final class Streaming {
         @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = ApiBases.class,
                 description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
-        String apiBase;
+        public String apiBase;
 
         @CommandLine.Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
                 description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
-        Duration idleTimeout;
+        public Duration idleTimeout;
 
         @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
                 description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
-        Duration stallTimeout;
+        public Duration stallTimeout;
     }
 
     /** What shell completion offers for --api-base (a URL is typed). */
-    static final class ApiBases extends java.util.ArrayList<String> {
+    public static final class ApiBases extends java.util.ArrayList<String> {
         ApiBases() {
             super(java.util.List.of("cn", "com"));
         }
     }
 
     /** `30s`, `5m`, `1h`, `250ms` or ISO-8601 (`PT5M`). */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.trim().toLowerCase(Locale.ROOT);
@@ -156,7 +158,7 @@ final class CozeCli {
     }
 
     /** "2026-11-24 16:30 (in 59 min)" in the user's time zone. */
-    static String until(long epochSeconds) {
+    public static String until(long epochSeconds) {
         if (epochSeconds == 0) return "no expiry";
         Instant at = Instant.ofEpochSecond(epochSeconds);
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z").withZone(ZoneId.systemDefault()).format(at);
@@ -164,7 +166,7 @@ final class CozeCli {
         return when + " (" + (secs >= 0 ? "in " + human(secs) : human(-secs) + " ago") + ")";
     }
 
-    static String human(long secs) {
+    public static String human(long secs) {
         if (secs < 90) return secs + " s";
         if (secs < 90 * 60) return (secs + 30) / 60 + " min";
         if (secs < 48 * 3600) return (secs + 1800) / 3600 + " h";
@@ -224,12 +226,12 @@ final class CozeCli {
     }
 
     /** The main of every script. */
-    static void main(Object command, String[] args) {
+    public static void main(Object command, String[] args) {
         main(command, args, () -> { });
     }
 
     /** The main of a script that has more to do once the command is over (ArchiveTraining). */
-    static void main(Object command, String[] args, Runnable afterCommand) {
+    public static void main(Object command, String[] args, Runnable afterCommand) {
         PrintStream out = stdout();
         PrintStream err = stderr();
         System.setOut(out);

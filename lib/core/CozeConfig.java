@@ -1,3 +1,5 @@
+package lib.core;
+
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -5,16 +7,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Where the toolkit talks to and where it keeps its state, as the README's Environment section defines them. */
-final class CozeConfig {
-    static final String VERSION = "0.1.0";
-    static final String CN = "https://api.coze.cn";
-    static final String COM = "https://api.coze.com";
-    static final String DEFAULT_API_BASE = CN;
+public final class CozeConfig {
+    public static final String VERSION = "0.1.0";
+    public static final String CN = "https://api.coze.cn";
+    public static final String COM = "https://api.coze.com";
+    public static final String DEFAULT_API_BASE = CN;
 
     private CozeConfig() {}
 
     /** `cn`, `com` (or coze.cn, www.coze.com, …) or a URL (trailing slash dropped); null or blank means the default. */
-    static String apiBase(String given) {
+    public static String apiBase(String given) {
         return apiBase(given, false);
     }
 
@@ -22,7 +24,7 @@ final class CozeConfig {
      * The same; `http://` is refused unless the host is loopback or the user passed --insecure-http:
      * a personal token, an authorization code, a verifier or a refresh token would travel in clear.
      */
-    static String apiBase(String given, boolean insecureHttp) {
+    public static String apiBase(String given, boolean insecureHttp) {
         if (given == null || given.isBlank()) return DEFAULT_API_BASE;
         String s = given.trim();
         // The site's own names are what users copy from the address bar.
@@ -50,7 +52,7 @@ final class CozeConfig {
      * A loopback host by its spelling alone, never by a lookup: `localhost`, an IPv4 literal in
      * 127.0.0.0/8 or the IPv6 literal ::1. (`127.attacker.test` is a DNS name like any other.)
      */
-    static boolean loopback(String host) {
+    public static boolean loopback(String host) {
         if (host == null) return false;
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         if (h.equalsIgnoreCase("localhost")) return true;
@@ -69,28 +71,28 @@ final class CozeConfig {
     }
 
     /** The browser (authorize) host: `api.` becomes `www.`; a base without `api.` serves both. */
-    static String wwwBase(String apiBase) {
+    public static String wwwBase(String apiBase) {
         URI uri = URI.create(apiBase);
         String host = uri.getHost();
         if (!host.startsWith("api.")) return apiBase;
         return apiBase.replaceFirst("//api\\.", "//www.");
     }
 
-    static String shortName(String apiBase) {
+    public static String shortName(String apiBase) {
         if (CN.equals(apiBase)) return "coze.cn";
         if (COM.equals(apiBase)) return "coze.com";
         return apiBase;
     }
 
     /** $COZE_HOME, else `.coze` in the user's home: %USERPROFILE% on Windows, where Java's user.home may differ. */
-    static Path home(Os os) {
+    public static Path home(Os os) {
         String dir = os.env().get("COZE_HOME");
         if (dir != null && !dir.isBlank()) return Path.of(dir).toAbsolutePath();
         String profile = os.windows() ? os.env().get("USERPROFILE") : null;
         return Path.of(profile != null && !profile.isBlank() ? profile : System.getProperty("user.home"), ".coze");
     }
 
-    static Path home() {
+    public static Path home() {
         return home(Os.current());
     }
 }

@@ -1,8 +1,10 @@
+package lib.core;
+
 /** Escapes text for HTML element content and attribute values. */
-final class Html {
+public final class Html {
     private Html() {}
 
-    static String escape(String s) {
+    public static String escape(String s) {
         if (s == null) return "";
         StringBuilder sb = new StringBuilder(s.length());
         for (char c : s.toCharArray()) {

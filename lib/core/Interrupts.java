@@ -1,11 +1,13 @@
+package lib.core;
+
 import java.util.function.BooleanSupplier;
 
 /** Ctrl-C as the commands want it: whatever is running stops (and is cancelled on Coze), or the command exits 130. */
-final class Interrupts {
+public final class Interrupts {
     private Interrupts() {}
 
     /** On each SIGINT `handler` runs; when it says it handled nothing, the command exits 130 at once. */
-    static void onCtrlC(BooleanSupplier handler) {
+    public static void onCtrlC(BooleanSupplier handler) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> {
                 if (!handler.getAsBoolean()) Runtime.getRuntime().halt(CozeException.INTERRUPTED);

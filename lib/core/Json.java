@@ -1,3 +1,5 @@
+package lib.core;
+
 import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -10,14 +12,14 @@ import java.io.IOException;
 import java.io.StringReader;
 
 /** Gson in the two ways the toolkit needs: strict whole-document parsing and small field reads. */
-final class Json {
+public final class Json {
     static final Gson GSON = new Gson();
     private static final TypeAdapter<JsonElement> ELEMENT = GSON.getAdapter(JsonElement.class);
 
     private Json() {}
 
     /** RFC 8259 only: no lenient extensions, exactly one value, nothing after it. */
-    static JsonElement parseStrict(String text) {
+    public static JsonElement parseStrict(String text) {
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement e = ELEMENT.read(reader);
@@ -32,7 +34,7 @@ final class Json {
      * The named top-level fields of an object as Json.str gives them, read in one pass without a tree:
      * the hot path of a long stream (one call per delta). Strict as parseStrict; null when not an object.
      */
-    static String[] strings(String text, String... names) {
+    public static String[] strings(String text, String... names) {
         String[] values = new String[names.length];
         try (JsonReader reader = new JsonReader(new StringReader(text))) {
             reader.setStrictness(Strictness.STRICT);
@@ -61,14 +63,14 @@ final class Json {
         }
     }
 
-    static JsonObject object(String text) {
+    public static JsonObject object(String text) {
         JsonElement e = parseStrict(text);
         if (!e.isJsonObject()) throw new JsonParseException("expected a JSON object");
         return e.getAsJsonObject();
     }
 
     /** An event's data as an object; an empty one when it is not one (an event is read for what it has). */
-    static JsonObject objectOrEmpty(String text) {
+    public static JsonObject objectOrEmpty(String text) {
         try {
             JsonElement e = parseStrict(text);
             return e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
@@ -77,12 +79,12 @@ final class Json {
         }
     }
 
-    static String str(JsonObject o, String name) {
+    public static String str(JsonObject o, String name) {
         JsonElement e = o == null ? null : o.get(name);
         return e == null || e.isJsonNull() || !e.isJsonPrimitive() ? null : e.getAsString();
     }
 
-    static long num(JsonObject o, String name, long fallback) {
+    public static long num(JsonObject o, String name, long fallback) {
         JsonElement e = o == null ? null : o.get(name);
         if (e == null || !e.isJsonPrimitive()) return fallback;
         try {
@@ -92,7 +94,7 @@ final class Json {
         }
     }
 
-    static JsonObject obj(JsonObject o, String name) {
+    public static JsonObject obj(JsonObject o, String name) {
         JsonElement e = o == null ? null : o.get(name);
         return e != null && e.isJsonObject() ? e.getAsJsonObject() : null;
     }

@@ -1,9 +1,11 @@
+package lib.core;
+
 import java.util.List;
 import java.util.Map;
 
 /** The operating system as far as the toolkit cares: its name and environment. Tests pass another one. */
-record Os(String name, Map<String, String> env) {
-    static Os current() {
+public record Os(String name, Map<String, String> env) {
+    public static Os current() {
         return new Os(System.getProperty("os.name", ""), System.getenv());
     }
 
@@ -13,7 +15,7 @@ record Os(String name, Map<String, String> env) {
         return "Os[" + name + "]";
     }
 
-    boolean windows() {
+    public boolean windows() {
         return name.startsWith("Windows");
     }
 
@@ -22,9 +24,9 @@ record Os(String name, Map<String, String> env) {
     }
 
     /** How to open a URL in the user's browser: a command, or why none is tried (the caller prints the URL either way). */
-    record Browser(List<String> command, String whyNot) {}
+    public record Browser(List<String> command, String whyNot) {}
 
-    Browser browserFor(String url) {
+    public Browser browserFor(String url) {
         String chosen = env.get("BROWSER");
         if (chosen != null && !chosen.isBlank()) return new Browser(List.of(chosen, url), null);
         if (env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY"))

@@ -1,3 +1,5 @@
+package lib.core;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -5,10 +7,10 @@ import com.google.gson.JsonPrimitive;
 import java.util.List;
 
 /** `--param KEY=VALUE` options as a JSON object: a VALUE that parses as JSON is that JSON (3, true, [1,2]), else a string (北京). */
-final class Params {
+public final class Params {
     private Params() {}
 
-    static JsonObject parse(List<String> pairs) {
+    public static JsonObject parse(List<String> pairs) {
         JsonObject o = new JsonObject();
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
@@ -19,7 +21,7 @@ final class Params {
         return o;
     }
 
-    static JsonElement value(String text) {
+    public static JsonElement value(String text) {
         try {
             return Json.parseStrict(text);
         } catch (JsonParseException notJson) {

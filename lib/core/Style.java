@@ -1,3 +1,5 @@
+package lib.core;
+
 import java.util.Map;
 
 /**
@@ -5,37 +7,37 @@ import java.util.Map;
  * for pipes and files, under NO_COLOR (https://no-color.org) and on a dumb terminal, where every
  * method gives the text back unchanged, so that callers never test for it.
  */
-record Style(boolean on) {
-    static final Style NONE = new Style(false);
+public record Style(boolean on) {
+    public static final Style NONE = new Style(false);
 
     /** For a stream that is or is not a terminal, in this environment. */
-    static Style of(boolean terminal, Map<String, String> env) {
+    public static Style of(boolean terminal, Map<String, String> env) {
         String noColor = env.get("NO_COLOR"), term = env.get("TERM");
         return new Style(terminal && (noColor == null || noColor.isEmpty()) && !"dumb".equals(term));
     }
 
-    static Style stdout() {
+    public static Style stdout() {
         return of(Terminal.stdout(), System.getenv());
     }
 
-    static Style stderr() {
+    public static Style stderr() {
         return of(Terminal.stderr(), System.getenv());
     }
 
-    String dim(String s) {
+    public String dim(String s) {
         return wrap("2", s);
     }
 
-    String green(String s) {
+    public String green(String s) {
         return wrap("32", s);
     }
 
     /** The escape that starts a style (empty when off), for text that streams in between. */
-    String start(String sgr) {
+    public String start(String sgr) {
         return on ? "\u001b[" + sgr + "m" : "";
     }
 
-    String reset() {
+    public String reset() {
         return on ? "\u001b[0m" : "";
     }
 

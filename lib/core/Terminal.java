@@ -1,13 +1,15 @@
+package lib.core;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What the toolkit asks of the terminal: is a stream one, and text from a server made safe to show on it. */
-final class Terminal {
+public final class Terminal {
     private Terminal() {}
 
     /** Whether stdin is a terminal: /proc when there is one, else what JBang's launcher saw, else the console. */
-    static boolean stdin() {
+    public static boolean stdin() {
         Boolean proc = procSays(0);
         if (proc != null) return proc;
         String notty = System.getenv("JBANG_STDIN_NOTTY");
@@ -16,7 +18,7 @@ final class Terminal {
     }
 
     /** Whether stdout is a terminal: /proc when there is one, else the console. */
-    static boolean stdout() {
+    public static boolean stdout() {
         Boolean proc = procSays(1);
         return proc != null ? proc : System.console() != null;
     }
@@ -42,7 +44,7 @@ final class Terminal {
      * (but newline and tab) as `^[`, DEL as `^?`, C1 as `M-^[`. A bot steered by someone else's prompt
      * could otherwise set the clipboard (OSC 52), retitle the terminal or overwrite a line with `ESC[2K`.
      */
-    static String visible(String s) {
+    public static String visible(String s) {
         if (s == null) return null;
         int i = 0;
         while (i < s.length() && !hidden(s.charAt(i))) i++;

@@ -1,3 +1,5 @@
+package lib.core;
+
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -5,15 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Query strings split raw on `&` and the first `=`, then decoded once: a `%26` inside a value can never split it. */
-final class Urls {
+public final class Urls {
     private Urls() {}
 
-    static String encode(String s) {
+    public static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** Parameters of a raw (still encoded) query; the first occurrence of a name wins. */
-    static Map<String, String> query(String rawQuery) {
+    public static Map<String, String> query(String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) return params;
         for (String pair : rawQuery.split("&")) {
@@ -27,7 +29,7 @@ final class Urls {
     }
 
     /** Percent-decoding with `+` as a space (form encoding); null for malformed escapes. */
-    static String decode(String s) {
+    public static String decode(String s) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException malformed) {

@@ -1,6 +1,9 @@
+package lib.discover;
+
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import lib.core.CozeException;
 
 /**
  * `--bot` by id or by name. A value of digits is an id. A name is looked up among every bot the
@@ -8,10 +11,17 @@ import java.util.function.Supplier;
  * chat.json. A name that fits no bot is taken as an id, and so is any name when the bots cannot be
  * listed (a token without the listBot permission, say); only a network failure stops here.
  */
-final class BotNames {
+public final class BotNames {
     private BotNames() {}
 
-    static String resolve(String value, String apiBase, String userId, ConversationMemory memory, Supplier<Directory> directory,
+    /** Where the ids of names found once are kept (chat.json). */
+    public interface Memory {
+        String botId(String apiBase, String userId, String name);
+
+        void rememberBotId(String apiBase, String userId, String name, String botId);
+    }
+
+    public static String resolve(String value, String apiBase, String userId, Memory memory, Supplier<Directory> directory,
                           Consumer<String> debug) {
         if (value.chars().allMatch(c -> c >= '0' && c <= '9')) return value;
         String known = memory.botId(apiBase, userId, value);

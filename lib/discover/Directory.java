@@ -1,15 +1,20 @@
+package lib.discover;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import lib.core.Json;
+import lib.core.Urls;
+import lib.http.CozeHttp;
 
 /**
  * What a login can find on Coze, every page of it: who it is, its workspaces, the bots in each, a
  * bot's conversations and a conversation's messages; and clearing a conversation's context.
  */
-final class Directory {
-    record Me(String userId, String userName, String nickName) {}
+public final class Directory {
+    public record Me(String userId, String userName, String nickName) {}
 
     record Workspace(String id, String name, String type) {}
 
@@ -26,17 +31,17 @@ final class Directory {
     private final CozeHttp http;
     private final String token;
 
-    Directory(CozeHttp http, String token) {
+    public Directory(CozeHttp http, String token) {
         this.http = http;
         this.token = token;
     }
 
-    Me me() {
+    public Me me() {
         JsonObject o = http.api("GET", "/v1/users/me", null, token).getAsJsonObject();
         return new Me(Json.str(o, "user_id"), Json.str(o, "user_name"), Json.str(o, "nick_name"));
     }
 
-    List<Workspace> workspaces() {
+    public List<Workspace> workspaces() {
         List<Workspace> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonObject data = http.api("GET", "/v1/workspaces?page_num=" + page + "&page_size=50", null, token).getAsJsonObject();
@@ -51,7 +56,7 @@ final class Directory {
     }
 
     /** Published bots and drafts alike. */
-    List<Bot> bots(String workspaceId) {
+    public List<Bot> bots(String workspaceId) {
         List<Bot> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonObject data = http.api("GET", "/v1/bots?workspace_id=" + Urls.encode(workspaceId) + "&publish_status=all&page_num=" + page
@@ -67,14 +72,14 @@ final class Directory {
     }
 
     /** Every bot the login can see, workspace by workspace. */
-    List<Bot> bots() {
+    public List<Bot> bots() {
         List<Bot> all = new ArrayList<>();
         for (Workspace w : workspaces()) all.addAll(bots(w.id()));
         return all;
     }
 
     /** Newest first. */
-    List<Conversation> conversations(String botId) {
+    public List<Conversation> conversations(String botId) {
         List<Conversation> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonObject data = http.api("GET", "/v1/conversations?bot_id=" + Urls.encode(botId) + "&page_num=" + page
@@ -89,7 +94,7 @@ final class Directory {
     }
 
     /** Questions and answers, oldest first (the list pages on with after_id; has_more and last_id sit beside `data`). */
-    List<Message> history(String conversationId) {
+    public List<Message> history(String conversationId) {
         List<Message> all = new ArrayList<>();
         String after = null;
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -114,7 +119,7 @@ final class Directory {
     }
 
     /** The conversation's context starts again on Coze; its history stays. */
-    void clear(String conversationId) {
+    public void clear(String conversationId) {
         http.api("POST", "/v1/conversations/" + Urls.encode(conversationId) + "/clear", new JsonObject(), token);
     }
 

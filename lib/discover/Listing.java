@@ -1,27 +1,30 @@
+package lib.discover;
+
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import lib.core.Terminal;
 
 /**
  * What the finding options print on stdout: one line per item, tab-separated for `cut` and `awk`
  * (ID first), or one JSON object per line with --json. Names from Coze are shown, not obeyed, at a terminal.
  */
-final class Listing {
+public final class Listing {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
     private final PrintWriter out;
     private final boolean json, terminal;
 
-    Listing(PrintWriter out, boolean json, boolean terminal) {
+    public Listing(PrintWriter out, boolean json, boolean terminal) {
         this.out = out;
         this.json = json;
         this.terminal = terminal;
     }
 
-    void workspaces(List<Directory.Workspace> all) {
+    public void workspaces(List<Directory.Workspace> all) {
         for (Directory.Workspace w : all) {
             JsonObject o = new JsonObject();
             o.addProperty("id", w.id());
@@ -32,7 +35,7 @@ final class Listing {
         out.flush();
     }
 
-    void bots(List<Directory.Bot> all) {
+    public void bots(List<Directory.Bot> all) {
         for (Directory.Bot b : all) {
             JsonObject o = new JsonObject();
             o.addProperty("id", b.id());
@@ -44,7 +47,7 @@ final class Listing {
         out.flush();
     }
 
-    void conversations(List<Directory.Conversation> all) {
+    public void conversations(List<Directory.Conversation> all) {
         for (Directory.Conversation c : all) {
             JsonObject o = new JsonObject();
             o.addProperty("id", c.id());
@@ -55,7 +58,7 @@ final class Listing {
     }
 
     /** `you: …` and `bot: …`, oldest first. */
-    void history(List<Directory.Message> all) {
+    public void history(List<Directory.Message> all) {
         for (Directory.Message m : all) {
             if (json) {
                 JsonObject o = new JsonObject();

@@ -1,3 +1,5 @@
+package lib.http;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -11,21 +13,25 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import lib.core.CozeApiException;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Json;
 
 /**
  * Coze over java.net.http: timeouts on connect and headers, a User-Agent naming the project, proxies
  * from the environment, no redirects (a bearer token is never forwarded), and Coze's envelope
  * `{code,msg,detail.logid}` (which arrives with HTTP 200 too) turned into CozeApiException.
  */
-final class CozeHttp {
+public final class CozeHttp {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_ERROR_BODY = 1 << 20;
@@ -50,7 +56,7 @@ final class CozeHttp {
     private final Consumer<String> debug;
 
     /** debug receives one line per request and response (never a header or body); null for none. */
-    CozeHttp(String base, Consumer<String> debug) {
+    public CozeHttp(String base, Consumer<String> debug) {
         this.base = base;
         this.debug = debug;
     }
@@ -71,7 +77,7 @@ final class CozeHttp {
     }
 
     /** A parsed reply: status, Coze log id, and the body as JSON (null when it is not JSON). */
-    record Reply(int status, String logId, JsonObject json) {}
+    public record Reply(int status, String logId, JsonObject json) {}
 
     HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
@@ -98,7 +104,7 @@ final class CozeHttp {
      * `POST /v1/files/upload`: the file as multipart/form-data (field `file`), streamed from disk, not
      * read into memory (files go up to 512 MB). Returns Coze's file object (`id`, `bytes`, `file_name`).
      */
-    JsonObject upload(Path file, String bearer) {
+    public JsonObject upload(Path file, String bearer) {
         String boundary = "coze-jbang-" + Long.toHexString(System.nanoTime());
         String name = file.getFileName().toString().replaceAll("[\"\r\n\\\\]", "_");
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
@@ -116,13 +122,13 @@ final class CozeHttp {
     }
 
     /** One request, no retry (token calls must not be repeated: a code or refresh token is single-use). */
-    Reply send(String method, String pathAndQuery, JsonElement body, String bearer) {
+    public Reply send(String method, String pathAndQuery, JsonElement body, String bearer) {
         HttpResponse<InputStream> r = exchange(request(method, pathAndQuery, body, bearer).build());
         return readReply(r);
     }
 
     /** An envelope API call: returns `data` (or the whole object when there is none), or throws. */
-    JsonElement api(String method, String pathAndQuery, JsonElement body, String bearer) {
+    public JsonElement api(String method, String pathAndQuery, JsonElement body, String bearer) {
         Reply r = send(method, pathAndQuery, body, bearer);
         JsonObject o = checkEnvelope(r);
         JsonElement data = o.get("data");
@@ -130,7 +136,7 @@ final class CozeHttp {
     }
 
     /** The body as an envelope whose code is 0, or the matching exception. */
-    static JsonObject checkEnvelope(Reply r) {
+    public static JsonObject checkEnvelope(Reply r) {
         if (r.json() == null) throw httpError(r.status(), r.logId());
         long code = Json.num(r.json(), "code", 0);
         if (code != 0) {
@@ -146,7 +152,7 @@ final class CozeHttp {
                 "put the proxy's user and password in HTTPS_PROXY, as http://user:password@host:port");
     }
 
-    static CozeException httpError(int status, String logId) {
+    public static CozeException httpError(int status, String logId) {
         String where = logId == null ? "" : " (logid " + logId + ")";
         if (status == 429) return new CozeException(CozeException.RATE_LIMITED, "rate limited by Coze (HTTP 429)" + where);
         if (status == 407) return proxyRefused();
@@ -242,7 +248,7 @@ final class CozeHttp {
     }
 
     /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String value) {
+    public static Duration retryAfter(String value) {
         if (value == null || value.isBlank()) return null;
         try {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));

@@ -1,3 +1,5 @@
+package lib.http;
+
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.InetSocketAddress;
@@ -10,16 +12,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import lib.core.CozeConfig;
+import lib.core.Urls;
 
 /**
  * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as curl reads them (lower-case first), which the JDK ignores,
  * with Basic credentials from the proxy URL (`http://user:pass@host:port`). Loopback is always
  * direct, so the login callback and a local coze-mock never go through a proxy.
  */
-final class EnvProxySelector extends ProxySelector {
+public final class EnvProxySelector extends ProxySelector {
     private final Map<String, String> env;
 
-    EnvProxySelector(Map<String, String> env) {
+    public EnvProxySelector(Map<String, String> env) {
         this.env = env;
     }
 

@@ -1,3 +1,5 @@
+package lib.http;
+
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.InputStream;
@@ -5,15 +7,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import lib.core.CozeApiException;
+import lib.core.CozeException;
 
 /**
  * A streamed POST read as Server-Sent Events, the transport under a chat turn and a workflow run:
  * opened with retries while nothing has started and once more with a fresh token after Coze rejects
  * one, parsed as the bytes arrive, watched by two clocks, and closable from another thread (Ctrl-C).
  */
-final class EventStream {
+public final class EventStream {
     /** Told each event in order, on the reading thread; false ends the stream (the caller saw its last event). */
-    interface Handler {
+    public interface Handler {
         boolean onEvent(String type, String data, String id);
     }
 
@@ -26,18 +30,18 @@ final class EventStream {
     private volatile String token;
 
     /** notice receives retry notes for the user (null for none). */
-    EventStream(CozeHttp http, Consumer<String> notice) {
+    public EventStream(CozeHttp http, Consumer<String> notice) {
         this.http = http;
         this.notice = notice;
     }
 
     /** The token the stream was opened with: the given one, or the fresh one after a rejection. */
-    String token() {
+    public String token() {
         return token;
     }
 
     /** Opens the stream; `onRejected` (or null) is asked once for a new token when Coze rejects `bearer` before it starts. */
-    void open(String path, JsonElement json, String bearer, UnaryOperator<String> onRejected) {
+    public void open(String path, JsonElement json, String bearer, UnaryOperator<String> onRejected) {
         token = bearer;
         CozeHttp.Retry retry = new CozeHttp.Retry(3, Duration.ofSeconds(30), notice);
         HttpResponse<InputStream> response;
@@ -57,7 +61,7 @@ final class EventStream {
      * cut it short. A stall (no byte for `idle`, or no event for `stall`, keep-alive comments aside), a
      * lost connection or an unreadable stream throw.
      */
-    boolean read(Handler handler, Duration idle, Duration stall) {
+    public boolean read(Handler handler, Duration idle, Duration stall) {
         SseParser[] parser = new SseParser[1];
         parser[0] = new SseParser((type, data, id) -> {
             events++;
@@ -88,7 +92,7 @@ final class EventStream {
     }
 
     /** From another thread: ends the read in progress, or the one to come. */
-    void close() {
+    public void close() {
         closed = true;
         InputStream b = body;
         if (b != null) CozeHttp.closeQuietly(b);

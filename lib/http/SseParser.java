@@ -1,3 +1,5 @@
+package lib.http;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,8 +10,8 @@ import java.util.Arrays;
  * line arrives. Lines are decoded as UTF-8 only when complete, so characters split across reads
  * survive. Coze sends `data:` with no space, which this treats exactly like `data: `.
  */
-final class SseParser {
-    interface Listener {
+public final class SseParser {
+    public interface Listener {
         void onEvent(String type, String data, String lastEventId);
     }
 
@@ -35,11 +37,11 @@ final class SseParser {
     private String lastEventId = "";
     private long retryMillis = -1;
 
-    SseParser(Listener listener) {
+    public SseParser(Listener listener) {
         this(listener, DEFAULT_MAX_LINE);
     }
 
-    SseParser(Listener listener, int maxLine) {
+    public SseParser(Listener listener, int maxLine) {
         this.listener = listener;
         this.maxLine = maxLine;
     }
@@ -53,11 +55,11 @@ final class SseParser {
         return stopped;
     }
 
-    long retryMillis() {
+    public long retryMillis() {
         return retryMillis;
     }
 
-    void feed(byte[] buf, int off, int len) {
+    public void feed(byte[] buf, int off, int len) {
         int i = off, end = off + len;
         for (; i < end && !bomDecided && !stopped; i++) {
             if (buf[i] == BOM[bomSeen]) {
@@ -85,12 +87,12 @@ final class SseParser {
         }
     }
 
-    void feed(byte[] buf) {
+    public void feed(byte[] buf) {
         feed(buf, 0, buf.length);
     }
 
     /** End of stream: an event without its blank line is discarded, as the spec says. */
-    void end() {
+    public void end() {
         lineLen = 0;
         resetEvent();
     }
@@ -171,7 +173,7 @@ final class SseParser {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    static final class SseException extends RuntimeException {
+    public static final class SseException extends RuntimeException {
         SseException(String message) {
             super(message);
         }

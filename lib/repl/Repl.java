@@ -1,8 +1,14 @@
+package lib.repl;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import lib.auth.PrivateFiles;
+import lib.core.CozeException;
+import lib.core.Style;
+import lib.core.Terminal;
 import org.jline.reader.Candidate;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -18,9 +24,9 @@ import org.jline.terminal.TerminalBuilder;
  * turn at a time. Errors of a turn are shown and the chat goes on, except a login that is needed,
  * which ends it with its exit code. Prompts and notes go to stderr; stdout carries only answers.
  */
-final class Repl {
+public final class Repl {
     /** The conversation the REPL drives; a CozeException from any of these is shown and the chat goes on. */
-    interface Session {
+    public interface Session {
         /** Sends one message and returns the follow-ups Coze suggested. */
         List<String> send(String message);
 
@@ -64,7 +70,7 @@ final class Repl {
      * The REPL on this process's terminal (its stderr side), the history in `historyFile` (owner-only).
      * Ctrl-C while no line is being read (an answer streams) goes to `onCtrlC`.
      */
-    static Repl onTerminal(Path historyFile, PrintWriter err, String command, Style style, Runnable onCtrlC) throws IOException {
+    public static Repl onTerminal(Path historyFile, PrintWriter err, String command, Style style, Runnable onCtrlC) throws IOException {
         org.jline.terminal.Terminal terminal = TerminalBuilder.builder().system(true).encoding(StandardCharsets.UTF_8)
                 .systemOutput(TerminalBuilder.SystemOutput.SysErr).build();
         terminal.handle(org.jline.terminal.Terminal.Signal.INT, signal -> onCtrlC.run());
@@ -97,7 +103,7 @@ final class Repl {
     }
 
     /** Runs until Ctrl-D or /exit (0), or a failed login (4). */
-    int run(Session session) {
+    public int run(Session session) {
         try {
             while (true) {
                 try {
@@ -118,7 +124,7 @@ final class Repl {
     }
 
     /** A line typed at the prompt, or null for Ctrl-D. Ctrl-C clears what was typed. */
-    String readLine(String prompt) {
+    public String readLine(String prompt) {
         while (true) {
             try {
                 return reader.readLine(prompt);

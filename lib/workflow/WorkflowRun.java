@@ -1,18 +1,25 @@
+package lib.workflow;
+
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import lib.core.CozeApiException;
+import lib.core.CozeException;
+import lib.core.Json;
+import lib.http.CozeHttp;
+import lib.http.EventStream;
 
 /**
  * One run of a published workflow (`/v1/workflow/stream_run`, or `stream_resume` after a question
  * node) over an EventStream: each `Message` is handed on as it arrives; `Done` ends the run,
  * `Interrupt` ends it waiting for an answer, `Error` fails it; `PING` only keeps it alive.
  */
-final class WorkflowRun {
-    static final String RUN = "/v1/workflow/stream_run", RESUME = "/v1/workflow/stream_resume";
+public final class WorkflowRun {
+    public static final String RUN = "/v1/workflow/stream_run", RESUME = "/v1/workflow/stream_resume";
 
     /** What the caller shows, on the reading thread, in stream order. */
-    interface Events {
+    public interface Events {
         /** A node's output; `nodeFinished` once the node has said all it will. */
         void message(String content, boolean nodeFinished);
 
@@ -21,19 +28,19 @@ final class WorkflowRun {
     }
 
     /** How a run ended: done, waiting at a question node (its event id and type), or cancelled by Ctrl-C. */
-    record Outcome(boolean done, String eventId, int interruptType, String debugUrl, boolean cancelled) {
-        boolean waiting() {
+    public record Outcome(boolean done, String eventId, int interruptType, String debugUrl, boolean cancelled) {
+        public boolean waiting() {
             return eventId != null;
         }
     }
 
     private final EventStream stream;
 
-    WorkflowRun(CozeHttp http, Consumer<String> notice) {
+    public WorkflowRun(CozeHttp http, Consumer<String> notice) {
         this.stream = new EventStream(http, notice);
     }
 
-    Outcome run(String path, JsonObject body, String bearer, UnaryOperator<String> onRejected, Events events, Duration idle,
+    public Outcome run(String path, JsonObject body, String bearer, UnaryOperator<String> onRejected, Events events, Duration idle,
                 Duration stall) {
         stream.open(path, body, bearer, onRejected);
         Handler handler = new Handler(events);
@@ -44,7 +51,7 @@ final class WorkflowRun {
     }
 
     /** From another thread (Ctrl-C): stops reading; the run returns as cancelled. */
-    void cancel() {
+    public void cancel() {
         stream.close();
     }
 

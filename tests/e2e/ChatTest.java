@@ -6,6 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import lib.auth.TokenStore;
+import lib.chat.ChatStream;
+import lib.core.CozeConfig;
+import lib.core.Json;
+import lib.http.SseParser;
+import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -270,8 +276,8 @@ class ChatTest {
                 "-Xlog:class+load=info:file=" + loaded).run();
         assertEquals("hi\n", later.out, later.toString());
         java.util.Set<String> archived = TestSupport.fromArchive(loaded);
-        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", "SseParser",
-                "ChatStream", "com.google.gson.stream.JsonReader"))
+        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", SseParser.class.getName(),
+                ChatStream.class.getName(), "com.google.gson.stream.JsonReader"))
             assertTrue(archived.contains(cls), cls + " did not come from the archive");
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mock.MockServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,7 +136,7 @@ class DistTest {
         try (var libs = Files.list(TestSupport.ROOT.resolve("lib"))) {
             libs.filter(Files::isDirectory).forEach(d -> folders.add("lib/" + d.getFileName()));
         }
-        assertTrue(folders.size() >= 9, folders.toString());
+        assertTrue(folders.size() >= 8, folders.toString());
         for (String folder : folders) {
             Path dir = TestSupport.ROOT.resolve(folder);
             Set<String> listed = new java.util.TreeSet<>();

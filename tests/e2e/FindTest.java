@@ -4,6 +4,11 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import lib.auth.TokenStore;
+import lib.core.Json;
+import mock.MockBots;
+import mock.MockDirectory;
+import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -8,6 +8,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import lib.auth.CozeOAuth;
+import lib.auth.Pkce;
+import lib.core.Json;
+import lib.core.Urls;
+import lib.http.SseParser;
+import mock.MockFaults;
+import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import lib.auth.CozeOAuth;
+import lib.auth.PrivateFiles;
+import lib.auth.TokenStore;
+import lib.core.Json;
+import mock.MockServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -276,7 +281,7 @@ class RefreshTest {
         assertEquals(0, later.exit, later.toString());
         assertEquals(1, mock.count("token.refresh_token"));
         Set<String> archived = TestSupport.fromArchive(loaded);
-        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", "CozeOAuth$Token"))
+        for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", CozeOAuth.Token.class.getName()))
             assertTrue(archived.contains(cls), cls + " did not come from the archive");
     }
 }

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import lib.auth.TokenStore;
+import lib.core.Urls;
+import lib.http.SseParser;
 import org.junit.jupiter.api.Tag;
 
 /**

@@ -1,5 +1,6 @@
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import mock.MockServer;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import mock.MockFaults;
+import mock.MockServer;
 
 /** Runs the real scripts as separate JVMs (what JBang execs) against an in-process coze-mock. */
 final class TestSupport {

@@ -1,4 +1,5 @@
 import java.nio.file.Path;
+import lib.auth.TokenStore;
 
 /** A child process for the kill-mid-write test: saves logins numbered from args[1] up, as fast as it can until killed. */
 public class TokenWriter {

@@ -2,6 +2,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.List;
 import java.util.Map;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Urls;
+import lib.http.EnvProxySelector;
 import org.junit.jupiter.api.Test;
 
 /** API bases, loopback hosts, and the query parsing of the login's callback. */

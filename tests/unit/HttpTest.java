@@ -5,6 +5,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import lib.http.CozeHttp;
+import lib.http.EnvProxySelector;
 import org.junit.jupiter.api.Test;
 
 /** HTTP plumbing: proxies from the environment and Retry-After. */

@@ -2,6 +2,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Map;
 import java.util.Random;
+import lib.chat.MarkdownStream;
+import lib.core.Style;
 import org.junit.jupiter.api.Test;
 
 /** Markdown rendered while it streams: the same screen however the answer is cut into deltas. */

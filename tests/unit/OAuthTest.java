@@ -9,6 +9,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import lib.auth.CozeOAuth;
+import lib.auth.DeviceFlow;
+import lib.auth.Pkce;
+import lib.auth.Redirect;
+import lib.auth.TokenStore;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Os;
 import org.junit.jupiter.api.Test;
 
 /** PKCE and the OAuth URLs and answers, as RFC 7636 and Coze define them. */

@@ -15,6 +15,11 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import lib.auth.PrivateFiles;
+import lib.auth.TokenStore;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.Os;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,3 +1,5 @@
+package lib.http;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.http.HttpClient;
@@ -8,7 +10,7 @@ import java.net.http.HttpClient;
  * the selector manager's own shutdown() is reached through the --add-opens in the commands'
  * //JAVA_OPTIONS. Best effort: without it the exit is only slower.
  */
-final class QuickExit {
+public final class QuickExit {
     private QuickExit() {}
 
     static void stopAtExit(HttpClient client) {

@@ -1,4 +1,0 @@
-// The sources of lib/startup/, for JBang. A command names this file instead of a glob such as lib/startup/*.java,
-// which JBang cannot list when the command runs from a URL (a catalog on GitHub); a test checks
-// that this list is exactly the folder's .java files.
-//SOURCES ArchiveTraining.java QuickExit.java
