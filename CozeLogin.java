@@ -44,6 +44,7 @@ import lib.core.Os;
 import lib.core.Terminal;
 import lib.core.Urls;
 import lib.discover.Directory;
+import lib.http.Bearer;
 import lib.http.CozeHttp;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,9 +65,8 @@ public class CozeLogin implements Callable<Integer> {
             description = "OAuth app client id (….app.coze; default: $$COZE_CLIENT_ID, else the stored login's).")
     String clientId;
 
-    @Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = CozeCli.ApiBases.class,
-            description = "Coze API (default: $$COZE_API_BASE, else the stored login's, else cn).")
-    String apiBase;
+    @Mixin
+    CozeCli.Site site;
 
     @Option(names = "--redirect-uri", defaultValue = DEFAULT_REDIRECT, paramLabel = "URI",
             description = "Redirect URI registered on the OAuth app (default: ${DEFAULT-VALUE}).")
@@ -113,8 +113,8 @@ public class CozeLogin implements Callable<Integer> {
             existing = null;
         }
         // Logging in again goes where the last login went, unless told otherwise.
-        String base = apiBase == null || apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
-                : CozeConfig.apiBase(apiBase, common.insecureHttp);
+        String base = site.apiBase == null || site.apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
+                : CozeConfig.apiBase(site.apiBase, common.insecureHttp);
         if (!force && !withToken && existing != null && existing.apiBase().equals(base)
                 && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
@@ -155,7 +155,7 @@ public class CozeLogin implements Callable<Integer> {
      */
     private Directory.Me whoIs(String base, String token, boolean required) {
         try {
-            return new Directory(new CozeHttp(base, common.debugSink()), token).me();
+            return new Directory(new CozeHttp(base, Bearer.of(token), common.debugSink())).me();
         } catch (CozeException e) {
             if (required && e instanceof CozeApiException api && api.isAuthError())
                 throw new CozeException(CozeException.AUTH, "Coze refused this token (" + api.code + "); nothing was stored",
@@ -257,6 +257,9 @@ public class CozeLogin implements Callable<Integer> {
         boolean json;
 
         @Mixin
+        CozeCli.Site site;
+
+        @Mixin
         CozeCli.Common common;
 
         @Override
@@ -268,7 +271,7 @@ public class CozeLogin implements Callable<Integer> {
             String token = null;
             if (creds.fromEnvironment()) {
                 o.addProperty("source", "COZE_API_TOKEN");
-                o.addProperty("api_base", creds.apiBase(System.getenv("COZE_API_BASE"), true));
+                o.addProperty("api_base", creds.apiBase(site.apiBase, true));
                 o.addProperty("token_suffix", suffix(creds.envToken()));
                 usable = true;
                 token = creds.envToken();
@@ -309,7 +312,7 @@ public class CozeLogin implements Callable<Integer> {
         private JsonObject user(String base, String token) {
             JsonObject u = new JsonObject();
             try {
-                Directory.Me me = new Directory(new CozeHttp(base, common.debugSink()), token).me();
+                Directory.Me me = new Directory(new CozeHttp(base, Bearer.of(token), common.debugSink())).me();
                 u.addProperty("id", me.userId());
                 u.addProperty("name", me.userName());
                 u.addProperty("nick_name", me.nickName());

@@ -164,7 +164,7 @@ public class CozeMock implements Callable<Integer> {
                 Map<String, String> env = pb.environment();
                 env.put("COZE_API_BASE", server.baseUrl());
                 env.put("COZE_HOME", home.toString());
-                env.put("COZE_HOME_IS_TEMPORARY", "1"); // so coze-chat does not suggest -c, which the next run could not follow
+                env.put("COZE_NO_CONTINUE_HINTS", "true"); // the home is thrown away: -c could not follow on
                 if (noToken) env.remove("COZE_API_TOKEN");
                 else env.put("COZE_API_TOKEN", DEMO_TOKEN);
                 Process p;

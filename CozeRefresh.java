@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
 import lib.auth.RefreshRehearsal;
+import lib.auth.StoredLogin;
 import lib.auth.TokenStore;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
@@ -60,17 +61,18 @@ public class CozeRefresh implements Callable<Integer> {
     @Override
     public Integer call() {
         if (print && json) throw new CozeException(CozeException.USAGE, "--print and --json both write stdout", "choose one");
-        Credentials creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
+        Credentials creds = Credentials.of(common);
         Duration margin = minValid != null ? minValid : Credentials.DEFAULT_MARGIN;
         if (creds.fromEnvironment()) {
             if (print) common.out().println(creds.envToken());
             else if (!json) common.say("COZE_API_TOKEN is set: a personal access token has nothing to refresh");
             return 0;
         }
-        TokenStore.Login before = creds.requireLogin();
+        StoredLogin stored = creds.stored(null);
+        TokenStore.Login before = stored.require();
         boolean onlyIfNeeded = print || ifNeeded || minValid != null;
         TokenStore.Login after = onlyIfNeeded && before.validFor(margin, Instant.now()) ? before
-                : creds.refresh(onlyIfNeeded ? before.accessToken() : null);
+                : stored.renew(onlyIfNeeded ? before.accessToken() : null);
         boolean refreshed = !after.accessToken().equals(before.accessToken());
         if (print) common.out().println(after.accessToken());
         if (json) common.out().println(status(after, refreshed));

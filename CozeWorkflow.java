@@ -2,7 +2,7 @@
 //JAVA 17+
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.google.code.gson:gson:2.13.1
-//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/chat/Folder.java lib/workflow/Folder.java
+//SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/workflow/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
 // Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
 //COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
@@ -17,26 +17,21 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Run a published Coze workflow from the shell: its messages stream to stdout; question nodes are answered with --resume.
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
-import lib.auth.TokenStore;
-import lib.chat.ChatRehearsal;
-import lib.core.CozeApiException;
 import lib.core.CozeCli;
-import lib.core.CozeConfig;
 import lib.core.CozeException;
+import lib.core.Input;
 import lib.core.Interrupts;
 import lib.core.Json;
-import lib.core.Params;
-import lib.core.Terminal;
 import lib.http.CozeHttp;
+import lib.workflow.WorkflowOutput;
+import lib.workflow.WorkflowRehearsal;
+import lib.workflow.WorkflowRequest;
 import lib.workflow.WorkflowRun;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -92,15 +87,16 @@ public class CozeWorkflow implements Callable<Integer> {
     boolean noStream;
 
     @Mixin
+    CozeCli.Site site;
+
+    @Mixin
     CozeCli.Streaming streaming;
 
     @Mixin
     CozeCli.Common common;
 
-    private volatile WorkflowRun current;
-
     public static void main(String... args) {
-        CozeCli.main(new CozeWorkflow(), args, ChatRehearsal::run);
+        CozeCli.main(new CozeWorkflow(), args, WorkflowRehearsal::run);
     }
 
     @Override
@@ -109,117 +105,45 @@ public class CozeWorkflow implements Callable<Integer> {
             throw new CozeException(CozeException.USAGE, "--resume needs the answer", "coze-workflow " + workflowId + " --resume " + resume + " \"…\"");
         if (resume == null && answer != null)
             throw new CozeException(CozeException.USAGE, "an answer without --resume", "answer a question node with --resume EVENT_ID \"…\"");
-        Credentials creds = new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
-        String base = creds.apiBase(streaming.apiBase, common.insecureHttp);
-        CozeHttp http = new CozeHttp(base, common.debugSink());
-        String token = creds.accessToken(base, Duration.ofMinutes(1));
-        if (noStream) return whole(http, token, creds, base);
+        Credentials creds = Credentials.of(common);
+        CozeHttp http = creds.http(creds.apiBase(site.apiBase, common.insecureHttp));
+        WorkflowOutput out = new WorkflowOutput(common.out(), json);
+        if (noStream) {
+            JsonObject reply = WorkflowRun.whole(http, runBody());
+            out.whole(reply);
+            return done(Json.str(reply, "debug_url"));
+        }
         WorkflowRun run = new WorkflowRun(http, line -> common.say("coze-workflow: " + line));
-        current = run;
         Interrupts.onCtrlC(() -> {
-            WorkflowRun r = current;
-            if (r != null) r.cancel();
-            return r != null;
+            run.cancel();
+            return true;
         });
-        Output out = new Output();
         WorkflowRun.Outcome outcome;
         try {
-            outcome = run.run(resume != null ? WorkflowRun.RESUME : WorkflowRun.RUN, resume != null ? resumeBody() : runBody(), token,
-                    rejected -> creds.afterRejection(base, rejected), out, streaming.idleTimeout, streaming.stallTimeout);
+            outcome = run.run(resume != null ? WorkflowRun.RESUME : WorkflowRun.RUN,
+                    resume != null ? WorkflowRequest.resume(workflowId, resume, answer, interruptType) : runBody(), out,
+                    streaming.idleTimeout, streaming.stallTimeout);
         } finally {
-            current = null;
             out.endLine();
         }
         if (outcome.cancelled()) {
             common.say("coze-workflow: cancelled");
             return CozeException.INTERRUPTED;
         }
-        if (outcome.waiting()) {
-            common.say("coze-workflow: the workflow is waiting for your answer: coze-workflow " + workflowId + " --resume "
-                    + outcome.eventId() + (outcome.interruptType() == 2 ? "" : " --interrupt-type " + outcome.interruptType()) + " \"…\"");
+        if (outcome.waiting() != null) {
+            common.say("coze-workflow: " + outcome.waiting().line(true));
             return CozeException.WAITING;
         }
-        if (outcome.debugUrl() != null) common.say("coze-workflow: done; its trace: " + outcome.debugUrl());
-        return 0;
+        return done(outcome.debugUrl());
     }
 
     private JsonObject runBody() throws IOException {
-        JsonObject b = new JsonObject();
-        b.addProperty("workflow_id", workflowId);
-        b.add("parameters", parameters());
-        if (owner != null && owner.bot != null) b.addProperty("bot_id", owner.bot);
-        if (owner != null && owner.app != null) b.addProperty("app_id", owner.app);
-        return b;
+        return WorkflowRequest.run(workflowId, WorkflowRequest.parameters(input == null ? null : input.equals("-") ? Input.stdin() : input, params),
+                owner == null ? null : owner.bot, owner == null ? null : owner.app);
     }
 
-    private JsonObject resumeBody() {
-        JsonObject b = new JsonObject();
-        b.addProperty("workflow_id", workflowId);
-        b.addProperty("event_id", resume);
-        b.addProperty("resume_data", answer);
-        b.addProperty("interrupt_type", interruptType);
-        return b;
-    }
-
-    /** --input (a JSON object, or stdin), then each --param over it. */
-    private JsonObject parameters() throws IOException {
-        JsonObject p = new JsonObject();
-        if (input != null) {
-            String text = input.equals("-") ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8) : input;
-            JsonElement e = Params.value(text.strip());
-            if (!e.isJsonObject()) throw new CozeException(CozeException.USAGE, "--input is not a JSON object", "e.g. --input '{\"city\":\"北京\"}'");
-            p = e.getAsJsonObject();
-        }
-        for (var kv : Params.parse(params).entrySet()) p.add(kv.getKey(), kv.getValue());
-        return p;
-    }
-
-    /** --no-stream: the run's output, a JSON string in `data`, printed as it is (or the whole answer with --json). */
-    private int whole(CozeHttp http, String token, Credentials creds, String base) throws IOException {
-        JsonObject body = runBody();
-        JsonObject reply;
-        try {
-            reply = CozeHttp.checkEnvelope(http.send("POST", "/v1/workflow/run", body, token));
-        } catch (CozeApiException e) {
-            if (!e.isAuthError()) throw e;
-            reply = CozeHttp.checkEnvelope(http.send("POST", "/v1/workflow/run", body, creds.afterRejection(base, token)));
-        }
-        if (json) common.out().println(reply);
-        else common.out().println(Terminal.stdout() ? Terminal.visible(Json.str(reply, "data")) : Json.str(reply, "data"));
-        common.out().flush();
-        if (Json.str(reply, "debug_url") != null) common.say("coze-workflow: done; its trace: " + Json.str(reply, "debug_url"));
+    private int done(String trace) {
+        if (trace != null) common.say("coze-workflow: done; its trace: " + trace);
         return 0;
-    }
-
-    /** Each Message's content as it arrives, a line end after a node's last; with --json, every event as one line. */
-    private final class Output implements WorkflowRun.Events {
-        private final boolean terminal = Terminal.stdout();
-        private boolean atLineStart = true;
-
-        @Override
-        public void message(String content, boolean nodeFinished) {
-            if (json) return;
-            common.out().print(terminal ? Terminal.visible(content) : content);
-            if (!content.isEmpty()) atLineStart = content.endsWith("\n");
-            if (nodeFinished) endLine();
-            CozeException.ensureOpen(common.out());
-        }
-
-        @Override
-        public void event(String type, String id, JsonObject data) {
-            if (!json) return;
-            JsonObject o = new JsonObject();
-            o.addProperty("event", type);
-            o.addProperty("id", id);
-            o.add("data", data);
-            common.out().println(o);
-            CozeException.ensureOpen(common.out());
-        }
-
-        void endLine() {
-            if (!atLineStart) common.out().print('\n');
-            atLineStart = true;
-            common.out().flush();
-        }
     }
 }

@@ -83,7 +83,7 @@ public final class CozeOAuth {
     public DeviceCode deviceCode(String clientId) {
         JsonObject body = new JsonObject();
         body.addProperty("client_id", clientId);
-        JsonObject o = flat(http.send("POST", DEVICE_PATH, body, null));
+        JsonObject o = flat(http.send("POST", DEVICE_PATH, body));
         String device = Json.str(o, "device_code"), user = Json.str(o, "user_code"), uri = Json.str(o, "verification_uri");
         if (device == null || user == null || uri == null)
             throw new CozeException(CozeException.FAILED, "Coze's device-code answer lacks device_code, user_code or verification_uri");
@@ -99,7 +99,7 @@ public final class CozeOAuth {
     }
 
     private Token token(JsonObject body) {
-        JsonObject o = flat(http.send("POST", TOKEN_PATH, body, null));
+        JsonObject o = flat(http.send("POST", TOKEN_PATH, body));
         String access = Json.str(o, "access_token");
         if (access == null || access.isEmpty())
             throw new CozeException(CozeException.FAILED, "Coze's token answer has no access_token");

@@ -1,33 +1,38 @@
 package lib.auth;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
+import lib.core.CozeCli;
 import lib.core.CozeConfig;
-import lib.core.CozeException;
+import lib.http.Bearer;
 import lib.http.CozeHttp;
 
 /**
- * Where an access token comes from — COZE_API_TOKEN or the stored login — and the one refresh
- * mechanism every script uses: under the cross-process lock, re-read the file, use a sibling's fresh
- * token if there is one, otherwise refresh once and persist before anyone can use the result.
- * Coze's refresh tokens rotate, so a refresh token is never sent twice.
+ * Where a command's requests get their bearer token, decided once per command: COZE_API_TOKEN, or
+ * the stored login of whatever kind (StoredLogin, which renews it under the cross-process lock).
+ * Every command builds one of these and asks it for its site and its CozeHttp.
  */
 public final class Credentials {
+    /** How long coze-refresh wants a token to stay valid, unless told. */
     public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(5);
+    /** How long a token must stay valid when a request goes out with it. */
+    static final Duration REQUEST_MARGIN = Duration.ofMinutes(1);
 
     private final TokenStore store;
     private final String envToken;
     private final Consumer<String> debug;
-    /** The token this process last got from a refresh (its own or a sibling's): fresh, however short its life. */
-    private volatile String refreshedHere;
 
     public Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
         this.store = store;
         String t = env.get("COZE_API_TOKEN");
         this.envToken = t == null || t.isBlank() ? null : t.trim();
         this.debug = debug;
+    }
+
+    /** A command's credentials: the token file under COZE_HOME, its environment, its --debug and its warnings. */
+    public static Credentials of(CozeCli.Common common) {
+        return new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
     }
 
     public boolean fromEnvironment() {
@@ -38,21 +43,20 @@ public final class Credentials {
         return envToken;
     }
 
-    /** A stable user_id for chats: the login's own, or one derived from the personal token (never the token). */
-    public String userId() {
-        if (envToken == null) return requireLogin().userId();
-        return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
+    /** The stored login, for what only a stored login has (coze-refresh); apiBase null: whichever site it is for. */
+    public StoredLogin stored(String apiBase) {
+        return new StoredLogin(store, apiBase, REQUEST_MARGIN, debug);
     }
 
     /** The stored login, or exit 4 saying how to log in. */
     public TokenStore.Login requireLogin() {
-        TokenStore.Login login = store.load();
-        if (login == null)
-            throw new CozeException(CozeException.AUTH, "not logged in", "run coze-login --client-id <id>.app.coze, or set COZE_API_TOKEN");
-        if (login.ended() != null)
-            throw new CozeException(CozeException.AUTH, "the " + CozeConfig.shortName(login.apiBase()) + " login has ended ("
-                    + login.ended() + ")", "log in again with coze-login");
-        return login;
+        return stored(null).require();
+    }
+
+    /** A stable user_id for chats: the login's own, or one derived from the personal token (never the token). */
+    public String userId() {
+        if (envToken == null) return requireLogin().userId();
+        return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
     }
 
     /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
@@ -65,77 +69,13 @@ public final class Credentials {
         return CozeConfig.DEFAULT_API_BASE;
     }
 
-    /** A token valid for at least `margin`, refreshed first when needed. */
-    public String accessToken(String apiBase, Duration margin) {
-        if (envToken != null) return envToken;
-        TokenStore.Login login = requireLogin();
-        checkSameServer(login, apiBase);
-        if (login.validFor(margin, Instant.now())) return login.accessToken();
-        if (login.accessToken().equals(refreshedHere) && login.validFor(Duration.ZERO, Instant.now())) return refreshedHere;
-        return refresh(login.accessToken()).accessToken();
+    /** Who requests to `apiBase` go out as. */
+    public Bearer bearer(String apiBase) {
+        return envToken != null ? new EnvToken(envToken) : stored(apiBase);
     }
 
-    /** Called once after Coze rejected `rejected`: a sibling's newer token, or one fresh refresh. */
-    public String afterRejection(String apiBase, String rejected) {
-        if (envToken != null)
-            throw new CozeException(CozeException.AUTH, "Coze rejected the token in COZE_API_TOKEN", "check it and --api-base cn/com");
-        checkSameServer(requireLogin(), apiBase);
-        return refresh(rejected).accessToken();
-    }
-
-    /**
-     * Replaces `stale`, the token this process found too old or had rejected (null: refresh whatever
-     * is stored). Once the lock is held, a stored token that is not `stale` and has not expired is a
-     * sibling's fresh one and is used as it is, however short its life: so parallel processes make one
-     * refresh, not one each. Never retried: a refresh that may have reached Coze has consumed the
-     * refresh token.
-     */
-    public TokenStore.Login refresh(String stale) {
-        try (PrivateFiles.Held held = store.lock()) {
-            TokenStore.Login current = requireLogin();
-            if (stale != null && !stale.equals(current.accessToken()) && current.validFor(Duration.ZERO, Instant.now())) {
-                if (debug != null) debug.accept("using the token another process refreshed");
-                refreshedHere = current.accessToken();
-                return current;
-            }
-            if (!current.refreshable())
-                throw new CozeException(CozeException.AUTH, "the stored login has expired and cannot be refreshed", "run coze-login");
-            try (PrivateFiles.Reservation space = store.reserve()) {
-                CozeOAuth.Token token;
-                try {
-                    token = new CozeOAuth(new CozeHttp(current.apiBase(), debug)).refresh(current.clientId(), current.refreshToken());
-                } catch (CozeOAuth.OAuthError e) {
-                    TokenStore.Login reread = store.load();
-                    if (reread != null && reread.refreshToken() != null && !reread.refreshToken().equals(current.refreshToken())) {
-                        refreshedHere = reread.accessToken();
-                        return reread;
-                    }
-                    String why = "Coze rejected the refresh (" + e.errorCode + ")";
-                    // Only invalid_grant says the refresh token is dead; any other error may pass, and the next command tries again.
-                    if (!"invalid_grant".equals(e.errorCode)) throw new CozeException(CozeException.AUTH, why, "try again, or run coze-login", e);
-                    try {
-                        store.save(current.endedBecause(why), space);
-                    } catch (CozeException unsaved) {
-                        // The next command then finds out from Coze again.
-                    }
-                    throw new CozeException(CozeException.AUTH, why + "; the login has ended", "log in again with coze-login", e);
-                }
-                TokenStore.Login next = current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
-                try {
-                    store.save(next, space);
-                    refreshedHere = next.accessToken();
-                } catch (CozeException e) {
-                    throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
-                            + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
-                }
-                return next;
-            }
-        }
-    }
-
-    private static void checkSameServer(TokenStore.Login login, String apiBase) {
-        if (apiBase != null && !apiBase.equals(login.apiBase()))
-            throw new CozeException(CozeException.AUTH, "the stored login is for " + CozeConfig.shortName(login.apiBase())
-                    + ", not " + CozeConfig.shortName(apiBase), "run coze-login --api-base " + apiBase + ", or drop --api-base");
+    /** Coze at `apiBase`, as this login: every call renews the token once after a rejection. */
+    public CozeHttp http(String apiBase) {
+        return new CozeHttp(apiBase, bearer(apiBase), debug);
     }
 }

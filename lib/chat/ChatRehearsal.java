@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.time.Duration;
 import lib.core.ArchiveTraining;
 import lib.core.Style;
+import lib.http.Bearer;
 import lib.http.CozeHttp;
 
 /** coze-chat's and coze-workflow's rehearsal for the class archive (see ArchiveTraining): one streamed turn, rendered to nowhere. */
@@ -18,7 +19,7 @@ public final class ChatRehearsal {
             TextOutput out = new TextOutput(nowhere, nowhere, new TextOutput.Look(false, true, Style.NONE, Style.NONE), line -> { });
             ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", "text", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
-            out.finished(new ChatStream(new CozeHttp(base, null), null).run(req, "training", null, out));
+            out.finished(new ChatStream(new CozeHttp(base, Bearer.of("training"), null), null).run(req, out));
         });
     }
 

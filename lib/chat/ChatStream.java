@@ -14,6 +14,7 @@ import lib.core.CozeApiException;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Urls;
+import lib.core.Waiting;
 import lib.http.CozeHttp;
 import lib.http.EventStream;
 
@@ -53,6 +54,11 @@ public final class ChatStream {
     public record ToolCall(String id, String type, String name, String arguments) {
         public boolean isReply() {
             return "reply_message".equals(type);
+        }
+
+        /** What the user is told when nothing here answers the call. */
+        public Waiting waiting() {
+            return isReply() ? new Waiting.Reply() : new Waiting.Plugin(name, arguments);
         }
 
         /** The calls in a Chat object's `required_action.submit_tool_outputs.tool_calls`. */
@@ -116,7 +122,6 @@ public final class ChatStream {
     private volatile boolean cancelled;
     /** Released once a cancel() has asked Coze to cancel (or found nothing to cancel yet). */
     private final CountDownLatch cancelFinished = new CountDownLatch(1);
-    private volatile String token;
     private final Result result = new Result();
 
     public ChatStream(CozeHttp http, Consumer<String> notice) {
@@ -125,17 +130,14 @@ public final class ChatStream {
         this.stream = new EventStream(http, notice);
     }
 
-    /**
-     * Runs the turn. `tokens` gives the bearer token; `onRejected` is asked once for a new one when
-     * Coze rejects it before the stream starts. Throws CozeException for every failure path.
-     */
-    public Result run(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        return attached(() -> stream(req, bearer, onRejected, events));
+    /** Runs the turn. Throws CozeException for every failure path. */
+    public Result run(Request req, Events events) {
+        return attached(() -> stream(req, events));
     }
 
     /** The same turn with stream=false: create, poll retrieve at most once a second, then list the messages. */
-    public Result runPolling(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        return attached(() -> poll(req, bearer, onRejected, events));
+    public Result runPolling(Request req, Events events) {
+        return attached(() -> poll(req, events));
     }
 
     private Result attached(java.util.function.Supplier<Result> turn) {
@@ -151,7 +153,7 @@ public final class ChatStream {
      * After the bot's local plugins ran: their outputs go to Coze, and the same turn streams on with
      * the same events (`/v3/chat/submit_tool_outputs`). outputs: `[{tool_call_id, output}]`.
      */
-    public Result submit(Request req, String chatId, JsonArray outputs, String bearer, Events events) {
+    public Result submit(Request req, String chatId, JsonArray outputs, Events events) {
         return attached(() -> {
             result.conversationId = req.conversationId();
             result.chatId = chatId;
@@ -159,19 +161,17 @@ public final class ChatStream {
             body.add("tool_outputs", outputs);
             body.addProperty("stream", true);
             return streamed("/v3/chat/submit_tool_outputs?conversation_id=" + Urls.encode(req.conversationId()) + "&chat_id="
-                    + Urls.encode(chatId), body, bearer, null, events, req);
+                    + Urls.encode(chatId), body, events, req);
         });
     }
 
-    private Result stream(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
+    private Result stream(Request req, Events events) {
         result.conversationId = req.conversationId();
-        return streamed(req.path(), req.body(true), bearer, onRejected, events, req);
+        return streamed(req.path(), req.body(true), events, req);
     }
 
-    private Result streamed(String path, JsonObject body, String bearer, java.util.function.UnaryOperator<String> onRejected,
-                            Events events, Request req) {
-        stream.open(path, body, bearer, onRejected);
-        token = stream.token();
+    private Result streamed(String path, JsonObject body, Events events, Request req) {
+        stream.open(path, body);
         if (cancelled) return finishCancelled();
         Handler handler = new Handler(events, req.onConversation());
         boolean read;
@@ -188,18 +188,9 @@ public final class ChatStream {
         return result;
     }
 
-    private Result poll(Request req, String bearer, java.util.function.UnaryOperator<String> onRejected, Events events) {
-        token = bearer;
+    private Result poll(Request req, Events events) {
         try {
-            JsonElement created;
-            try {
-                created = http.api("POST", req.path(), req.body(false), token);
-            } catch (CozeApiException e) {
-                if (!e.isAuthError() || onRejected == null) throw e;
-                token = onRejected.apply(token);
-                created = http.api("POST", req.path(), req.body(false), token);
-            }
-            JsonObject chat = created.getAsJsonObject();
+            JsonObject chat = http.api("POST", req.path(), req.body(false)).getAsJsonObject();
             result.chatId = Json.str(chat, "id");
             result.conversationId = Json.str(chat, "conversation_id");
             events.started(result.conversationId, result.chatId);
@@ -209,7 +200,7 @@ public final class ChatStream {
             while ("created".equals(status) || "in_progress".equals(status)) {
                 if (cancelled) return finishCancelled();
                 Thread.sleep(1000);
-                chat = http.api("GET", "/v3/chat/retrieve" + ids, null, token).getAsJsonObject();
+                chat = http.api("GET", "/v3/chat/retrieve" + ids, null).getAsJsonObject();
                 status = Json.str(chat, "status");
             }
             if ("failed".equals(status)) {
@@ -218,7 +209,7 @@ public final class ChatStream {
             }
             if (!"completed".equals(status) && !"requires_action".equals(status)) return finishCancelled();
             result.toolCalls.addAll(ToolCall.of(chat));
-            for (JsonElement e : http.api("GET", "/v3/chat/message/list" + ids, null, token).getAsJsonArray()) {
+            for (JsonElement e : http.api("GET", "/v3/chat/message/list" + ids, null).getAsJsonArray()) {
                 JsonObject m = e.getAsJsonObject();
                 String type = Json.str(m, "type");
                 if ("answer".equals(type) && Json.str(m, "reasoning_content") != null) events.reasoning(Json.str(m, "reasoning_content"));
@@ -248,7 +239,7 @@ public final class ChatStream {
                 b.addProperty("conversation_id", conversation);
                 b.addProperty("chat_id", chat);
                 try {
-                    http.api("POST", "/v3/chat/cancel", b, token);
+                    http.api("POST", "/v3/chat/cancel", b);
                 } catch (CozeException e) {
                     if (notice != null) notice.accept("could not cancel the chat on the server: " + e.getMessage());
                 }

@@ -29,6 +29,11 @@ public final class TurnNotes {
         if (style != null) err.println(style.dim(Terminal.visible(line)));
     }
 
+    /** A warning: shown even with -q. */
+    public void warning(String line) {
+        err.println("coze-chat: warning: " + Terminal.visible(line));
+    }
+
     public void ended(ChatStream.Result r) {
         if (r.cancelled) line("coze-chat: cancelled" + (r.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
         else if (r.waiting()) waiting(r);
@@ -37,11 +42,7 @@ public final class TurnNotes {
 
     /** A question node's reply, or a local plugin no --tool answers. */
     private void waiting(ChatStream.Result r) {
-        for (ChatStream.ToolCall call : r.toolCalls) {
-            if (call.isReply()) line("coze-chat: the bot is waiting for your reply" + (inRepl ? "" : ": coze-chat -c \"…\""));
-            else line("coze-chat: the bot called the local plugin " + call.name() + " with " + call.arguments()
-                    + (inRepl ? "" : "; answer it with --tool " + call.name() + "=COMMAND"));
-        }
+        for (ChatStream.ToolCall call : r.toolCalls) line("coze-chat: " + call.waiting().line(!inRepl));
     }
 
     private void summary(ChatStream.Result r) {

@@ -83,7 +83,9 @@ public final class CozeCli {
         public boolean insecureHttp;
 
         @CommandLine.Option(names = "--debug", description = "Trace HTTP requests (never tokens) and show stack traces; also COZE_DEBUG=1.")
-        boolean debug;
+        void debug(boolean on) {
+            debugging |= on;
+        }
 
         @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
         public CommandLine.Model.CommandSpec spec;
@@ -102,7 +104,7 @@ public final class CozeCli {
         }
 
         public Consumer<String> debugSink() {
-            return debug || CozeCli.debug() ? line -> err().println("debug: " + Terminal.visible(line)) : null;
+            return debugging ? line -> err().println("debug: " + Terminal.visible(line)) : null;
         }
 
         public Consumer<String> warnSink() {
@@ -115,10 +117,6 @@ public final class CozeCli {
      * a plugin or a workflow may think for minutes, and keep-alives keep only the first clock happy.
      */
     public static final class Streaming {
-        @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = ApiBases.class,
-                description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
-        public String apiBase;
-
         @CommandLine.Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
                 description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
         public Duration idleTimeout;
@@ -126,6 +124,13 @@ public final class CozeCli {
         @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
                 description = "Give up when no event arrives for this long, keep-alives aside (default: ${DEFAULT-VALUE}).")
         public Duration stallTimeout;
+    }
+
+    /** The Coze site a command talks to; resolved once, with the login, by Credentials.apiBase. */
+    public static final class Site {
+        @CommandLine.Option(names = "--api-base", defaultValue = "${env:COZE_API_BASE}", paramLabel = "cn|com|URL", completionCandidates = ApiBases.class,
+                description = "Coze API (default: $$COZE_API_BASE, else the login's, else cn).")
+        public String apiBase;
     }
 
     /** What shell completion offers for --api-base (a URL is typed). */
@@ -173,13 +178,17 @@ public final class CozeCli {
         return (secs + 43200) / 86400 + " days";
     }
 
-    static boolean debug() {
+    /** --debug or COZE_DEBUG: COZE_DEBUG is read once per run, --debug adds to it as the options are parsed. */
+    private static volatile boolean debugging;
+
+    private static boolean debugFromEnvironment() {
         String d = System.getenv("COZE_DEBUG");
         return d != null && !d.isEmpty() && !"0".equals(d);
     }
 
     /** Runs a picocli command on UTF-8 streams and returns its exit code; used by every script's main and by tests. */
     static int run(Object command, PrintStream out, PrintStream err, String... args) {
+        debugging = debugFromEnvironment();
         CommandLine cl = new CommandLine(command);
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         // Built only when asked for: a second command spec costs every run its reflection (docs/PERFORMANCE.md).
@@ -205,7 +214,7 @@ public final class CozeCli {
         });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandSpec().root().name();
-            boolean wantTrace = debug() || parsed.hasMatchedOption("--debug");
+            boolean wantTrace = debugging;
             if (ex instanceof CozeException ce && ce.exitCode == CozeException.STDOUT_CLOSED) return ce.exitCode;
             if (ex instanceof CozeException ce) {
                 line.getErr().println(name + ": error: " + Terminal.visible(ce.line()));

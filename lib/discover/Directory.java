@@ -29,22 +29,20 @@ public final class Directory {
     static final int MAX_PAGES = 100;
 
     private final CozeHttp http;
-    private final String token;
 
-    public Directory(CozeHttp http, String token) {
+    public Directory(CozeHttp http) {
         this.http = http;
-        this.token = token;
     }
 
     public Me me() {
-        JsonObject o = http.api("GET", "/v1/users/me", null, token).getAsJsonObject();
+        JsonObject o = http.api("GET", "/v1/users/me", null).getAsJsonObject();
         return new Me(Json.str(o, "user_id"), Json.str(o, "user_name"), Json.str(o, "nick_name"));
     }
 
     public List<Workspace> workspaces() {
         List<Workspace> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
-            JsonObject data = http.api("GET", "/v1/workspaces?page_num=" + page + "&page_size=50", null, token).getAsJsonObject();
+            JsonObject data = http.api("GET", "/v1/workspaces?page_num=" + page + "&page_size=50", null).getAsJsonObject();
             JsonArray items = array(data, "workspaces");
             for (JsonElement e : items) {
                 JsonObject w = e.getAsJsonObject();
@@ -60,7 +58,7 @@ public final class Directory {
         List<Bot> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonObject data = http.api("GET", "/v1/bots?workspace_id=" + Urls.encode(workspaceId) + "&publish_status=all&page_num=" + page
-                    + "&page_size=20", null, token).getAsJsonObject();
+                    + "&page_size=20", null).getAsJsonObject();
             JsonArray items = array(data, "items");
             for (JsonElement e : items) {
                 JsonObject b = e.getAsJsonObject();
@@ -83,7 +81,7 @@ public final class Directory {
         List<Conversation> all = new ArrayList<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonObject data = http.api("GET", "/v1/conversations?bot_id=" + Urls.encode(botId) + "&page_num=" + page
-                    + "&page_size=50&sort_order=desc", null, token).getAsJsonObject();
+                    + "&page_size=50&sort_order=desc", null).getAsJsonObject();
             for (JsonElement e : array(data, "conversations")) {
                 JsonObject c = e.getAsJsonObject();
                 all.add(new Conversation(Json.str(c, "id"), Json.num(c, "created_at", 0)));
@@ -102,8 +100,7 @@ public final class Directory {
             req.addProperty("order", "asc");
             req.addProperty("limit", 50);
             if (after != null) req.addProperty("after_id", after);
-            JsonObject reply = CozeHttp.checkEnvelope(http.send("POST", "/v1/conversation/message/list?conversation_id="
-                    + Urls.encode(conversationId), req, token));
+            JsonObject reply = http.call("POST", "/v1/conversation/message/list?conversation_id=" + Urls.encode(conversationId), req);
             JsonElement data = reply.get("data");
             if (data == null || !data.isJsonArray()) break;
             for (JsonElement e : data.getAsJsonArray()) {
@@ -120,7 +117,7 @@ public final class Directory {
 
     /** The conversation's context starts again on Coze; its history stays. */
     public void clear(String conversationId) {
-        http.api("POST", "/v1/conversations/" + Urls.encode(conversationId) + "/clear", new JsonObject(), token);
+        http.api("POST", "/v1/conversations/" + Urls.encode(conversationId) + "/clear", new JsonObject());
     }
 
     private static JsonArray array(JsonObject o, String name) {

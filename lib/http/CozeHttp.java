@@ -21,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import lib.core.CozeApiException;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
@@ -53,12 +54,19 @@ public final class CozeHttp {
     }
 
     final String base;
+    private final Bearer bearer;
     private final Consumer<String> debug;
 
-    /** debug receives one line per request and response (never a header or body); null for none. */
-    public CozeHttp(String base, Consumer<String> debug) {
+    /** Requests as `bearer`; debug receives one line per request and response (never a header or body), null for none. */
+    public CozeHttp(String base, Bearer bearer, Consumer<String> debug) {
         this.base = base;
+        this.bearer = bearer;
         this.debug = debug;
+    }
+
+    /** With no bearer token: the token endpoint. */
+    public CozeHttp(String base, Consumer<String> debug) {
+        this(base, Bearer.NONE, debug);
     }
 
     /** Built on first use: creating a client costs start-up time that --help should not pay. */
@@ -79,7 +87,7 @@ public final class CozeHttp {
     /** A parsed reply: status, Coze log id, and the body as JSON (null when it is not JSON). */
     public record Reply(int status, String logId, JsonObject json) {}
 
-    HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
+    private HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(RESPONSE_TIMEOUT)
                 .header("User-Agent", USER_AGENT)
@@ -104,7 +112,7 @@ public final class CozeHttp {
      * `POST /v1/files/upload`: the file as multipart/form-data (field `file`), streamed from disk, not
      * read into memory (files go up to 512 MB). Returns Coze's file object (`id`, `bytes`, `file_name`).
      */
-    public JsonObject upload(Path file, String bearer) {
+    public JsonObject upload(Path file) {
         String boundary = "coze-jbang-" + Long.toHexString(System.nanoTime());
         String name = file.getFileName().toString().replaceAll("[\"\r\n\\\\]", "_");
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
@@ -116,23 +124,38 @@ public final class CozeHttp {
         } catch (java.io.FileNotFoundException e) {
             throw new CozeException(CozeException.USAGE, "cannot read " + file + ": " + e.getMessage());
         }
-        HttpRequest req = request("POST", "/v1/files/upload", null, bearer)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body).build();
-        return checkEnvelope(readReply(exchange(req))).getAsJsonObject("data");
+        return authorized(token -> checkEnvelope(readReply(exchange(request("POST", "/v1/files/upload", null, token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body).build())))).getAsJsonObject("data");
     }
 
-    /** One request, no retry (token calls must not be repeated: a code or refresh token is single-use). */
-    public Reply send(String method, String pathAndQuery, JsonElement body, String bearer) {
-        HttpResponse<InputStream> r = exchange(request(method, pathAndQuery, body, bearer).build());
-        return readReply(r);
+    /** One request with no bearer token and no retry: token calls must not be repeated (a code or refresh token is single-use). */
+    public Reply send(String method, String pathAndQuery, JsonElement body) {
+        return readReply(exchange(request(method, pathAndQuery, body, null).build()));
+    }
+
+    /** An envelope API call: the whole envelope once its code is 0, or the exception. */
+    public JsonObject call(String method, String pathAndQuery, JsonElement body) {
+        return authorized(token -> checkEnvelope(readReply(exchange(request(method, pathAndQuery, body, token).build()))));
     }
 
     /** An envelope API call: returns `data` (or the whole object when there is none), or throws. */
-    public JsonElement api(String method, String pathAndQuery, JsonElement body, String bearer) {
-        Reply r = send(method, pathAndQuery, body, bearer);
-        JsonObject o = checkEnvelope(r);
+    public JsonElement api(String method, String pathAndQuery, JsonElement body) {
+        JsonObject o = call(method, pathAndQuery, body);
         JsonElement data = o.get("data");
         return data != null ? data : o;
+    }
+
+    /** `call` with the bearer's token, and once more with a fresh one when Coze rejects it. */
+    private <T> T authorized(Function<String, T> call) {
+        String token = bearer.token();
+        try {
+            return call.apply(token);
+        } catch (CozeApiException e) {
+            if (!e.isAuthError()) throw e;
+            String fresh = bearer.afterRejection(token);
+            if (fresh == null) throw e;
+            return call.apply(fresh);
+        }
     }
 
     /** The body as an envelope whose code is 0, or the matching exception. */
@@ -166,7 +189,11 @@ public final class CozeHttp {
      * failures and on 429/502/503/504, with capped Retry-After and jittered backoff. A JSON answer
      * instead of a stream becomes its exception; the caller owns the returned stream.
      */
-    HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, String bearer, Retry retry) {
+    HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, Retry retry) {
+        return authorized(token -> openStream(pathAndQuery, body, token, retry));
+    }
+
+    private HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, String bearer, Retry retry) {
         for (int attempt = 1; ; attempt++) {
             HttpResponse<InputStream> r;
             try {

@@ -3,11 +3,8 @@ package lib.http;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
-import lib.core.CozeApiException;
 import lib.core.CozeException;
 
 /**
@@ -27,7 +24,6 @@ public final class EventStream {
     private volatile boolean closed;
     private volatile String stalled;
     private volatile int events;
-    private volatile String token;
 
     /** notice receives retry notes for the user (null for none). */
     public EventStream(CozeHttp http, Consumer<String> notice) {
@@ -35,24 +31,9 @@ public final class EventStream {
         this.notice = notice;
     }
 
-    /** The token the stream was opened with: the given one, or the fresh one after a rejection. */
-    public String token() {
-        return token;
-    }
-
-    /** Opens the stream; `onRejected` (or null) is asked once for a new token when Coze rejects `bearer` before it starts. */
-    public void open(String path, JsonElement json, String bearer, UnaryOperator<String> onRejected) {
-        token = bearer;
-        CozeHttp.Retry retry = new CozeHttp.Retry(3, Duration.ofSeconds(30), notice);
-        HttpResponse<InputStream> response;
-        try {
-            response = http.openStream(path, json, token, retry);
-        } catch (CozeApiException e) {
-            if (!e.isAuthError() || onRejected == null) throw e;
-            token = onRejected.apply(token);
-            response = http.openStream(path, json, token, retry);
-        }
-        body = response.body();
+    /** Opens the stream: retried while nothing has started, and once with a fresh token after Coze rejects one. */
+    public void open(String path, JsonElement json) {
+        body = http.openStream(path, json, new CozeHttp.Retry(3, Duration.ofSeconds(30), notice)).body();
         if (closed) CozeHttp.closeQuietly(body);
     }
 

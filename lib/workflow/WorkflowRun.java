@@ -3,10 +3,10 @@ package lib.workflow;
 import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import lib.core.CozeApiException;
 import lib.core.CozeException;
 import lib.core.Json;
+import lib.core.Waiting;
 import lib.http.CozeHttp;
 import lib.http.EventStream;
 
@@ -27,12 +27,8 @@ public final class WorkflowRun {
         default void event(String type, String id, JsonObject data) {}
     }
 
-    /** How a run ended: done, waiting at a question node (its event id and type), or cancelled by Ctrl-C. */
-    public record Outcome(boolean done, String eventId, int interruptType, String debugUrl, boolean cancelled) {
-        public boolean waiting() {
-            return eventId != null;
-        }
-    }
+    /** How a run ended: done, waiting at an interrupt (null when not), or cancelled by Ctrl-C. */
+    public record Outcome(boolean done, Waiting.Resume waiting, String debugUrl, boolean cancelled) {}
 
     private final EventStream stream;
 
@@ -40,14 +36,18 @@ public final class WorkflowRun {
         this.stream = new EventStream(http, notice);
     }
 
-    public Outcome run(String path, JsonObject body, String bearer, UnaryOperator<String> onRejected, Events events, Duration idle,
-                Duration stall) {
-        stream.open(path, body, bearer, onRejected);
-        Handler handler = new Handler(events);
-        if (!stream.read(handler, idle, stall)) return new Outcome(false, null, 0, null, true);
+    public Outcome run(String path, JsonObject body, Events events, Duration idle, Duration stall) {
+        stream.open(path, body);
+        Handler handler = new Handler(events, Json.str(body, "workflow_id"));
+        if (!stream.read(handler, idle, stall)) return new Outcome(false, null, null, true);
         if (handler.failure != null) throw handler.failure;
         if (handler.outcome == null) throw new CozeException(CozeException.FAILED, "stream ended early, before the workflow was done");
         return handler.outcome;
+    }
+
+    /** A run that is not streamed (/v1/workflow/run): Coze's whole answer, its output a JSON string in `data`. */
+    public static JsonObject whole(CozeHttp http, JsonObject body) {
+        return http.call("POST", "/v1/workflow/run", body);
     }
 
     /** From another thread (Ctrl-C): stops reading; the run returns as cancelled. */
@@ -57,11 +57,13 @@ public final class WorkflowRun {
 
     private static final class Handler implements EventStream.Handler {
         final Events events;
+        final String workflowId;
         Outcome outcome;
         CozeException failure;
 
-        Handler(Events events) {
+        Handler(Events events, String workflowId) {
             this.events = events;
+            this.workflowId = workflowId;
         }
 
         @Override
@@ -75,12 +77,17 @@ public final class WorkflowRun {
                     return true;
                 }
                 case "Done" -> {
-                    outcome = new Outcome(true, null, 0, Json.str(o, "debug_url"), false);
+                    outcome = new Outcome(true, null, Json.str(o, "debug_url"), false);
                     return false;
                 }
                 case "Interrupt" -> {
                     JsonObject i = Json.obj(o, "interrupt_data");
-                    outcome = new Outcome(false, Json.str(i, "event_id"), (int) Json.num(i, "type", 0), null, false);
+                    String eventId = Json.str(i, "event_id");
+                    if (eventId == null) {
+                        failure = new CozeException(CozeException.FAILED, "the workflow stopped at an interrupt Coze gave no event id for");
+                        return false;
+                    }
+                    outcome = new Outcome(false, new Waiting.Resume(workflowId, eventId, (int) Json.num(i, "type", 0)), null, false);
                     return false;
                 }
                 case "Error" -> {

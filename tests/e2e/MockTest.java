@@ -102,8 +102,8 @@ class MockTest {
         TestSupport.Result help = TestSupport.script(CozeMock.class, dir, "--help").run();
         for (var fault : MockFaults.KNOWN.entrySet())
             assertTrue(help.out.contains(fault.getKey()) && help.out.contains(fault.getValue()), "--help explains " + fault.getKey() + ":\n" + help.out);
-        TestSupport.Result exec = TestSupport.script(CozeMock.class, dir, "exec", "--", "sh", "-c", "echo $COZE_HOME_IS_TEMPORARY").run();
-        assertEquals("1\n", exec.out, "exec tells the commands their home is thrown away: " + exec);
+        TestSupport.Result exec = TestSupport.script(CozeMock.class, dir, "exec", "--", "sh", "-c", "echo $COZE_NO_CONTINUE_HINTS").run();
+        assertEquals("true\n", exec.out, "exec tells the commands their home is thrown away: " + exec);
     }
 
     @Test

@@ -155,7 +155,7 @@ class TerminalTest {
 
     @Test
     void aHomeThrownAwayAfterTheCommandGetsNoContinueHint() throws Exception {
-        TestSupport.Result r = chat("--bot", "reasoner", "why").env("COZE_HOME_IS_TEMPORARY", "1").run();
+        TestSupport.Result r = chat("--bot", "reasoner", "why").env("COZE_NO_CONTINUE_HINTS", "true").run();
         assertTrue(r.err.contains("  Why 42?") && r.err.contains("conversation "), r.err);
         assertFalse(r.err.contains("-c"), "coze-mock exec throws the home away: " + r.err);
     }

@@ -63,6 +63,34 @@ class LayeringTest {
                 "mock/MockChat.java:1 declares package lib.chat; its folder makes it mock"), violations(sources));
     }
 
+    /** A command's //SOURCES name every folder its own code and those folders use (JBang compiles only what is named). */
+    @Test
+    void eachCommandNamesTheFoldersItUses() throws IOException {
+        try (Stream<Path> scripts = Files.list(TestSupport.ROOT)) {
+            for (Path script : scripts.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Set<String> named = new java.util.TreeSet<>();
+                for (String line : Files.readAllLines(script))
+                    if (line.startsWith("//SOURCES "))
+                        for (String folder : line.substring(10).trim().split("\\s+"))
+                            named.add(folder.replace("/Folder.java", "").replace('/', '.'));
+                Set<String> used = new java.util.TreeSet<>(uses(Files.readString(script)));
+                for (String pkg : named)
+                    try (Stream<Path> files = Files.list(TestSupport.ROOT.resolve(pkg.replace('.', '/')))) {
+                        for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) used.addAll(uses(Files.readString(f)));
+                    }
+                used.removeAll(named);
+                assertEquals(Set.of(), used, script.getFileName() + " uses these folders without naming them in //SOURCES");
+            }
+        }
+    }
+
+    private static Set<String> uses(String java) {
+        Set<String> found = new java.util.TreeSet<>();
+        Matcher m = USE.matcher(withoutCommentsAndStrings(java));
+        while (m.find()) found.add(m.group(1));
+        return found;
+    }
+
     static List<String> violations(Map<Path, String> sources) {
         List<String> found = new ArrayList<>();
         sources.forEach((file, text) -> {

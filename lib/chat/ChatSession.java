@@ -1,0 +1,228 @@
+package lib.chat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import lib.core.CozeException;
+import lib.core.Params;
+import lib.discover.BotNames;
+import lib.discover.Directory;
+import lib.http.CozeHttp;
+
+/**
+ * A chat as a person has it: a bot (or a chatflow), the conversation so far, what goes with the
+ * next message, and turns, each run to its end with the local plugins the bot calls. coze-chat
+ * makes one per command; a one-shot message and the REPL drive it the same way.
+ */
+public final class ChatSession {
+    /** What every turn shares: who asks, the bot's variables and parameters, polled or streamed, how long to wait. */
+    public record Settings(String userId, JsonObject fields, boolean polled, Duration idleTimeout, Duration stallTimeout) {}
+
+    private final CozeHttp http;
+    private final String apiBase;
+    private final ConversationMemory memory;
+    private final Settings settings;
+    private final LocalTools tools;
+    private final Consumer<String> say;
+    private final Consumer<String> debug;
+    private String bot, workflow, conversation;
+    private List<String> attach = List.of();
+    private Attachments attachments = Attachments.of(List.of());
+    private volatile ChatStream current;
+
+    /** say: a note for the user ("coze-chat: …" on stderr, or nothing with -q); debug: null for none. */
+    public ChatSession(CozeHttp http, String apiBase, ConversationMemory memory, Settings settings, LocalTools tools,
+                       Consumer<String> say, Consumer<String> debug) {
+        this.http = http;
+        this.apiBase = apiBase;
+        this.memory = memory;
+        this.settings = settings;
+        this.tools = tools;
+        this.say = say;
+        this.debug = debug;
+    }
+
+    /** --var as custom_variables (text for the prompt's {{KEY}}), --param as parameters (JSON where it is JSON). */
+    public static JsonObject fields(List<String> vars, List<String> params) {
+        JsonObject f = new JsonObject();
+        if (!vars.isEmpty()) {
+            JsonObject v = new JsonObject();
+            for (var kv : Params.parse(vars).entrySet())
+                v.addProperty(kv.getKey(), kv.getValue().isJsonPrimitive() ? kv.getValue().getAsString() : kv.getValue().toString());
+            f.add("custom_variables", v);
+        }
+        if (!params.isEmpty()) f.add("parameters", Params.parse(params));
+        return f;
+    }
+
+    /** The bot by id, or by name (looked up once, then remembered); a new conversation. */
+    public String useBot(String idOrName) {
+        bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, debug);
+        workflow = null;
+        conversation = null;
+        return bot;
+    }
+
+    /** A chatflow, on behalf of the bot given before (if any). */
+    public void useWorkflow(String id) {
+        workflow = id;
+    }
+
+    public void useConversation(String id) {
+        conversation = id;
+    }
+
+    /** Continues the last conversation with this bot or chatflow; false when there is none yet. */
+    public boolean continueLast() {
+        conversation = memory.lastConversation(apiBase, settings.userId(), target());
+        return conversation != null;
+    }
+
+    public void newConversation() {
+        conversation = null;
+    }
+
+    /** Files and links for the next message, checked now, uploaded when it is sent. */
+    public void attach(List<String> filesOrUrls) {
+        List<String> more = new ArrayList<>(attach);
+        more.addAll(filesOrUrls);
+        attachments = Attachments.of(more);
+        attach = more;
+    }
+
+    public String bot() {
+        return bot;
+    }
+
+    public String conversation() {
+        return conversation;
+    }
+
+    /** Workspaces, bots, conversations and history, as this login. */
+    public Directory directory() {
+        return new Directory(http);
+    }
+
+    /** Starts the conversation's context again on Coze (its history stays). */
+    public void clear() {
+        if (conversation != null) directory().clear(conversation);
+    }
+
+    /**
+     * One turn, to its end: the answer streams into `out`; when the bot waits for local plugins,
+     * `answer` gives each one's output (null: none, and the turn ends waiting) and the turn goes on.
+     */
+    public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ChatStream.ToolCall, String> answer) {
+        // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
+        // fails, and the exit does not wait for the file.
+        Thread[] saving = new Thread[1];
+        String contentType = attachments.isEmpty() ? "text" : "object_string";
+        ChatStream.Request req = new ChatStream.Request(bot, workflow, settings.userId(), conversation, content(message), contentType,
+                settings.fields(), settings.idleTimeout(), settings.stallTimeout(), id -> {
+            saving[0] = new Thread(() -> remember(id, notes), "coze-chat-remember");
+            saving[0].start();
+        });
+        ChatStream.Result result;
+        try {
+            out.begin();
+            ChatStream stream = stream();
+            result = settings.polled() ? stream.runPolling(req, out) : stream.run(req, out);
+            for (JsonArray outputs; result.waiting() && (outputs = outputs(result, answer)) != null; )
+                result = submit(req, result, outputs, out);
+        } catch (CozeException e) {
+            out.failed(e);
+            throw e;
+        } finally {
+            current = null;
+            awaitQuietly(saving[0]);
+        }
+        out.finished(result);
+        conversation = result.conversationId;
+        notes.ended(result);
+        return result;
+    }
+
+    /** A local plugin answered by its --tool command, or null. */
+    public String byCommand(ChatStream.ToolCall call) {
+        if (!tools.handles(call)) return null;
+        say.accept("tool " + call.name() + " " + call.arguments());
+        return tools.run(call);
+    }
+
+    /** From another thread (Ctrl-C): cancels the answer that is streaming, on Coze too; false when none is. */
+    public boolean cancel() {
+        ChatStream s = current;
+        if (s != null) s.cancel();
+        return s != null;
+    }
+
+    private ChatStream stream() {
+        ChatStream s = new ChatStream(http, say);
+        current = s;
+        return s;
+    }
+
+    /** The message as Coze takes it: the text, or with attachments (uploaded now, and sent once) an object_string. */
+    private String content(String message) {
+        if (attachments.isEmpty()) return message;
+        try {
+            String content = attachments.content(message, http, say);
+            attach = List.of();
+            attachments = Attachments.of(attach);
+            return content;
+        } catch (IOException e) {
+            throw new CozeException(CozeException.USAGE, "cannot read an attachment: " + e.getMessage());
+        }
+    }
+
+    /** The outputs of the local plugins the bot waits for, or null when one has none (or it waits for a reply). */
+    private static JsonArray outputs(ChatStream.Result waiting, Function<ChatStream.ToolCall, String> answer) {
+        JsonArray outputs = new JsonArray();
+        for (ChatStream.ToolCall call : waiting.toolCalls) {
+            String output = call.isReply() ? null : answer.apply(call);
+            if (output == null) return null;
+            JsonObject o = new JsonObject();
+            o.addProperty("tool_call_id", call.id());
+            o.addProperty("output", output);
+            outputs.add(o);
+        }
+        return outputs.isEmpty() ? null : outputs;
+    }
+
+    /** Hands the outputs to Coze and streams the rest of the turn. */
+    private ChatStream.Result submit(ChatStream.Request req, ChatStream.Result waiting, JsonArray outputs, ChatOutput out) {
+        ChatStream.Request turn = new ChatStream.Request(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
+                req.text(), req.contentType(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
+        return stream().submit(turn, waiting.chatId, outputs, out);
+    }
+
+    /** What -c remembers a conversation under: the bot, or the chatflow. */
+    private String target() {
+        return workflow != null ? "workflow:" + workflow : bot;
+    }
+
+    private void remember(String conversationId, TurnNotes notes) {
+        try {
+            memory.remember(apiBase, settings.userId(), target(), conversationId, workflow == null ? bot : null);
+        } catch (CozeException e) {
+            notes.warning(e.getMessage() + " (-c will not find this conversation)");
+        }
+    }
+
+    private static void awaitQuietly(Thread t) {
+        boolean interrupted = false;
+        while (t != null && t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+}
