@@ -28,11 +28,9 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import lib.auth.CozeOAuth;
 import lib.auth.Credentials;
-import lib.auth.DeviceFlow;
-import lib.auth.LoopbackCallback;
+import lib.auth.PersonLogin;
 import lib.auth.Pkce;
 import lib.auth.PrivateFiles;
-import lib.auth.Redirect;
 import lib.auth.RefreshRehearsal;
 import lib.auth.TokenStore;
 import lib.core.CozeApiException;
@@ -40,9 +38,7 @@ import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
 import lib.core.Json;
-import lib.core.Os;
 import lib.core.Terminal;
-import lib.core.Urls;
 import lib.discover.Directory;
 import lib.http.Bearer;
 import lib.http.CozeHttp;
@@ -134,7 +130,8 @@ public class CozeLogin implements Callable<Integer> {
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             clientId = clientId.strip(); // pasted from the console with a space or a line end
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
-            CozeOAuth.Token t = device ? deviceFlow(oauth) : browserFlow(oauth, base);
+            PersonLogin person = new PersonLogin(oauth, base, clientId, common);
+            CozeOAuth.Token t = device ? person.device(pollInterval, timeout) : person.browser(redirectUri, paste, noBrowser, timeout);
             me = whoIs(base, t.accessToken(), false);
             login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
                     t.expiresAt(), me != null ? me.userId() : userId);
@@ -181,73 +178,6 @@ public class CozeLogin implements Callable<Integer> {
         if (token == null || token.isBlank())
             throw new CozeException(CozeException.USAGE, "no token on stdin", "e.g. coze-login --with-token < token.txt");
         return token.strip();
-    }
-
-    private CozeOAuth.Token browserFlow(CozeOAuth oauth, String base) throws IOException {
-        Pkce pkce = Pkce.create();
-        String state = Pkce.randomToken();
-        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge());
-        Redirect answer;
-        if (paste) {
-            common.err().println("Open this address in a browser, approve, then paste the address the browser ends up on"
-                    + " (it may show an error page; that is fine):\n\n  " + url + "\n");
-            answer = pastedAnswer(state);
-        } else {
-            try (LoopbackCallback callback = LoopbackCallback.start(redirectUri, state, common.warnSink())) {
-                common.err().println("Open this address to log in to " + CozeConfig.shortName(base) + ":\n\n  " + url + "\n");
-                Browser.open(url, noBrowser, common);
-                common.say("Waiting for the browser (up to " + CozeCli.human(timeout.toSeconds()) + "; Ctrl-C to stop)…");
-                answer = callback.await(timeout);
-            }
-        }
-        if (answer.kind() == Redirect.Kind.ERROR)
-            throw new CozeException(CozeException.AUTH, "access_denied".equals(answer.error()) ? "the login was denied in the browser"
-                    : "Coze refused the login: " + answer.error(), "run coze-login again");
-        return oauth.exchangeCode(clientId, answer.code(), redirectUri.toString(), pkce.verifier());
-    }
-
-    private Redirect pastedAnswer(String state) throws IOException {
-        common.err().print("Address: ");
-        common.err().flush();
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (line == null || line.isBlank()) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
-        URI pasted;
-        try {
-            pasted = URI.create(line.strip());
-        } catch (IllegalArgumentException e) {
-            throw new CozeException(CozeException.USAGE, "that is not an address", "paste the whole address from the browser's address bar");
-        }
-        Redirect answer = Redirect.read(state, Urls.query(pasted.getRawQuery()));
-        return switch (answer.kind()) {
-            case WRONG_STATE -> throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login"
-                    + " (wrong or missing state)", "run coze-login again and paste the address from that attempt");
-            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code",
-                    "run coze-login again");
-            case ERROR, CODE -> answer;
-        };
-    }
-
-    private CozeOAuth.Token deviceFlow(CozeOAuth oauth) {
-        CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
-        common.err().println(Terminal.visible("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n"));
-        return DeviceFlow.await(dc, () -> oauth.pollDevice(clientId, dc.deviceCode()), pollInterval, timeout, DeviceFlow.Clock.SYSTEM);
-    }
-
-    /** Opens the system browser, never a text browser over SSH; the URL is always printed too. */
-    static final class Browser {
-        static void open(String url, boolean noBrowser, CozeCli.Common common) {
-            if (noBrowser) return;
-            Os.Browser browser = Os.current().browserFor(url);
-            if (browser.command() == null) {
-                common.say(browser.whyNot());
-                return;
-            }
-            try {
-                new ProcessBuilder(browser.command()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            } catch (IOException e) {
-                common.say("Could not start a browser (" + browser.command().get(0) + "): open the address above yourself.");
-            }
-        }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,

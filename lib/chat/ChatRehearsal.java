@@ -17,7 +17,7 @@ public final class ChatRehearsal {
         ArchiveTraining.ifArchiving("text/event-stream", CHAT_STREAM, base -> {
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
             TextOutput out = new TextOutput(nowhere, nowhere, new TextOutput.Look(false, true, Style.NONE, Style.NONE), line -> { });
-            ChatStream.Request req = new ChatStream.Request("training", null, "training", null, "training", "text", new JsonObject(),
+            ChatRequest req = new ChatRequest("training", null, "training", null, "training", "text", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
             out.finished(new ChatStream(new CozeHttp(base, Bearer.of("training"), null), null).run(req, out));
         });

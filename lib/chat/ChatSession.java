@@ -117,12 +117,12 @@ public final class ChatSession {
      * One turn, to its end: the answer streams into `out`; when the bot waits for local plugins,
      * `answer` gives each one's output (null: none, and the turn ends waiting) and the turn goes on.
      */
-    public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ChatStream.ToolCall, String> answer) {
+    public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ToolCall, String> answer) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
         String contentType = attachments.isEmpty() ? "text" : "object_string";
-        ChatStream.Request req = new ChatStream.Request(bot, workflow, settings.userId(), conversation, content(message), contentType,
+        ChatRequest req = new ChatRequest(bot, workflow, settings.userId(), conversation, content(message), contentType,
                 settings.fields(), settings.idleTimeout(), settings.stallTimeout(), id -> {
             saving[0] = new Thread(() -> remember(id, notes), "coze-chat-remember");
             saving[0].start();
@@ -148,7 +148,7 @@ public final class ChatSession {
     }
 
     /** A local plugin answered by its --tool command, or null. */
-    public String byCommand(ChatStream.ToolCall call) {
+    public String byCommand(ToolCall call) {
         if (!tools.handles(call)) return null;
         say.accept("tool " + call.name() + " " + call.arguments());
         return tools.run(call);
@@ -181,9 +181,9 @@ public final class ChatSession {
     }
 
     /** The outputs of the local plugins the bot waits for, or null when one has none (or it waits for a reply). */
-    private static JsonArray outputs(ChatStream.Result waiting, Function<ChatStream.ToolCall, String> answer) {
+    private static JsonArray outputs(ChatStream.Result waiting, Function<ToolCall, String> answer) {
         JsonArray outputs = new JsonArray();
-        for (ChatStream.ToolCall call : waiting.toolCalls) {
+        for (ToolCall call : waiting.toolCalls) {
             String output = call.isReply() ? null : answer.apply(call);
             if (output == null) return null;
             JsonObject o = new JsonObject();
@@ -195,8 +195,8 @@ public final class ChatSession {
     }
 
     /** Hands the outputs to Coze and streams the rest of the turn. */
-    private ChatStream.Result submit(ChatStream.Request req, ChatStream.Result waiting, JsonArray outputs, ChatOutput out) {
-        ChatStream.Request turn = new ChatStream.Request(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
+    private ChatStream.Result submit(ChatRequest req, ChatStream.Result waiting, JsonArray outputs, ChatOutput out) {
+        ChatRequest turn = new ChatRequest(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
                 req.text(), req.contentType(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
         return stream().submit(turn, waiting.chatId, outputs, out);
     }

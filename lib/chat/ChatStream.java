@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +13,6 @@ import lib.core.CozeApiException;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Urls;
-import lib.core.Waiting;
 import lib.http.CozeHttp;
 import lib.http.EventStream;
 
@@ -50,71 +48,6 @@ public final class ChatStream {
         }
     }
 
-    /** One call a bot waits for: `reply_message` (a question node; the answer is the next message) or a local plugin (`function`). */
-    public record ToolCall(String id, String type, String name, String arguments) {
-        public boolean isReply() {
-            return "reply_message".equals(type);
-        }
-
-        /** What the user is told when nothing here answers the call. */
-        public Waiting waiting() {
-            return isReply() ? new Waiting.Reply() : new Waiting.Plugin(name, arguments);
-        }
-
-        /** The calls in a Chat object's `required_action.submit_tool_outputs.tool_calls`. */
-        static List<ToolCall> of(JsonObject chat) {
-            List<ToolCall> calls = new ArrayList<>();
-            JsonObject outputs = Json.obj(Json.obj(chat, "required_action"), "submit_tool_outputs");
-            JsonElement list = outputs == null ? null : outputs.get("tool_calls");
-            if (list == null || !list.isJsonArray()) return calls;
-            for (JsonElement e : list.getAsJsonArray()) {
-                if (!e.isJsonObject()) continue;
-                JsonObject c = e.getAsJsonObject(), fn = Json.obj(c, "function");
-                calls.add(new ToolCall(Json.str(c, "id"), Json.str(c, "type"), Json.str(fn, "name"), Json.str(fn, "arguments")));
-            }
-            return calls;
-        }
-    }
-
-    /**
-     * One turn's question, to a bot (`/v3/chat`) or to a chatflow when workflowId is set
-     * (`/v1/workflows/chat`, where the bot is optional and the conversation travels in the body).
-     * The message is `text` with its `contentType` (`text`, or `object_string` with attachments);
-     * `fields` go into the body as they are (custom_variables, parameters). onConversation is told
-     * the conversation id once Coze names it (reading thread, before any answer).
-     */
-    public record Request(String botId, String workflowId, String userId, String conversationId, String text, String contentType,
-                   JsonObject fields, Duration idleTimeout, Duration stallTimeout, Consumer<String> onConversation) {
-        JsonObject body(boolean stream) {
-            JsonObject b = new JsonObject();
-            if (workflowId != null) {
-                b.addProperty("workflow_id", workflowId);
-                b.add("parameters", new JsonObject());
-                if (conversationId != null) b.addProperty("conversation_id", conversationId);
-            } else {
-                b.addProperty("user_id", userId);
-                b.addProperty("stream", stream);
-                b.addProperty("auto_save_history", true);
-            }
-            if (botId != null) b.addProperty("bot_id", botId);
-            fields.entrySet().forEach(field -> b.add(field.getKey(), field.getValue()));
-            JsonObject m = new JsonObject();
-            m.addProperty("role", "user");
-            m.addProperty("type", "question");
-            m.addProperty("content", text);
-            m.addProperty("content_type", contentType);
-            JsonArray msgs = new JsonArray();
-            msgs.add(m);
-            b.add("additional_messages", msgs);
-            return b;
-        }
-
-        String path() {
-            if (workflowId != null) return "/v1/workflows/chat";
-            return "/v3/chat" + (conversationId == null ? "" : "?conversation_id=" + Urls.encode(conversationId));
-        }
-    }
-
     private final CozeHttp http;
     private final Consumer<String> notice;
     private final EventStream stream;
@@ -131,12 +64,12 @@ public final class ChatStream {
     }
 
     /** Runs the turn. Throws CozeException for every failure path. */
-    public Result run(Request req, Events events) {
+    public Result run(ChatRequest req, Events events) {
         return attached(() -> stream(req, events));
     }
 
     /** The same turn with stream=false: create, poll retrieve at most once a second, then list the messages. */
-    public Result runPolling(Request req, Events events) {
+    public Result runPolling(ChatRequest req, Events events) {
         return attached(() -> poll(req, events));
     }
 
@@ -153,7 +86,7 @@ public final class ChatStream {
      * After the bot's local plugins ran: their outputs go to Coze, and the same turn streams on with
      * the same events (`/v3/chat/submit_tool_outputs`). outputs: `[{tool_call_id, output}]`.
      */
-    public Result submit(Request req, String chatId, JsonArray outputs, Events events) {
+    public Result submit(ChatRequest req, String chatId, JsonArray outputs, Events events) {
         return attached(() -> {
             result.conversationId = req.conversationId();
             result.chatId = chatId;
@@ -165,12 +98,12 @@ public final class ChatStream {
         });
     }
 
-    private Result stream(Request req, Events events) {
+    private Result stream(ChatRequest req, Events events) {
         result.conversationId = req.conversationId();
         return streamed(req.path(), req.body(true), events, req);
     }
 
-    private Result streamed(String path, JsonObject body, Events events, Request req) {
+    private Result streamed(String path, JsonObject body, Events events, ChatRequest req) {
         stream.open(path, body);
         if (cancelled) return finishCancelled();
         Handler handler = new Handler(events, req.onConversation());
@@ -188,7 +121,7 @@ public final class ChatStream {
         return result;
     }
 
-    private Result poll(Request req, Events events) {
+    private Result poll(ChatRequest req, Events events) {
         try {
             JsonObject chat = http.api("POST", req.path(), req.body(false)).getAsJsonObject();
             result.chatId = Json.str(chat, "id");

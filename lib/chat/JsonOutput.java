@@ -85,7 +85,7 @@ public final class JsonOutput implements ChatOutput {
         r.followUps.forEach(f::add);
         o.add("follow_ups", f);
         JsonArray calls = new JsonArray();
-        for (ChatStream.ToolCall c : r.toolCalls) {
+        for (ToolCall c : r.toolCalls) {
             JsonObject call = new JsonObject();
             call.addProperty("id", c.id());
             call.addProperty("type", c.type());

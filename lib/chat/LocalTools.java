@@ -36,11 +36,11 @@ public final class LocalTools {
         return new LocalTools(commands, os);
     }
 
-    public boolean handles(ChatStream.ToolCall call) {
+    public boolean handles(ToolCall call) {
         return !call.isReply() && commands.containsKey(call.name());
     }
 
-    public String run(ChatStream.ToolCall call) {
+    public String run(ToolCall call) {
         String command = commands.get(call.name());
         ProcessBuilder pb = new ProcessBuilder(os.windows() ? List.of("cmd", "/c", command) : List.of("sh", "-c", command));
         pb.environment().put("COZE_TOOL_NAME", call.name());

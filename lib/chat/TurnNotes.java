@@ -42,7 +42,7 @@ public final class TurnNotes {
 
     /** A question node's reply, or a local plugin no --tool answers. */
     private void waiting(ChatStream.Result r) {
-        for (ChatStream.ToolCall call : r.toolCalls) line("coze-chat: " + call.waiting().line(!inRepl));
+        for (ToolCall call : r.toolCalls) line("coze-chat: " + call.waiting().line(!inRepl));
     }
 
     private void summary(ChatStream.Result r) {

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import lib.core.CozeApiException;
@@ -287,41 +286,6 @@ public final class CozeHttp {
             } catch (RuntimeException unreadable) {
                 return null;
             }
-        }
-    }
-
-    /** Backoff for requests that provably did not start: exponential with jitter, Retry-After capped. */
-    static final class Retry {
-        final int maxAttempts;
-        final Duration maxWait;
-        final Consumer<String> notice;
-
-        Retry(int maxAttempts, Duration maxWait, Consumer<String> notice) {
-            this.maxAttempts = maxAttempts;
-            this.maxWait = maxWait;
-            this.notice = notice;
-        }
-
-        /** Sleeps before attempt+1 and says true, or says false when the caller should give up. */
-        boolean again(int attempt, Duration serverAsked) {
-            if (attempt >= maxAttempts) return false;
-            Duration wait;
-            if (serverAsked != null) {
-                if (serverAsked.compareTo(maxWait) > 0) return false;
-                wait = serverAsked;
-            } else {
-                long base = 500L << (attempt - 1);
-                wait = Duration.ofMillis(Math.min(maxWait.toMillis(), base + ThreadLocalRandom.current().nextLong(base / 2 + 1)));
-            }
-            if (notice != null) notice.accept("retrying in " + Math.max(1, Math.round(wait.toMillis() / 1000.0)) + " s (attempt "
-                    + (attempt + 1) + " of " + maxAttempts + ")");
-            try {
-                Thread.sleep(wait.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CozeException(CozeException.INTERRUPTED, "interrupted");
-            }
-            return true;
         }
     }
 }

@@ -33,7 +33,7 @@ public final class EventStream {
 
     /** Opens the stream: retried while nothing has started, and once with a fresh token after Coze rejects one. */
     public void open(String path, JsonElement json) {
-        body = http.openStream(path, json, new CozeHttp.Retry(3, Duration.ofSeconds(30), notice)).body();
+        body = http.openStream(path, json, new Retry(3, Duration.ofSeconds(30), notice)).body();
         if (closed) CozeHttp.closeQuietly(body);
     }
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import lib.chat.ChatOutput;
 import lib.chat.ChatSession;
-import lib.chat.ChatStream;
+import lib.chat.ToolCall;
 import lib.chat.TurnNotes;
 import lib.core.Style;
 import lib.core.Terminal;
@@ -49,7 +49,7 @@ public final class ChatRepl implements Repl.Session {
     }
 
     /** A local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
-    private String typed(ChatStream.ToolCall call) {
+    private String typed(ToolCall call) {
         String line = repl.readLine("output of " + call.name() + " " + Terminal.visible(call.arguments()) + "> ");
         return line == null || line.isBlank() ? null : line;
     }

@@ -2,6 +2,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,6 +236,23 @@ class ChatTest {
                 Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
         TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run();
         assertEquals(0, r.exit, r.toString());
+        assertEquals(1, mock.count("token.refresh_token"));
+    }
+
+    /** Every kind of call, not only a chat's stream, gets one fresh token after Coze rejects the stored one. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"--list-workspaces", "--list-bots", "--no-stream --bot echo hi", "-a FILE --bot echo hi", "workflow echo"})
+    void everyKindOfCallIsRetriedOnceWithAFreshToken(String command) throws Exception {
+        JsonObject t = mock.issueTokens("c.app.coze", Duration.ofHours(1));
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze", "czs_not_issued_by_the_mock",
+                Json.str(t, "refresh_token"), Json.num(t, "expires_in", 0), "u-1"));
+        Path file = Files.writeString(home.resolve("note.txt"), "an attachment");
+        String[] args = command.replace("FILE", file.toString()).split(" ");
+        TestSupport.Result r = args[0].equals("workflow")
+                ? TestSupport.script(CozeWorkflow.class, home, java.util.Arrays.copyOfRange(args, 1, args.length)).api(mock).run()
+                : TestSupport.script(CozeChat.class, home, args).api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.isEmpty(), r.toString());
         assertEquals(1, mock.count("token.refresh_token"));
     }
 

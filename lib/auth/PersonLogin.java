@@ -1,0 +1,98 @@
+package lib.auth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import lib.core.CozeCli;
+import lib.core.CozeConfig;
+import lib.core.CozeException;
+import lib.core.Os;
+import lib.core.Terminal;
+import lib.core.Urls;
+
+/**
+ * The OAuth logins a person does at coze-login, with PKCE in a browser or with a device code: what
+ * they are told on stderr, and Coze's answer turned into tokens (or a one-line refusal).
+ */
+public final class PersonLogin {
+    private final CozeOAuth oauth;
+    private final String base;
+    private final String clientId;
+    private final CozeCli.Common common;
+
+    public PersonLogin(CozeOAuth oauth, String base, String clientId, CozeCli.Common common) {
+        this.oauth = oauth;
+        this.base = base;
+        this.clientId = clientId;
+        this.common = common;
+    }
+
+    /** In a browser: a loopback callback catches Coze's redirect, or (paste) the user pastes the address it went to. */
+    public CozeOAuth.Token browser(URI redirectUri, boolean paste, boolean noBrowser, Duration timeout) throws IOException {
+        Pkce pkce = Pkce.create();
+        String state = Pkce.randomToken();
+        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge());
+        Redirect answer;
+        if (paste) {
+            common.err().println("Open this address in a browser, approve, then paste the address the browser ends up on"
+                    + " (it may show an error page; that is fine):\n\n  " + url + "\n");
+            answer = pastedAnswer(state);
+        } else {
+            try (LoopbackCallback callback = LoopbackCallback.start(redirectUri, state, common.warnSink())) {
+                common.err().println("Open this address to log in to " + CozeConfig.shortName(base) + ":\n\n  " + url + "\n");
+                if (!noBrowser) openBrowser(url);
+                common.say("Waiting for the browser (up to " + CozeCli.human(timeout.toSeconds()) + "; Ctrl-C to stop)…");
+                answer = callback.await(timeout);
+            }
+        }
+        if (answer.kind() == Redirect.Kind.ERROR)
+            throw new CozeException(CozeException.AUTH, "access_denied".equals(answer.error()) ? "the login was denied in the browser"
+                    : "Coze refused the login: " + answer.error(), "run coze-login again");
+        return oauth.exchangeCode(clientId, answer.code(), redirectUri.toString(), pkce.verifier());
+    }
+
+    private Redirect pastedAnswer(String state) throws IOException {
+        common.err().print("Address: ");
+        common.err().flush();
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        if (line == null || line.isBlank()) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
+        URI pasted;
+        try {
+            pasted = URI.create(line.strip());
+        } catch (IllegalArgumentException e) {
+            throw new CozeException(CozeException.USAGE, "that is not an address", "paste the whole address from the browser's address bar");
+        }
+        Redirect answer = Redirect.read(state, Urls.query(pasted.getRawQuery()));
+        return switch (answer.kind()) {
+            case WRONG_STATE -> throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login"
+                    + " (wrong or missing state)", "run coze-login again and paste the address from that attempt");
+            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code",
+                    "run coze-login again");
+            case ERROR, CODE -> answer;
+        };
+    }
+
+    /** With a device code, approved on any device. */
+    public CozeOAuth.Token device(Duration pollInterval, Duration timeout) {
+        CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
+        common.err().println(Terminal.visible("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n"));
+        return DeviceFlow.await(dc, () -> oauth.pollDevice(clientId, dc.deviceCode()), pollInterval, timeout, DeviceFlow.Clock.SYSTEM);
+    }
+
+    /** Opens the system browser, never a text browser over SSH; the URL is always printed too. */
+    private void openBrowser(String url) {
+        Os.Browser browser = Os.current().browserFor(url);
+        if (browser.command() == null) {
+            common.say(browser.whyNot());
+            return;
+        }
+        try {
+            new ProcessBuilder(browser.command()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            common.say("Could not start a browser (" + browser.command().get(0) + "): open the address above yourself.");
+        }
+    }
+}
