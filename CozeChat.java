@@ -22,6 +22,7 @@
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -121,6 +122,14 @@ public class CozeChat implements Callable<Integer> {
             description = "Answer the bot's local plugin NAME with COMMAND (repeatable): arguments JSON on its stdin, its stdout is the output.")
     List<String> toolSpecs = new ArrayList<>();
 
+    @Option(names = "--tool-timeout", defaultValue = "2m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop a --tool command that runs longer (default: ${DEFAULT-VALUE}); Coze gets an error as its output.")
+    Duration toolTimeout;
+
+    @Option(names = "--max-tool-calls", defaultValue = "20", paramLabel = "N",
+            description = "Fail a turn whose bot asks for more local plugin calls than this (default: ${DEFAULT-VALUE}).")
+    int maxToolCalls;
+
     @Option(names = {"-n", "--no-stdin"}, description = "Do not read stdin: the message is the arguments (for loops that read a file).")
     boolean noStdin;
 
@@ -169,7 +178,7 @@ public class CozeChat implements Callable<Integer> {
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = new ConversationMemory(CozeConfig.home());
         session = new ChatSession(http, base, memory, new ChatSession.Settings(userId, ChatSession.fields(vars, params), noStream, streaming.idleTimeout,
-                streaming.stallTimeout), LocalTools.parse(toolSpecs, Os.current()), line -> common.say("coze-chat: " + line), common.debugSink());
+                streaming.stallTimeout, maxToolCalls), LocalTools.parse(toolSpecs, Os.current(), toolTimeout), line -> common.say("coze-chat: " + line), common.debugSink());
         session.attach(attach);
         if (listWorkspaces) return list(l -> l.workspaces(session.directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? session.directory().bots() : session.directory().bots(workspace)));
@@ -217,7 +226,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        var r = session.turn(message, json ? new JsonOutput(common.out()) : textOutput(), notes(), session::byCommand);
+        var r = session.turn(message, json ? new JsonOutput(common.out()) : textOutput(), notes(), null);
         return r.cancelled ? CozeException.INTERRUPTED : r.waiting() ? CozeException.WAITING : 0;
     }
 

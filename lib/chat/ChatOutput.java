@@ -10,4 +10,7 @@ public interface ChatOutput extends ChatStream.Events {
     void finished(ChatStream.Result result);
 
     default void failed(CozeException e) {}
+
+    /** The terminal is about to ask the user something (a plugin's output): nothing may draw over the prompt. */
+    default void aside() {}
 }

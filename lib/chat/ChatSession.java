@@ -20,8 +20,13 @@ import lib.http.CozeHttp;
  * makes one per command; a one-shot message and the REPL drive it the same way.
  */
 public final class ChatSession {
-    /** What every turn shares: who asks, the bot's variables and parameters, polled or streamed, how long to wait. */
-    public record Settings(String userId, JsonObject fields, boolean polled, Duration idleTimeout, Duration stallTimeout) {}
+    /**
+     * What every turn shares: who asks, the bot's variables and parameters, polled or streamed, how
+     * long to wait, and how many local plugin calls one turn may make (a bot that asks again after
+     * every answer would otherwise run a command for ever).
+     */
+    public record Settings(String userId, JsonObject fields, boolean polled, Duration idleTimeout, Duration stallTimeout,
+                           int maxToolCalls) {}
 
     private final CozeHttp http;
     private final String apiBase;
@@ -114,10 +119,11 @@ public final class ChatSession {
     }
 
     /**
-     * One turn, to its end: the answer streams into `out`; when the bot waits for local plugins,
-     * `answer` gives each one's output (null: none, and the turn ends waiting) and the turn goes on.
+     * One turn, to its end: the answer streams into `out`; when the bot waits for local plugins, the
+     * --tool commands answer them, `typed` (or null) the others (null: none, and the turn ends
+     * waiting), and the turn goes on.
      */
-    public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ToolCall, String> answer) {
+    public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ToolCall, String> typed) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
@@ -132,8 +138,15 @@ public final class ChatSession {
             out.begin();
             ChatStream stream = stream();
             result = settings.polled() ? stream.runPolling(req, out) : stream.run(req, out);
-            for (JsonArray outputs; result.waiting() && (outputs = outputs(result, answer)) != null; )
-                result = submit(req, result, outputs, out);
+            current = null;
+            int calls = 0;
+            for (JsonArray outputs; result.waiting(); result = submit(req, result, outputs, out)) {
+                calls += result.toolCalls.size();
+                if (calls > settings.maxToolCalls())
+                    throw new CozeException(CozeException.FAILED, "the bot asked for more than " + settings.maxToolCalls()
+                            + " local plugin calls in one answer", "raise --max-tool-calls if it should make more");
+                if ((outputs = outputs(result, out, typed)) == null) break;
+            }
         } catch (CozeException e) {
             out.failed(e);
             throw e;
@@ -147,18 +160,14 @@ public final class ChatSession {
         return result;
     }
 
-    /** A local plugin answered by its --tool command, or null. */
-    public String byCommand(ToolCall call) {
-        if (!tools.handles(call)) return null;
-        say.accept("tool " + call.name() + " " + call.arguments());
-        return tools.run(call);
-    }
-
-    /** From another thread (Ctrl-C): cancels the answer that is streaming, on Coze too; false when none is. */
+    /**
+     * From another thread (Ctrl-C): cancels the answer that is streaming (on Coze too), or stops the
+     * --tool command that runs (a chat waiting for its output cannot be cancelled on Coze); false when neither is.
+     */
     public boolean cancel() {
         ChatStream s = current;
         if (s != null) s.cancel();
-        return s != null;
+        return tools.cancel() || s != null;
     }
 
     private ChatStream stream() {
@@ -180,25 +189,44 @@ public final class ChatSession {
         }
     }
 
-    /** The outputs of the local plugins the bot waits for, or null when one has none (or it waits for a reply). */
-    private static JsonArray outputs(ChatStream.Result waiting, Function<ToolCall, String> answer) {
+    /**
+     * The outputs of the local plugins the bot waits for, or null when one stays unanswered (or it
+     * waits for a reply). Decided before any command runs: typed outputs first, so that no command's
+     * side effect is wasted on a call the user then leaves unanswered.
+     */
+    private JsonArray outputs(ChatStream.Result waiting, ChatOutput out, Function<ToolCall, String> typed) {
+        if (waiting.toolCalls.isEmpty() || waiting.toolCalls.stream().anyMatch(ToolCall::isReply)) return null;
+        java.util.Map<String, String> answered = new java.util.LinkedHashMap<>();
+        for (ToolCall call : waiting.toolCalls) {
+            if (tools.handles(call)) continue;
+            if (typed == null) return null;
+            out.aside();
+            String output = typed.apply(call);
+            if (output == null) return null;
+            answered.put(call.id(), output);
+        }
         JsonArray outputs = new JsonArray();
         for (ToolCall call : waiting.toolCalls) {
-            String output = call.isReply() ? null : answer.apply(call);
-            if (output == null) return null;
+            String output = answered.get(call.id());
+            if (output == null) {
+                say.accept("tool " + call.name() + " " + call.arguments());
+                output = tools.run(call);
+            }
             JsonObject o = new JsonObject();
             o.addProperty("tool_call_id", call.id());
             o.addProperty("output", output);
             outputs.add(o);
         }
-        return outputs.isEmpty() ? null : outputs;
+        return outputs;
     }
 
     /** Hands the outputs to Coze and streams the rest of the turn. */
     private ChatStream.Result submit(ChatRequest req, ChatStream.Result waiting, JsonArray outputs, ChatOutput out) {
         ChatRequest turn = new ChatRequest(req.botId(), req.workflowId(), req.userId(), waiting.conversationId,
                 req.text(), req.contentType(), req.fields(), req.idleTimeout(), req.stallTimeout(), id -> { });
-        return stream().submit(turn, waiting.chatId, outputs, out);
+        ChatStream.Result next = stream().submit(turn, waiting.chatId, outputs, out);
+        current = null;
+        return next;
     }
 
     /** What -c remembers a conversation under: the bot, or the chatflow. */

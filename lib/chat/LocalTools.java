@@ -1,13 +1,17 @@
 package lib.chat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import lib.core.CozeException;
 import lib.core.Os;
 
@@ -15,17 +19,25 @@ import lib.core.Os;
  * A bot's local plugins, answered by shell commands (`--tool NAME=COMMAND`): the call's arguments
  * JSON goes to the command's stdin, its name to COZE_TOOL_NAME, and its stdout is the output Coze
  * gets. A command that fails gives Coze its error text instead, so the bot can say what went wrong.
+ * The command runs without the user's Coze secrets, within a time limit, and dies with Ctrl-C.
  */
 public final class LocalTools {
+    /** The most output a command may give Coze: more is a failed call, not a full heap. */
+    static final int MAX_OUTPUT = 1 << 20;
+
     private final Map<String, String> commands;
     private final Os os;
+    private final Duration timeout;
+    private volatile Process running;
+    private volatile boolean cancelled;
 
-    private LocalTools(Map<String, String> commands, Os os) {
+    private LocalTools(Map<String, String> commands, Os os, Duration timeout) {
         this.commands = commands;
         this.os = os;
+        this.timeout = timeout;
     }
 
-    public static LocalTools parse(List<String> specs, Os os) {
+    public static LocalTools parse(List<String> specs, Os os, Duration timeout) {
         Map<String, String> commands = new LinkedHashMap<>();
         for (String spec : specs) {
             int eq = spec.indexOf('=');
@@ -33,42 +45,95 @@ public final class LocalTools {
                 throw new CozeException(CozeException.USAGE, "--tool " + spec + " is not NAME=COMMAND", "e.g. --tool get_weather='curl -s wttr.in/?format=3'");
             commands.put(spec.substring(0, eq), spec.substring(eq + 1));
         }
-        return new LocalTools(commands, os);
+        return new LocalTools(commands, os, timeout);
     }
 
     public boolean handles(ToolCall call) {
         return !call.isReply() && commands.containsKey(call.name());
     }
 
+    /** The command's output for Coze; exit 130 when Ctrl-C stopped it. */
     public String run(ToolCall call) {
-        String command = commands.get(call.name());
-        ProcessBuilder pb = new ProcessBuilder(os.windows() ? List.of("cmd", "/c", command) : List.of("sh", "-c", command));
+        ProcessBuilder pb = new ProcessBuilder(os.windows() ? List.of("cmd", "/c", commands.get(call.name()))
+                : List.of("sh", "-c", commands.get(call.name())));
+        withoutSecrets(pb.environment());
         pb.environment().put("COZE_TOOL_NAME", call.name());
+        cancelled = false;
+        Process p;
         try {
-            Process p = pb.start();
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            try (OutputStream in = p.getOutputStream()) {
-                in.write((call.arguments() == null ? "{}" : call.arguments()).getBytes(StandardCharsets.UTF_8));
-            } catch (IOException commandDidNotRead) {
-                // a command that ignores its input closes it early; its output is what counts
-            }
-            String out = new String(readAll(p.getInputStream()), StandardCharsets.UTF_8);
-            int exit = p.waitFor();
-            if (exit == 0) return out;
-            return "error: " + call.name() + " failed (exit " + exit + "): " + new String(err.join(), StandardCharsets.UTF_8).strip();
+            p = pb.start();
         } catch (IOException e) {
             return "error: " + call.name() + " could not run: " + e.getMessage();
+        }
+        running = p;
+        try {
+            // Fed and drained at once: a command that reads all its input before it writes would
+            // otherwise wait for us while we wait for it.
+            CompletableFuture<Void> in = CompletableFuture.runAsync(() -> feed(p.getOutputStream(), call.arguments()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+            boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended || cancelled) kill(p);
+            if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled while " + call.name() + " ran");
+            if (!ended) return "error: " + call.name() + " took longer than " + timeout.toSeconds() + " s and was stopped";
+            in.join();
+            byte[] output = out.join();
+            if (output == null) return "error: " + call.name() + " wrote more than " + MAX_OUTPUT / (1024 * 1024) + " MB";
+            if (p.exitValue() == 0) return new String(output, StandardCharsets.UTF_8);
+            byte[] why = err.join();
+            return "error: " + call.name() + " failed (exit " + p.exitValue() + "): "
+                    + (why == null ? "" : new String(why, StandardCharsets.UTF_8).strip());
         } catch (InterruptedException e) {
+            kill(p);
             Thread.currentThread().interrupt();
             throw new CozeException(CozeException.INTERRUPTED, "interrupted");
+        } finally {
+            running = null;
         }
     }
 
-    private static byte[] readAll(InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            return new byte[0];
+    /** From another thread (Ctrl-C): stops the command that runs, with what it started; false when none runs. */
+    public boolean cancel() {
+        cancelled = true;
+        Process p = running;
+        if (p != null) kill(p);
+        return p != null;
+    }
+
+    /** A command gets no credential of the user's: COZE_API_TOKEN, a service app's key, or any COZE_ variable with a secret's name. */
+    static void withoutSecrets(Map<String, String> env) {
+        env.keySet().removeIf(name -> {
+            String n = name.toUpperCase(Locale.ROOT);
+            return n.startsWith("COZE_") && (n.contains("TOKEN") || n.contains("KEY") || n.contains("SECRET") || n.contains("PASSWORD"));
+        });
+    }
+
+    private static void kill(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+    }
+
+    private static void feed(OutputStream stdin, String arguments) {
+        try (stdin) {
+            stdin.write((arguments == null ? "{}" : arguments).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException commandDidNotRead) {
+            // a command that ignores its input closes it early; its output is what counts
         }
+    }
+
+    /** All of a stream, or null past MAX_OUTPUT (the rest is read and dropped, so the command can end). */
+    private static byte[] drain(InputStream stream) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        boolean tooMuch = false;
+        try (stream) {
+            for (int n; (n = stream.read(buf)) > 0; ) {
+                if (kept.size() + n > MAX_OUTPUT) tooMuch = true;
+                if (!tooMuch) kept.write(buf, 0, n);
+            }
+        } catch (IOException closed) {
+            // a killed command: what it wrote so far
+        }
+        return tooMuch ? null : kept.toByteArray();
     }
 }

@@ -50,6 +50,13 @@ public final class TextOutput implements ChatOutput {
     }
 
     @Override
+    public void aside() {
+        spinner.stop();
+        endReasoning();
+        out.flush();
+    }
+
+    @Override
     public void answer(String text) {
         spinner.stop();
         endReasoning();

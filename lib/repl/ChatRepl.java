@@ -42,15 +42,12 @@ public final class ChatRepl implements Repl.Session {
 
     @Override
     public List<String> send(String message) {
-        return session.turn(message, output.get(), notes.get(), call -> {
-            String output = session.byCommand(call);
-            return output != null ? output : typed(call);
-        }).followUps;
+        return session.turn(message, output.get(), notes.get(), this::typed).followUps;
     }
 
     /** A local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
     private String typed(ToolCall call) {
-        String line = repl.readLine("output of " + call.name() + " " + Terminal.visible(call.arguments()) + "> ");
+        String line = repl.readLine("output of " + Terminal.visible(call.name() + " " + call.arguments()) + "> ");
         return line == null || line.isBlank() ? null : line;
     }
 
