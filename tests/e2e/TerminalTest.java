@@ -42,6 +42,15 @@ class TerminalTest {
     }
 
     @Test
+    void nativeIsattyTellsEachStreamApartWithoutProc() throws Exception {
+        // The probe coze-chat asks where there is no /proc (JLine's native isatty), on a real terminal:
+        // stdin piped, stdout the terminal, stderr a file.
+        TestSupport.Result probed = TestSupport.script(TtyReport.class, home)
+                .under("bash", "-c", "echo hi | \"$@\" 2>/dev/null", "sh").inTerminal().run();
+        assertEquals("0=false 1=true 2=false", TestSupport.screen(probed.out).strip(), probed.toString());
+    }
+
+    @Test
     void noStdinKeepsALoopsInputForTheLoop() throws Exception {
         String loop = "while read -r q; do \"$@\" \"$q\"; done <<'EOF'\none\ntwo\nthree\nEOF\n";
         TestSupport.Result eaten = chat("-q", "--bot", "echo").under("bash", "-c", loop, "sh").run();
