@@ -46,6 +46,7 @@ import lib.core.Terminal;
 import lib.discover.Listing;
 import lib.http.CozeHttp;
 import lib.repl.ChatRepl;
+import lib.repl.NativeTty;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -155,6 +156,7 @@ public class CozeChat implements Callable<Integer> {
     private TextOutput.Look look;
 
     public static void main(String... args) {
+        Terminal.useNative(new NativeTty());
         CozeCli.main(new CozeChat(), args, ChatRehearsal::run);
     }
 
@@ -170,7 +172,7 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int chat() throws IOException {
-        look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdout(), raw ? Style.NONE : Style.stdout(),
+        look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdoutMayBe(), raw ? Style.NONE : Style.stdout(),
                 common.quiet ? Style.NONE : Style.stderr());
         Credentials creds = Credentials.of(common);
         String base = creds.apiBase(site.apiBase, common.insecureHttp);

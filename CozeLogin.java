@@ -18,11 +18,8 @@
 //DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
 
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -37,6 +34,7 @@ import lib.core.CozeApiException;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
+import lib.core.Input;
 import lib.core.Json;
 import lib.core.Terminal;
 import lib.discover.Directory;
@@ -167,6 +165,9 @@ public class CozeLogin implements Callable<Integer> {
         return me.nickName() != null && !me.nickName().isBlank() ? me.nickName() + " (" + me.userName() + ")" : me.userName();
     }
 
+    /** Far above any token Coze issues; more on the line is not one. */
+    static final int MAX_TOKEN_BYTES = 16 << 10;
+
     private String readToken() throws IOException {
         String token;
         java.io.Console console = System.console();
@@ -174,7 +175,7 @@ public class CozeLogin implements Callable<Integer> {
             // Read without echo, as a password: a token on the screen ends up in scrollback and screen shares.
             char[] typed = console.readPassword("Paste your personal access token and press Enter (it is not shown): ");
             token = typed == null ? null : new String(typed);
-        } else token = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } else token = Input.line(System.in, MAX_TOKEN_BYTES, "the token on stdin");
         if (token == null || token.isBlank())
             throw new CozeException(CozeException.USAGE, "no token on stdin", "e.g. coze-login --with-token < token.txt");
         return token.strip();

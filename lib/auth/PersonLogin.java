@@ -1,14 +1,12 @@
 package lib.auth;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
+import lib.core.Input;
 import lib.core.Os;
 import lib.core.Terminal;
 import lib.core.Urls;
@@ -54,10 +52,13 @@ public final class PersonLogin {
         return oauth.exchangeCode(clientId, answer.code(), redirectUri.toString(), pkce.verifier());
     }
 
+    /** Far above any redirect address; a paste of more is not one. */
+    static final int MAX_PASTED_BYTES = 64 << 10;
+
     private Redirect pastedAnswer(String state) throws IOException {
         common.err().print("Address: ");
         common.err().flush();
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        String line = Input.line(System.in, MAX_PASTED_BYTES, "the pasted address");
         if (line == null || line.isBlank()) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
         URI pasted;
         try {

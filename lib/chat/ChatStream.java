@@ -39,9 +39,16 @@ public final class ChatStream {
         public String conversationId, chatId, status;
         JsonObject usage;
         public final List<String> followUps = new ArrayList<>();
+        /** Coze suggests three; a server that sends endless ones does not fill the heap. */
+        public static final int MAX_FOLLOW_UPS = 100;
         /** With status requires_action: what the bot waits for (a reply to a question node, or local plugins). */
         public final List<ToolCall> toolCalls = new ArrayList<>();
         public boolean cancelled;
+
+        /** Keeps a suggested follow-up, the first MAX_FOLLOW_UPS of a turn only. */
+        public void followUp(String text) {
+            if (followUps.size() < MAX_FOLLOW_UPS) followUps.add(text);
+        }
 
         public boolean waiting() {
             return "requires_action".equals(status);
@@ -147,7 +154,7 @@ public final class ChatStream {
                 String type = Json.str(m, "type");
                 if ("answer".equals(type) && Json.str(m, "reasoning_content") != null) events.reasoning(Json.str(m, "reasoning_content"));
                 if ("answer".equals(type)) events.answer(Json.str(m, "content"));
-                if ("follow_up".equals(type)) result.followUps.add(Json.str(m, "content"));
+                if ("follow_up".equals(type)) result.followUp(Json.str(m, "content"));
                 events.message(m);
             }
             result.status = status;
@@ -236,7 +243,7 @@ public final class ChatStream {
                 }
                 case "conversation.message.completed": {
                     JsonObject m = Json.objectOrEmpty(data);
-                    if ("follow_up".equals(Json.str(m, "type"))) result.followUps.add(Json.str(m, "content"));
+                    if ("follow_up".equals(Json.str(m, "type"))) result.followUp(Json.str(m, "content"));
                     events.message(m);
                     return true;
                 }

@@ -11,6 +11,8 @@ import lib.core.Json;
 public final class JsonOutput implements ChatOutput {
     private final PrintWriter out;
     private final StringBuilder answer = new StringBuilder();
+    /** The longest answer --json keeps for its final object (8 MiB of the 64 MB heap as UTF-16, twice while it grows). */
+    public static final int MAX_ANSWER_CHARS = 4 << 20;
 
     public JsonOutput(PrintWriter out) {
         this.out = out;
@@ -43,6 +45,10 @@ public final class JsonOutput implements ChatOutput {
 
     @Override
     public void answer(String text) {
+        // The whole answer is repeated in the last object: bounded, so a huge one fails in one line, not out of memory.
+        if (answer.length() + text.length() > MAX_ANSWER_CHARS)
+            throw new CozeException(CozeException.FAILED, "the answer is longer than " + MAX_ANSWER_CHARS
+                    + " characters, more than --json holds", "without --json an answer of any length streams to stdout");
         answer.append(text);
         JsonObject o = event("delta");
         o.addProperty("content", text);

@@ -1,6 +1,8 @@
 package lib.core;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -20,5 +22,21 @@ public final class Input {
     /** All of stdin, as UTF-8 whatever the locale. */
     public static String stdin() throws IOException {
         return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * One line of `in` (UTF-8, its line end dropped), or null at its end. A line over `maxBytes` is a
+     * usage error naming `what`, read no further: an endless one would otherwise fill the heap.
+     */
+    public static String line(InputStream in, int maxBytes, String what) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() == maxBytes)
+                throw new CozeException(CozeException.USAGE, what + " is longer than " + maxBytes + " bytes", "give only the one line it asks for");
+            line.write(b);
+        }
+        if (b == -1 && line.size() == 0) return null;
+        return line.toString(StandardCharsets.UTF_8).replaceAll("\r$", "");
     }
 }

@@ -1,35 +1,73 @@
 package lib.core;
 
+import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 /** What the toolkit asks of the terminal: is a stream one, and text from a server made safe to show on it. */
 public final class Terminal {
     private Terminal() {}
 
-    /** Whether stdin is a terminal: /proc when there is one, else what JBang's launcher saw, else the console. */
-    public static boolean stdin() {
-        Boolean proc = procSays(0);
-        if (proc != null) return proc;
-        String notty = System.getenv("JBANG_STDIN_NOTTY");
-        if (notty != null) return !"true".equals(notty);
-        return System.console() != null;
+    /** One way to tell whether file descriptor 0, 1 or 2 is a terminal: true, false, or null when it cannot tell. */
+    public interface Probe {
+        Boolean says(int fd);
     }
 
-    /** Whether stdout is a terminal: /proc when there is one, else the console. */
+    /** A native isatty a command brings (coze-chat's JLine; lib.core cannot use it), asked when /proc cannot tell. */
+    private static volatile Probe nativeProbe = fd -> null;
+
+    public static void useNative(Probe probe) {
+        nativeProbe = probe;
+    }
+
+    /** Whether stdin is a terminal: when nothing can tell, what JBang's launcher saw, else not. */
+    public static boolean stdin() {
+        return Boolean.TRUE.equals(ask(0, probes(System.getenv())));
+    }
+
+    /** Whether stdout surely is a terminal, to style it; an unsure answer styles nothing, as for a pipe. */
     public static boolean stdout() {
-        Boolean proc = procSays(1);
-        return proc != null ? proc : System.console() != null;
+        return Boolean.TRUE.equals(ask(1, probes(System.getenv())));
+    }
+
+    /** Whether stdout may be a terminal, so server text goes to it shown, not obeyed: unsure is yes. */
+    public static boolean stdoutMayBe() {
+        return mayBe(ask(1, probes(System.getenv())));
     }
 
     /** Whether stderr is a terminal (where a spinner and dim notes belong). */
     static boolean stderr() {
-        Boolean proc = procSays(2);
-        return proc != null ? proc : System.console() != null;
+        return Boolean.TRUE.equals(ask(2, probes(System.getenv())));
     }
 
-    private static Boolean procSays(int fd) {
+    /** The answer of the first probe that can tell, or null. */
+    public static Boolean ask(int fd, List<Probe> probes) {
+        for (Probe probe : probes) {
+            Boolean said = probe.says(fd);
+            if (said != null) return said;
+        }
+        return null;
+    }
+
+    /** Whether server text written there is escaped: unless a probe is sure it is no terminal. */
+    public static boolean mayBe(Boolean said) {
+        return !Boolean.FALSE.equals(said);
+    }
+
+    /** In the order asked: /proc (exact, Linux), the native probe (every OS), the console, then JBang's note on stdin. */
+    static List<Probe> probes(Map<String, String> env) {
+        return probes(Terminal::proc, nativeProbe, env);
+    }
+
+    /** The same with /proc and the native probe passed in: tests are a system without them by construction. */
+    public static List<Probe> probes(Probe proc, Probe nativ, Map<String, String> env) {
+        return List.of(proc, nativ, Terminal::console, fd -> jbangSaw(fd, env));
+    }
+
+    private static Boolean proc(int fd) {
         if (!Files.exists(Path.of("/proc/self"))) return null;
         try {
             String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
@@ -37,6 +75,29 @@ public final class Terminal {
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
+    }
+
+    /**
+     * A console that is a terminal means stdin and stdout are (and stderr, as good as always); anything
+     * else says nothing about one stream. Before JDK 22 there is a console only then; from 22 on there
+     * always is one and isTerminal(), called by reflection as we compile for 17, tells.
+     */
+    private static Boolean console(int fd) {
+        Console console = System.console();
+        if (console == null) return null;
+        try {
+            Object terminal = Console.class.getMethod("isTerminal").invoke(console);
+            return Boolean.TRUE.equals(terminal) ? Boolean.TRUE : null;
+        } catch (NoSuchMethodException e) {
+            return Boolean.TRUE;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Boolean jbangSaw(int fd, Map<String, String> env) {
+        String notty = env.get("JBANG_STDIN_NOTTY");
+        return fd != 0 || notty == null ? null : !"true".equals(notty);
     }
 
     /**

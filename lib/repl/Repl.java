@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import lib.auth.PrivateFiles;
+import java.util.function.Consumer;
 import lib.core.CozeException;
 import lib.core.Style;
 import lib.core.Terminal;
@@ -75,16 +75,17 @@ public final class Repl {
                 .systemOutput(TerminalBuilder.SystemOutput.SysErr).build();
         terminal.handle(org.jline.terminal.Terminal.Signal.INT, signal -> onCtrlC.run());
         // Created owner-only before JLine appends to it: what one types to a bot is nobody else's business.
-        PrivateFiles.ensureDir(historyFile.getParent());
-        if (java.nio.file.Files.exists(historyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) PrivateFiles.tighten(historyFile, PrivateFiles.FILE_MODE);
-        else PrivateFiles.writeAtomically(historyFile, new byte[0]);
+        Consumer<String> warn = line -> err.println(command + ": warning: " + line);
+        Path history = HistoryFile.prepare(historyFile, warn);
         Repl[] repl = new Repl[1];
         // Quotes and backslashes are text to a bot: never a reason to wait for a closing quote.
         DefaultParser parser = new DefaultParser();
         parser.setQuoteChars(new char[0]);
         parser.setEscapeChars(new char[0]);
-        LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName(command).parser(parser)
-                .variable(LineReader.HISTORY_FILE, historyFile)
+        LineReaderBuilder builder = LineReaderBuilder.builder().terminal(terminal).appName(command).parser(parser)
+                .history(new HistoryFile.Saved(warn));
+        if (history != null) builder.variable(LineReader.HISTORY_FILE, history);
+        LineReader reader = builder
                 .completer((r, line, candidates) -> repl[0].complete(line.line(), candidates))
                 // `!` is text to a bot, not history expansion; a line starting with a space stays out of the history.
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
@@ -115,10 +116,10 @@ public final class Repl {
             }
         } finally {
             try {
-                reader.getHistory().save();
+                reader.getHistory().save(); // HistoryFile.Saved says itself when this fails
                 reader.getTerminal().close();
             } catch (IOException e) {
-                err.println(command + ": warning: the input history was not saved (" + e.getMessage() + ")");
+                err.println(command + ": warning: the terminal was not restored (" + e.getMessage() + ")");
             }
         }
     }

@@ -13,7 +13,7 @@ import lib.core.Terminal;
 public final class WorkflowOutput implements WorkflowRun.Events {
     private final PrintWriter out;
     private final boolean json;
-    private final boolean terminal = Terminal.stdout();
+    private final boolean terminal = Terminal.stdoutMayBe();
     private boolean atLineStart = true;
 
     public WorkflowOutput(PrintWriter out, boolean json) {

@@ -129,6 +129,31 @@ class DistTest {
         System.out.println("       README: " + ran + " shell blocks ran, " + shown + " shown only");
     }
 
+    /** The README's --tool example with the bot's argument made of what curl and xargs would read as syntax. */
+    @Test
+    void theReadmeToolExampleSendsTheBotsArgumentAsOneWordOfTheUrl() throws Exception {
+        Matcher tool = Pattern.compile("--tool get_weather='([^']*)'").matcher(Files.readString(TestSupport.ROOT.resolve("README.md")));
+        assertTrue(tool.find(), "the README has its --tool example");
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer wttr = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        wttr.createContext("/", ex -> {
+            asked.add(ex.getRequestURI().getRawPath());
+            byte[] body = "sunny\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        wttr.start();
+        try {
+            String command = tool.group(1).replace("https://wttr.in", "http://127.0.0.1:" + wttr.getAddress().getPort());
+            TestSupport.Result r = bash(command, "{\"city\":\"Rio [de] {Janeiro,Paris} 'x\"}");
+            assertEquals("sunny\n", r.out, r.toString());
+            assertEquals(List.of("/Rio%20%5Bde%5D%20%7BJaneiro%2CParis%7D%20'x"), asked, "one request, the city as sent");
+        } finally {
+            wttr.stop(0);
+        }
+    }
+
     /** A remote run fetches what each folder's Folder.java lists, so the list must be the whole folder, no more. */
     @Test
     void eachFolderListsExactlyItsSources() throws Exception {

@@ -130,6 +130,18 @@ class LoginTest {
     }
 
     @Test
+    void anEndlessLineOnStdinIsRefusedInOneLine() throws Exception {
+        String endless = "head -c 300000000 /dev/zero | tr '\\0' x | \"$@\"";
+        TestSupport.Result token = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).under("bash", "-c", endless, "sh").run();
+        assertEquals(2, token.exit, token.toString());
+        assertEquals("coze-login: error: the token on stdin is longer than 16384 bytes; give only the one line it asks for", token.err.strip(), token.err);
+        TestSupport.Result paste = login("none", "--no-browser", "--paste").under("bash", "-c", endless, "sh").run();
+        assertEquals(2, paste.exit, paste.toString());
+        assertTrue(paste.err.contains("coze-login: error: the pasted address is longer than 65536 bytes"), paste.err);
+        assertFalse(token.err.contains("Exception") || paste.err.contains("Exception"), token.err + paste.err);
+    }
+
+    @Test
     void withTokenStatusAndLogout() throws Exception {
         TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin(TestSupport.PAT + "\n").run();
         assertEquals(0, r.exit, r.toString());

@@ -42,6 +42,66 @@ class TerminalTest {
     }
 
     @Test
+    void nativeIsattyTellsEachStreamApartWithoutProc() throws Exception {
+        // The probe coze-chat asks where there is no /proc (JLine's native isatty), on a real terminal:
+        // stdin piped, stdout the terminal, stderr a file.
+        TestSupport.Result probed = TestSupport.script(TtyReport.class, home)
+                .under("bash", "-c", "echo hi | \"$@\" 2>/dev/null", "sh").inTerminal().run();
+        assertEquals("0=false 1=true 2=false", TestSupport.screen(probed.out).strip(), probed.toString());
+    }
+
+    /** One REPL session at a terminal: types each line, waits for its answer, leaves with /exit; what the screen showed. */
+    String replSession(String... lines) throws Exception {
+        TestSupport.Running repl = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        for (String line : lines) {
+            repl.type(line + "\r");
+            assertTrue(repl.awaitOut(line + "\nconversation "), repl.screen());
+        }
+        repl.type("/exit\r");
+        TestSupport.Result r = repl.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.contains("Exception") || r.out.contains("this is a bug"), r.out);
+        return TestSupport.screen(r.out);
+    }
+
+    @Test
+    void aHistoryFileThatCannotBeUsedIsSaidOnceAndTheChatGoesOn() throws Exception {
+        Path history = Files.createDirectories(home).resolve("history");
+        assertEquals(0, new ProcessBuilder("mkfifo", history.toString()).start().waitFor());
+        String fifo = replSession("one");
+        assertTrue(fifo.contains("warning: the input history is not kept in this session"), "a FIFO would hang the start: " + fifo);
+        Files.delete(history);
+
+        Path elsewhere = home.resolveSibling("elsewhere");
+        Files.writeString(elsewhere, "");
+        Files.createSymbolicLink(history, elsewhere);
+        String link = replSession("two");
+        assertTrue(link.contains("warning: the input history is not kept in this session"), link);
+        assertEquals("", Files.readString(elsewhere), "nothing written through the link");
+        Files.delete(history);
+
+        Files.write(history, new byte[] {'1', ':', 'o', 'k', '\n', '2', ':', (byte) 0xff, (byte) 0xfe, '\n', 'x', '\n'});
+        TestSupport.Running repl = chat("--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        assertTrue(repl.screen().contains("warning: skipped 2 unreadable lines of the input history"), repl.screen());
+        repl.type("\u001b<\r"); // Alt-<: the oldest line, the one good line of the file
+        assertTrue(repl.awaitOut("ok\nconversation "), repl.screen());
+        // Every save now fails, as on a full disk: said once, not once per line.
+        Files.delete(history);
+        Files.createDirectory(history);
+        repl.type("three\r");
+        assertTrue(repl.awaitOut("three\nconversation "), repl.screen());
+        repl.type("four\r");
+        assertTrue(repl.awaitOut("four\nconversation "), repl.screen());
+        repl.type("/exit\r");
+        TestSupport.Result full = repl.finish();
+        assertEquals(0, full.exit, full.toString());
+        assertEquals(1, full.out.split("could not be saved", -1).length - 1, full.out);
+        assertFalse(full.out.contains("Exception"), full.out);
+    }
+
+    @Test
     void noStdinKeepsALoopsInputForTheLoop() throws Exception {
         String loop = "while read -r q; do \"$@\" \"$q\"; done <<'EOF'\none\ntwo\nthree\nEOF\n";
         TestSupport.Result eaten = chat("-q", "--bot", "echo").under("bash", "-c", loop, "sh").run();

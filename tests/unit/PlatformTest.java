@@ -3,6 +3,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.google.common.jimfs.Configuration;
 import com.google.common.jimfs.Jimfs;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
@@ -20,6 +22,9 @@ import lib.auth.TokenStore;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.Os;
+import lib.core.Style;
+import lib.core.Terminal;
+import lib.chat.TextOutput;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,6 +135,30 @@ class PlatformTest {
             }
             assertEquals("at", store.load().accessToken());
         }
+    }
+
+    /** What coze-chat prints of an answer carrying a title change, as Terminal decides for stdout. */
+    static String shown(List<Terminal.Probe> probes) {
+        Boolean said = Terminal.ask(1, probes);
+        StringWriter out = new StringWriter();
+        TextOutput text = new TextOutput(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                new TextOutput.Look(false, Terminal.mayBe(said), Style.of(Boolean.TRUE.equals(said), Map.of()), Style.NONE), n -> {});
+        text.answer("\u001b]0;pwned\u0007hi *there*");
+        return out.toString();
+    }
+
+    @Test
+    void withoutProcAStreamNothingCanTellAboutIsEscapedAndLeftPlain() {
+        // macOS or a container without /proc, stdin piped (so there is no console), no native isatty:
+        // the answer may be going to a screen, so its escapes are shown, not obeyed; nothing is styled.
+        assertEquals("^[]0;pwned^Ghi *there*", shown(Terminal.probes(fd -> null, fd -> null, Map.of())));
+        // A native isatty that says "terminal" styles it; one that says "pipe" passes every byte as sent.
+        assertTrue(shown(Terminal.probes(fd -> null, fd -> true, Map.of())).startsWith("^[]0;pwned^Ghi "));
+        assertEquals("\u001b]0;pwned\u0007hi *there*", shown(Terminal.probes(fd -> null, fd -> false, Map.of())));
+        // /proc, where there is one, is asked first; JBang's note speaks of stdin only.
+        assertEquals(Boolean.FALSE, Terminal.ask(1, Terminal.probes(fd -> false, fd -> true, Map.of())));
+        assertNull(Terminal.ask(1, Terminal.probes(fd -> null, fd -> null, Map.of("JBANG_STDIN_NOTTY", "true"))));
+        assertEquals(Boolean.FALSE, Terminal.ask(0, Terminal.probes(fd -> null, fd -> null, Map.of("JBANG_STDIN_NOTTY", "true"))));
     }
 
     static void assertOwnerOnly(Path p) throws IOException {
