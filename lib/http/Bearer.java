@@ -13,17 +13,7 @@ public interface Bearer {
     String afterRejection(String rejected);
 
     /** No Authorization header: the token endpoint, which takes codes and refresh tokens in its body. */
-    Bearer NONE = new Bearer() {
-        @Override
-        public String token() {
-            return null;
-        }
-
-        @Override
-        public String afterRejection(String rejected) {
-            return null;
-        }
-    };
+    Bearer NONE = of(null);
 
     /** One token and nothing fresher: a token being checked before it is stored. */
     static Bearer of(String token) {
