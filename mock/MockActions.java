@@ -1,5 +1,8 @@
 package mock;
 
+import static mock.MockHttp.body;
+import static mock.MockHttp.query;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import lib.core.Json;
+import mock.MockChats.Chat;
+import mock.MockConversations.Conversation;
 
 /**
  * Turns that end waiting: `conversation.chat.requires_action`. The bot `question` is a chatflow's
@@ -17,13 +22,22 @@ import lib.core.Json;
  * message}` and, once `/v3/chat/submit_tool_outputs` brings the output, streams its answer on. The
  * bot `variables` answers with the user_id, custom_variables and parameters its chat was sent.
  */
-public abstract class MockActions extends MockChat {
+final class MockActions {
     static final String QUESTION = "question", WEATHER = "weather", VARIABLES = "variables";
+    private final MockState state;
+    private final MockHttp http;
+    private final MockConversations conversations;
+    private final MockChats chats;
     /** Chats waiting for their tool output: chat id → the call's id. */
     private final Map<String, String> waitingTools = new ConcurrentHashMap<>();
 
-    MockActions(Config config) {
-        super(config);
+    /** Adds its bots to the state's, after the built-in and scripted ones. */
+    MockActions(MockState state, MockHttp http, MockConversations conversations, MockChats chats) {
+        this.state = state;
+        this.http = http;
+        this.conversations = conversations;
+        this.chats = chats;
+        Map<String, MockBots.Bot> bots = state.bots;
         bots.put(QUESTION, new MockBots.Bot(QUESTION, "Question node", MockBots.PERSONAL, true,
                 List.of(List.of("Which city", " do you mean?")), null, List.of(), new MockFaults()));
         bots.put("card", new MockBots.Bot("card", "Card", MockBots.PERSONAL, true, List.of(List.of("card")), null, List.of(),
@@ -37,7 +51,7 @@ public abstract class MockActions extends MockChat {
                 new MockFaults()));
     }
 
-    @Override
+    /** What these bots answer, where it is not their scripted answer or an echo (MockChat); null: that. */
     List<List<String>> answers(Conversation conv, Chat chat, MockBots.Bot bot, String userText) {
         if (QUESTION.equals(bot.id) && conv.awaitingReply) return List.of(List.of("Thanks, ", userText, " it is."));
         if (VARIABLES.equals(bot.id)) {
@@ -46,10 +60,10 @@ public abstract class MockActions extends MockChat {
                 if (chat.request.has(field)) seen.add(field, chat.request.get(field));
             return List.of(List.of(seen.toString()));
         }
-        return super.answers(conv, chat, bot, userText);
+        return null;
     }
 
-    @Override
+    /** After the answers: true when the turn ended waiting for the user or a local plugin. */
     boolean requiresAction(MockSseWriter w, Conversation conv, Chat chat, MockBots.Bot bot, String userText) throws IOException {
         if (QUESTION.equals(bot.id)) {
             if (conv.awaitingReply) {
@@ -57,10 +71,10 @@ public abstract class MockActions extends MockChat {
                 return false;
             }
             conv.awaitingReply = true;
-            JsonObject interrupt = message(conv.id, bot.id, chat.id, "assistant", "verbose",
+            JsonObject interrupt = conversations.message(conv.id, bot.id, chat.id, "assistant", "verbose",
                     "{\"msg_type\":\"interrupt\",\"data\":\"{\\\"interrupt_data\\\":{\\\"type\\\":2}}\"}");
             w.event("conversation.message.completed", interrupt);
-            waitFor(w, conv, chat, toolCall("", "reply_message", null));
+            waitFor(w, conv, chat, MockStreamFaults.toolCall("", "reply_message", null));
             return true;
         }
         if (WEATHER.equals(bot.id)) {
@@ -69,9 +83,9 @@ public abstract class MockActions extends MockChat {
             JsonObject args = new JsonObject();
             args.addProperty("city", userText);
             fn.addProperty("arguments", args.toString());
-            String callId = "call_" + ids.incrementAndGet();
+            String callId = "call_" + state.nextId();
             waitingTools.put(chat.id, callId);
-            waitFor(w, conv, chat, toolCall(callId, "function", fn));
+            waitFor(w, conv, chat, MockStreamFaults.toolCall(callId, "function", fn));
             return true;
         }
         return false;
@@ -80,12 +94,12 @@ public abstract class MockActions extends MockChat {
     /** `conversation.chat.requires_action` with the one tool call, then `done`; the question so far is kept in the history. */
     private void waitFor(MockSseWriter w, Conversation conv, Chat chat, JsonObject call) throws IOException {
         chat.status = "requires_action";
-        JsonObject c = chatJson(chat);
-        c.add("required_action", requiredAction(call));
+        JsonObject c = chats.chatJson(chat);
+        c.add("required_action", MockStreamFaults.requiredAction(call));
         for (JsonObject m : chat.messages) if ("answer".equals(Json.str(m, "type"))) conv.messages.add(m);
         w.event("conversation.chat.requires_action", c);
         JsonObject done = new JsonObject();
-        done.addProperty("debug_url", baseUrl() + "/debug");
+        done.addProperty("debug_url", state.baseUrl() + "/debug");
         w.event("done", done);
     }
 
@@ -97,7 +111,7 @@ public abstract class MockActions extends MockChat {
         Chat chat = chatId == null ? null : chats.get(chatId);
         String callId = chatId == null ? null : waitingTools.get(chatId);
         if (conv == null || chat == null || callId == null) {
-            envelopeError(ex, 200, 4000, "invalid parameter: no chat waiting for tool outputs with these ids");
+            http.envelopeError(ex, 200, 4000, "invalid parameter: no chat waiting for tool outputs with these ids");
             return;
         }
         String output = null;
@@ -106,24 +120,25 @@ public abstract class MockActions extends MockChat {
             for (JsonElement o : outputs.getAsJsonArray())
                 if (callId.equals(Json.str(o.getAsJsonObject(), "tool_call_id"))) output = Json.str(o.getAsJsonObject(), "output");
         if (output == null) {
-            envelopeError(ex, 200, 4000, "invalid parameter: tool_outputs lacks the output of " + callId);
+            http.envelopeError(ex, 200, 4000, "invalid parameter: tool_outputs lacks the output of " + callId);
             return;
         }
         waitingTools.remove(chatId);
-        bump("submit_tool_outputs");
-        MockBots.Bot bot = bots.get(WEATHER);
+        state.bump("submit_tool_outputs");
+        MockBots.Bot bot = state.bots.get(WEATHER);
+        MockFaults faults = state.faults;
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
-        MockSseWriter w = new MockSseWriter(ex.getResponseBody(), faults, streamedBytes, this::pause);
+        MockSseWriter w = new MockSseWriter(ex.getResponseBody(), faults, state);
         chat.status = "in_progress";
-        w.event("conversation.chat.in_progress", chatJson(chat));
-        String msgId = String.valueOf(ids.incrementAndGet());
+        w.event("conversation.chat.in_progress", chats.chatJson(chat));
+        String msgId = String.valueOf(state.nextId());
         String text = "The weather: " + output;
-        for (String piece : pieces(text, 8)) w.event("conversation.message.delta", delta(msgId, conv, chat, bot, piece, null));
-        JsonObject answer = message(conv.id, bot.id, chat.id, "assistant", "answer", text);
+        for (String piece : MockChats.pieces(text, 8)) w.event("conversation.message.delta", chats.delta(msgId, conv, chat, bot, piece, null));
+        JsonObject answer = conversations.message(conv.id, bot.id, chat.id, "assistant", "answer", text);
         answer.addProperty("id", msgId);
         chat.messages.add(answer);
         w.event("conversation.message.completed", answer);
-        complete(w, conv, chat, bot, faults, true);
+        chats.complete(w, conv, chat, bot, faults, true);
     }
 }

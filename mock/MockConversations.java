@@ -1,5 +1,9 @@
 package mock;
 
+import static mock.MockHttp.body;
+import static mock.MockHttp.parseLong;
+import static mock.MockHttp.query;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -13,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import lib.core.Json;
 
-/** Coze's conversations: create, retrieve, list and their message history, and the message objects they hold. */
-public abstract class MockConversations extends MockOAuth {
+/** Coze's conversations: create, retrieve, list, clear and their message history, and the message objects they hold. */
+final class MockConversations {
     static final class Conversation {
         final String id, botId;
         final long createdAt = Instant.now().getEpochSecond();
@@ -29,16 +33,24 @@ public abstract class MockConversations extends MockOAuth {
         }
     }
 
-    final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
+    private final MockState state;
+    private final MockHttp http;
+    private final Map<String, Conversation> conversations = new ConcurrentHashMap<>();
 
-    MockConversations(Config config) {
-        super(config);
+    MockConversations(MockState state, MockHttp http) {
+        this.state = state;
+        this.http = http;
     }
 
     Conversation newConversation(String botId) {
-        Conversation c = new Conversation(String.valueOf(ids.incrementAndGet()), botId);
+        Conversation c = new Conversation(String.valueOf(state.nextId()), botId);
         conversations.put(c.id, c);
         return c;
+    }
+
+    /** The conversation with this id, or null. */
+    Conversation get(String id) {
+        return conversations.get(id);
     }
 
     private JsonObject conversationJson(Conversation c) {
@@ -50,7 +62,7 @@ public abstract class MockConversations extends MockOAuth {
         return o;
     }
 
-    void conversationCreate(HttpExchange ex) throws IOException {
+    void create(HttpExchange ex) throws IOException {
         String raw = body(ex);
         JsonObject req = raw.isBlank() ? new JsonObject() : Json.object(raw);
         Conversation c = newConversation(Json.str(req, "bot_id"));
@@ -60,16 +72,16 @@ public abstract class MockConversations extends MockOAuth {
                 c.messages.add(message(c.id, c.botId, null, Json.str(m.getAsJsonObject(), "role"),
                         "user".equals(Json.str(m.getAsJsonObject(), "role")) ? "question" : "answer",
                         Json.str(m.getAsJsonObject(), "content")));
-        ok(ex, conversationJson(c));
+        http.ok(ex, conversationJson(c));
     }
 
-    void conversationRetrieve(HttpExchange ex) throws IOException {
+    void retrieve(HttpExchange ex) throws IOException {
         Conversation c = conversations.get(query(ex, "conversation_id"));
-        if (c == null) envelopeError(ex, 200, 4000, "conversation not found");
-        else ok(ex, conversationJson(c));
+        if (c == null) http.envelopeError(ex, 200, 4000, "conversation not found");
+        else http.ok(ex, conversationJson(c));
     }
 
-    void conversationList(HttpExchange ex) throws IOException {
+    void list(HttpExchange ex) throws IOException {
         String botId = query(ex, "bot_id");
         int page = (int) parseLong(query(ex, "page_num"), 1);
         int size = (int) Math.min(50, parseLong(query(ex, "page_size"), 50));
@@ -82,13 +94,13 @@ public abstract class MockConversations extends MockOAuth {
         JsonObject data = new JsonObject();
         data.add("conversations", arr);
         data.addProperty("has_more", from + size < all.size());
-        ok(ex, data);
+        http.ok(ex, data);
     }
 
-    void conversationMessages(HttpExchange ex) throws IOException {
+    void messages(HttpExchange ex) throws IOException {
         Conversation c = conversations.get(query(ex, "conversation_id"));
         if (c == null) {
-            envelopeError(ex, 200, 4000, "conversation not found");
+            http.envelopeError(ex, 200, 4000, "conversation not found");
             return;
         }
         String raw = body(ex);
@@ -113,12 +125,12 @@ public abstract class MockConversations extends MockOAuth {
         o.addProperty("first_id", arr.size() > 0 ? Json.str(arr.get(0).getAsJsonObject(), "id") : "0");
         o.addProperty("last_id", arr.size() > 0 ? Json.str(arr.get(arr.size() - 1).getAsJsonObject(), "id") : "0");
         o.addProperty("has_more", list.size() > limit);
-        json(ex, 200, o);
+        http.json(ex, 200, o);
     }
 
     JsonObject message(String convId, String botId, String chatId, String role, String type, String content) {
         JsonObject m = new JsonObject();
-        m.addProperty("id", String.valueOf(ids.incrementAndGet()));
+        m.addProperty("id", String.valueOf(state.nextId()));
         m.addProperty("conversation_id", convId);
         m.addProperty("bot_id", botId);
         m.addProperty("chat_id", chatId);
@@ -132,5 +144,20 @@ public abstract class MockConversations extends MockOAuth {
         m.addProperty("created_at", now);
         m.addProperty("updated_at", now);
         return m;
+    }
+
+    /** `POST /v1/conversations/{id}/clear`: the context starts again; the history stays. */
+    void clear(HttpExchange ex) throws IOException {
+        String id = ex.getRequestURI().getPath().split("/")[3]; // the route is /v1/conversations/{id}/clear
+        Conversation c = conversations.get(id);
+        if (c == null) {
+            http.envelopeError(ex, 200, 4000, "conversation not found");
+            return;
+        }
+        state.bump("conversation.clear");
+        JsonObject data = new JsonObject();
+        data.addProperty("id", String.valueOf(state.nextId()));
+        data.addProperty("conversation_id", id);
+        http.ok(ex, data);
     }
 }

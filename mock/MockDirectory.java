@@ -1,5 +1,9 @@
 package mock;
 
+import static mock.MockHttp.blank;
+import static mock.MockHttp.parseLong;
+import static mock.MockHttp.query;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,14 +13,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a user can find: who they are (`/v1/users/me`), their workspaces and the bots in each
- * (paged as Coze pages them), and clearing a conversation's context.
+ * What a user can find: who they are (`/v1/users/me`), and their workspaces and the bots in each
+ * (paged as Coze pages them).
  */
-public abstract class MockDirectory extends MockActions {
+public final class MockDirectory {
     public static final String USER_ID = "7100000000000000001";
 
-    MockDirectory(Config config) {
-        super(config);
+    private final MockState state;
+    private final MockHttp http;
+
+    MockDirectory(MockState state, MockHttp http) {
+        this.state = state;
+        this.http = http;
     }
 
     void usersMe(HttpExchange ex) throws IOException {
@@ -25,18 +33,18 @@ public abstract class MockDirectory extends MockActions {
         me.addProperty("user_name", "mock_user");
         me.addProperty("nick_name", "Mock User");
         me.addProperty("avatar_url", "");
-        ok(ex, me);
+        http.ok(ex, me);
     }
 
     /** `GET /v1/workspaces?page_num&page_size` (size at most 50) → `{workspaces:[…], total_count}`. */
     void workspaces(HttpExchange ex) throws IOException {
-        bump("workspaces");
+        state.bump("workspaces");
         List<JsonObject> all = List.of(workspace(MockBots.PERSONAL, "Personal", "personal", "owner"),
                 workspace(MockBots.TEAM, "Team", "team", "member"));
         JsonObject data = new JsonObject();
         data.add("workspaces", page(ex, all, 50));
         data.addProperty("total_count", all.size());
-        ok(ex, data);
+        http.ok(ex, data);
     }
 
     private static JsonObject workspace(String id, String name, String type, String role) {
@@ -52,15 +60,15 @@ public abstract class MockDirectory extends MockActions {
 
     /** `GET /v1/bots?workspace_id=&publish_status=&page_num&page_size` → `{items:[…], total}`; drafts only with `all` or a draft status. */
     void botList(HttpExchange ex) throws IOException {
-        bump("bots");
+        state.bump("bots");
         String workspace = query(ex, "workspace_id");
         if (blank(workspace)) {
-            envelopeError(ex, 200, 4000, "workspace_id is required");
+            http.envelopeError(ex, 200, 4000, "workspace_id is required");
             return;
         }
         String status = query(ex, "publish_status");
         List<JsonObject> all = new ArrayList<>();
-        for (MockBots.Bot b : bots.values()) {
+        for (MockBots.Bot b : state.bots.values()) {
             if (!workspace.equals(b.workspace)) continue;
             if ((status == null || status.equals("published_online")) && !b.published) continue;
             if ("unpublished_draft".equals(status) && b.published) continue;
@@ -77,29 +85,15 @@ public abstract class MockDirectory extends MockActions {
         JsonObject data = new JsonObject();
         data.add("items", page(ex, all, 20));
         data.addProperty("total", all.size());
-        ok(ex, data);
+        http.ok(ex, data);
     }
 
     /** One page of `all` as `page_num` (from 1) and `page_size` (at most `maxSize`) ask. */
-    private JsonArray page(HttpExchange ex, List<JsonObject> all, int maxSize) {
+    private static JsonArray page(HttpExchange ex, List<JsonObject> all, int maxSize) {
         int page = (int) Math.max(1, parseLong(query(ex, "page_num"), 1));
         int size = (int) Math.max(1, Math.min(maxSize, parseLong(query(ex, "page_size"), maxSize)));
         JsonArray arr = new JsonArray();
         for (int i = (page - 1) * size; i < Math.min(all.size(), page * size); i++) arr.add(all.get(i));
         return arr;
-    }
-
-    /** `POST /v1/conversations/{id}/clear`: the context starts again; the history stays. */
-    void conversationClear(HttpExchange ex, String id) throws IOException {
-        Conversation c = conversations.get(id);
-        if (c == null) {
-            envelopeError(ex, 200, 4000, "conversation not found");
-            return;
-        }
-        bump("conversation.clear");
-        JsonObject data = new JsonObject();
-        data.addProperty("id", String.valueOf(ids.incrementAndGet()));
-        data.addProperty("conversation_id", id);
-        ok(ex, data);
     }
 }

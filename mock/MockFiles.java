@@ -18,12 +18,16 @@ import lib.core.Json;
  * text, image, file or audio; at most one text; text only with a file or an image; a `file_id` that
  * was uploaded, or a `file_url`.
  */
-public abstract class MockFiles extends MockConversations {
+final class MockFiles {
     /** Uploaded files: id → file name. */
-    final Map<String, String> files = new ConcurrentHashMap<>();
+    private final Map<String, String> files = new ConcurrentHashMap<>();
 
-    MockFiles(Config config) {
-        super(config);
+    private final MockState state;
+    private final MockHttp http;
+
+    MockFiles(MockState state, MockHttp http) {
+        this.state = state;
+        this.http = http;
     }
 
     void upload(HttpExchange ex) throws IOException {
@@ -38,21 +42,21 @@ public abstract class MockFiles extends MockConversations {
         int start = part < 0 ? -1 : text.indexOf("\r\n\r\n", part);
         int end = start < 0 ? -1 : text.indexOf("\r\n--" + type.substring(b + 9), start);
         if (!type.startsWith("multipart/form-data") || end < 0) {
-            envelopeError(ex, 200, 4000, "invalid parameter: a multipart/form-data body with a field named file is required");
+            http.envelopeError(ex, 200, 4000, "invalid parameter: a multipart/form-data body with a field named file is required");
             return;
         }
         int nameAt = text.indexOf("filename=\"", part);
         String name = nameAt < 0 ? "file" : new String(text.substring(nameAt + 10, text.indexOf('"', nameAt + 10))
                 .getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
-        String id = String.valueOf(ids.incrementAndGet());
+        String id = String.valueOf(state.nextId());
         files.put(id, name);
-        bump("files.upload");
+        state.bump("files.upload");
         JsonObject data = new JsonObject();
         data.addProperty("id", id);
         data.addProperty("bytes", end - start - 4);
         data.addProperty("created_at", Instant.now().getEpochSecond());
         data.addProperty("file_name", name);
-        ok(ex, data);
+        http.ok(ex, data);
     }
 
     /** What an object_string message says, for an echo ("what is this? [image photo.png] [file https://…]"), or null when Coze would refuse it. */

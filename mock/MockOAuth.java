@@ -1,29 +1,30 @@
 package mock;
 
+import static mock.MockHttp.blank;
+import static mock.MockHttp.body;
+
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import lib.core.Html;
 import lib.core.Json;
 import lib.core.Urls;
+import mock.MockTokens.Family;
+import mock.MockTokens.Issued;
 
 /**
  * Coze's OAuth for public clients: the consent page, the token endpoint (PKCE verified, single-use
- * codes, rotating refresh tokens whose reuse revokes the family), the device flow, and the bearer
- * check in front of every API.
+ * codes, rotating refresh tokens whose reuse revokes the family) and the device flow. The tokens
+ * it issues, and the bearer check, are MockTokens.
  */
-public abstract class MockOAuth extends MockHttp {
+final class MockOAuth {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
     private static final Duration DEVICE_TTL = Duration.ofMinutes(5);
     private static final int DEVICE_INTERVAL = 5;
@@ -43,26 +44,6 @@ public abstract class MockOAuth extends MockHttp {
         }
     }
 
-    static final class Family {
-        final String clientId;
-        volatile boolean revoked;
-
-        Family(String clientId) {
-            this.clientId = clientId;
-        }
-    }
-
-    static final class Issued {
-        final Family family;
-        final Instant expires;
-        volatile boolean used;
-
-        Issued(Family family, Instant expires) {
-            this.family = family;
-            this.expires = expires;
-        }
-    }
-
     static final class Device {
         final String clientId, userCode;
         final Instant expires;
@@ -77,35 +58,33 @@ public abstract class MockOAuth extends MockHttp {
         }
     }
 
-    final Map<String, Code> codes = new ConcurrentHashMap<>();
-    private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
-    private final Map<String, Issued> refreshTokens = new ConcurrentHashMap<>();
+    private final MockState state;
+    private final MockHttp http;
+    private final MockTokens tokens;
+    private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
-    final Set<String> pats = ConcurrentHashMap.newKeySet();
 
-    /** For the secret checks: the last authorization code issued and code_verifier received. */
-    public volatile String lastCode, lastCodeVerifier;
-
-    MockOAuth(Config config) {
-        super(config);
-        pats.addAll(config.pats);
+    MockOAuth(MockState state, MockHttp http, MockTokens tokens) {
+        this.state = state;
+        this.http = http;
+        this.tokens = tokens;
     }
 
     void authorizePage(HttpExchange ex) throws IOException {
         Map<String, String> q = Urls.query(ex.getRequestURI().getRawQuery());
         String problem = authorizeProblem(q);
         if (problem != null) {
-            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
+            http.html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
             return;
         }
-        if (config.autoApprove) {
-            redirect(ex, approve(q));
+        if (state.config.autoApprove) {
+            http.redirect(ex, approve(q));
             return;
         }
         StringBuilder hidden = new StringBuilder();
         for (Map.Entry<String, String> e : q.entrySet())
             hidden.append("<input type=\"hidden\" name=\"").append(Html.escape(e.getKey())).append("\" value=\"").append(Html.escape(e.getValue())).append("\">");
-        html(ex, 200, "<h1>Authorize application</h1><p>The application <b>" + Html.escape(q.get("client_id"))
+        http.html(ex, 200, "<h1>Authorize application</h1><p>The application <b>" + Html.escape(q.get("client_id"))
                 + "</b> asks to use your Coze account (coze-mock).</p><form method=\"post\">" + hidden
                 + "<button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
                 + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
@@ -132,17 +111,17 @@ public abstract class MockOAuth extends MockHttp {
         Map<String, String> form = Urls.query(body(ex));
         String problem = authorizeProblem(form);
         if (problem != null) {
-            html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
+            http.html(ex, 400, "<h1>Invalid authorization request</h1><p>" + Html.escape(problem) + "</p>");
             return;
         }
-        if ("authorize".equals(form.get("decision"))) redirect(ex, approve(form));
-        else redirect(ex, withQuery(form.get("redirect_uri"), "error=access_denied&error_description="
+        if ("authorize".equals(form.get("decision"))) http.redirect(ex, approve(form));
+        else http.redirect(ex, withQuery(form.get("redirect_uri"), "error=access_denied&error_description="
                 + Urls.encode("The user denied the request") + stateParam(form)));
     }
 
-    String approve(Map<String, String> q) {
-        String code = "code_" + randomToken();
-        lastCode = code;
+    private String approve(Map<String, String> q) {
+        String code = "code_" + MockTokens.randomToken();
+        state.lastCode = code;
         codes.put(code, new Code(q.get("client_id"), q.get("redirect_uri"), q.get("code_challenge"),
                 q.getOrDefault("code_challenge_method", "plain")));
         return withQuery(q.get("redirect_uri"), "code=" + Urls.encode(code) + stateParam(q));
@@ -164,8 +143,8 @@ public abstract class MockOAuth extends MockHttp {
         }
         JsonObject req = Json.object(body(ex));
         String grant = Json.str(req, "grant_type");
-        bump("token." + grant);
-        if (faults.has("token-delay")) pause(faults.num("token-delay", 0));
+        state.bump("token." + grant);
+        if (state.faults.has("token-delay")) state.pause(state.faults.num("token-delay", 0));
         if ("authorization_code".equals(grant)) codeGrant(ex, req);
         else if ("refresh_token".equals(grant)) refreshGrant(ex, req);
         else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) deviceGrant(ex, req);
@@ -181,7 +160,7 @@ public abstract class MockOAuth extends MockHttp {
         }
         synchronized (code) {
             if (code.used) {
-                bump("code_reuse");
+                state.bump("code_reuse");
                 if (code.family != null) revokeFamily(code.family);
                 oauthError(ex, "invalid_grant", "the authorization code was already used");
                 return;
@@ -193,21 +172,21 @@ public abstract class MockOAuth extends MockHttp {
             return;
         }
         String verifier = Json.str(req, "code_verifier");
-        lastCodeVerifier = verifier;
-        String expected = code.method.equalsIgnoreCase("S256") && verifier != null ? s256(verifier) : verifier;
+        state.lastCodeVerifier = verifier;
+        String expected = code.method.equalsIgnoreCase("S256") && verifier != null ? MockTokens.s256(verifier) : verifier;
         if (!sameSecret(code.challenge, expected)) {
             oauthError(ex, "invalid_grant", "code_verifier does not match the code_challenge");
             return;
         }
         Family family = new Family(clientId);
-        JsonObject tokens = tokenResponse(family, config.tokenTtl);
-        code.family = Json.str(tokens, "refresh_token");
-        json(ex, 200, tokens);
+        JsonObject answer = tokens.issue(family, state.config.tokenTtl);
+        code.family = Json.str(answer, "refresh_token");
+        http.json(ex, 200, answer);
     }
 
     private void refreshGrant(HttpExchange ex, JsonObject req) throws IOException {
         String rt = String.valueOf(Json.str(req, "refresh_token"));
-        Issued issued = refreshTokens.get(rt);
+        Issued issued = tokens.refreshToken(rt);
         if (issued == null || !issued.family.clientId.equals(Json.str(req, "client_id")) || issued.family.revoked
                 || issued.expires.isBefore(Instant.now())) {
             oauthError(ex, "invalid_grant", "the refresh token is invalid or expired");
@@ -215,33 +194,19 @@ public abstract class MockOAuth extends MockHttp {
         }
         synchronized (issued) {
             if (issued.used) {
-                bump("reuse_detected");
+                state.bump("reuse_detected");
                 issued.family.revoked = true;
                 oauthError(ex, "invalid_grant", "the refresh token was already used; the login has been revoked");
                 return;
             }
             issued.used = true;
         }
-        json(ex, 200, tokenResponse(issued.family, config.tokenTtl));
+        http.json(ex, 200, tokens.issue(issued.family, state.config.tokenTtl));
     }
 
     private void revokeFamily(String anyRefreshToken) {
-        Issued i = refreshTokens.get(anyRefreshToken);
+        Issued i = tokens.refreshToken(anyRefreshToken);
         if (i != null) i.family.revoked = true;
-    }
-
-    JsonObject tokenResponse(Family family, Duration accessTtl) {
-        String access = "czs_mock_" + randomToken();
-        String refresh = "rt_mock_" + randomToken();
-        Instant expires = Instant.now().plus(accessTtl);
-        accessTokens.put(access, new Issued(family, expires));
-        refreshTokens.put(refresh, new Issued(family, Instant.now().plus(Duration.ofDays(30))));
-        JsonObject o = new JsonObject();
-        o.addProperty("access_token", access);
-        o.addProperty("expires_in", expires.getEpochSecond());
-        o.addProperty("refresh_token", refresh);
-        o.addProperty("token_type", "Bearer");
-        return o;
     }
 
     void deviceCode(HttpExchange ex) throws IOException {
@@ -251,18 +216,18 @@ public abstract class MockOAuth extends MockHttp {
             oauthError(ex, "invalid_request", "client_id is missing");
             return;
         }
-        String deviceCode = "dc_" + randomToken();
+        String deviceCode = "dc_" + MockTokens.randomToken();
         String userCode = userCode();
         Device d = new Device(clientId, userCode);
-        if (config.autoApprove) d.state = "approved";
+        if (state.config.autoApprove) d.state = "approved";
         devices.put(deviceCode, d);
         JsonObject o = new JsonObject();
         o.addProperty("device_code", deviceCode);
         o.addProperty("user_code", userCode);
-        o.addProperty("verification_uri", baseUrl() + "/device");
+        o.addProperty("verification_uri", state.baseUrl() + "/device");
         o.addProperty("expires_in", DEVICE_TTL.toSeconds()); // a duration here, unlike the token endpoint's absolute time
         o.addProperty("interval", DEVICE_INTERVAL);
-        json(ex, 200, o);
+        http.json(ex, 200, o);
     }
 
     private static String userCode() {
@@ -285,7 +250,7 @@ public abstract class MockOAuth extends MockHttp {
         String error;
         synchronized (d) {
             long now = System.currentTimeMillis();
-            boolean tooFast = d.lastPoll != 0 && now - d.lastPoll < d.interval * 1000L - 250 && !faults.has("device-fast-ok");
+            boolean tooFast = d.lastPoll != 0 && now - d.lastPoll < d.interval * 1000L - 250 && !state.faults.has("device-fast-ok");
             d.lastPoll = now;
             if (d.expires.isBefore(Instant.now())) error = "expired_token";
             else if ("denied".equals(d.state)) error = "access_denied";
@@ -300,12 +265,12 @@ public abstract class MockOAuth extends MockHttp {
             }
         }
         if (error != null) oauthError(ex, error, error.replace('_', ' '));
-        else json(ex, 200, tokenResponse(new Family(d.clientId), config.tokenTtl));
+        else http.json(ex, 200, tokens.issue(new Family(d.clientId), state.config.tokenTtl));
     }
 
     void devicePage(HttpExchange ex) throws IOException {
         String code = Urls.query(ex.getRequestURI().getRawQuery()).getOrDefault("user_code", "");
-        html(ex, 200, "<h1>Connect a device</h1><form method=\"post\"><label>Code <input name=\"user_code\" value=\""
+        http.html(ex, 200, "<h1>Connect a device</h1><form method=\"post\"><label>Code <input name=\"user_code\" value=\""
                 + Html.escape(code) + "\"></label> <button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
                 + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
     }
@@ -316,67 +281,25 @@ public abstract class MockOAuth extends MockHttp {
         for (Device d : devices.values()) {
             if (d.userCode.equals(userCode) && "pending".equals(d.state)) {
                 d.state = "authorize".equals(form.get("decision")) ? "approved" : "denied";
-                html(ex, 200, "<h1>" + ("approved".equals(d.state) ? "Device connected" : "Request denied")
+                http.html(ex, 200, "<h1>" + ("approved".equals(d.state) ? "Device connected" : "Request denied")
                         + "</h1><p>You can return to your terminal.</p>");
                 return;
             }
         }
-        html(ex, 400, "<h1>Unknown or expired code</h1>");
+        http.html(ex, 400, "<h1>Unknown or expired code</h1>");
     }
 
-    void oauthError(HttpExchange ex, String code, String message) throws IOException {
-        bump("oauth_error." + code);
+    private void oauthError(HttpExchange ex, String code, String message) throws IOException {
+        state.bump("oauth_error." + code);
         JsonObject o = new JsonObject();
         o.addProperty("error_code", code);
         o.addProperty("error_message", message);
         o.addProperty("error", code);
-        json(ex, 400, o);
-    }
-
-    // ---------------------------------------------------------------- API auth
-
-    boolean authorized(HttpExchange ex, String path) throws IOException {
-        String h = ex.getRequestHeaders().getFirst("Authorization");
-        String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
-        int status = path.equals("/v3/chat") ? 200 : 401;
-        if (token == null || token.isEmpty()) {
-            envelopeError(ex, status, 4101, "The token you entered is incorrect. Please double check and try again.");
-            return false;
-        }
-        if (pats.contains(token)) return true;
-        Issued issued = accessTokens.get(token);
-        if (issued == null) {
-            envelopeError(ex, status, 4101, "The token you entered is incorrect. Please double check and try again.");
-            return false;
-        }
-        if (issued.family.revoked || issued.expires.isBefore(Instant.now())) {
-            bump("expired_token_used");
-            envelopeError(ex, status, 4100, "authentication is invalid");
-            return false;
-        }
-        return true;
-    }
-
-    /** The server's own PKCE and secrets, independent of the client's code it checks. */
-    static String randomToken() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        http.json(ex, 400, o);
     }
 
     private static boolean sameSecret(String expected, String actual) {
         return expected != null && actual != null
                 && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), actual.getBytes(StandardCharsets.UTF_8));
     }
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 }

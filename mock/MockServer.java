@@ -3,6 +3,7 @@ package mock;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -11,9 +12,12 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -21,12 +25,34 @@ import lib.core.Json;
 
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
- * mock"), on loopback. This file is the life cycle, the routing and the hooks tests use; each section
- * of Coze is a layer below it (MockWorkflows, MockDirectory, MockActions, MockChat, MockStreamFaults,
- * MockFiles, MockConversations, MockOAuth, MockHttp), with MockSseWriter, MockFaults and MockBots beside them.
+ * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
+ * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows), given the one MockState,
+ * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
-public final class MockServer extends MockWorkflows {
+public final class MockServer extends MockState {
+    public static final class Config {
+        public String bind = "127.0.0.1";
+        public int port;
+        public boolean autoApprove;
+        public final List<String> pats = new ArrayList<>();
+        public MockFaults faults = new MockFaults();
+        public Duration tokenTtl = Duration.ofMinutes(15);
+        public String scriptedBots;
+        public Consumer<String> log;
+        /** Serve HTTPS with this key and certificate (a PKCS12 key store), as Coze does; null: plain HTTP. */
+        public java.nio.file.Path tlsKeyStore;
+        public char[] tlsPassword;
+    }
+
+    /** open: answered without a bearer token (OAuth's own pages and endpoints). */
+    private record Route(boolean open, HttpHandler handler) {}
+
     private final HttpServer http;
+    private final MockHttp replies = new MockHttp(this);
+    private final MockTokens tokens = new MockTokens(this, replies);
+    /** "METHOD /path" → its route; a path with an id in it has `{id}` there. */
+    private final Map<String, Route> routes = new HashMap<>();
 
     private MockServer(Config config) throws IOException {
         super(config);
@@ -42,6 +68,55 @@ public final class MockServer extends MockWorkflows {
         }
         http.setExecutor(pool);
         http.createContext("/", this::handle);
+        routeTable();
+    }
+
+    private void routeTable() {
+        MockOAuth oauth = new MockOAuth(this, replies, tokens);
+        MockConversations conversations = new MockConversations(this, replies);
+        MockChats chats = new MockChats(this, replies, conversations);
+        MockFiles files = new MockFiles(this, replies);
+        MockActions actions = new MockActions(this, replies, conversations, chats);
+        MockChat chat = new MockChat(this, replies, conversations, chats, files, new MockStreamFaults(this, conversations, chats), actions);
+        MockDirectory directory = new MockDirectory(this, replies);
+        MockWorkflows workflows = new MockWorkflows(this, replies, chat);
+        open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
+        open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
+        open("POST /api/permission/oauth2/token", oauth::token);
+        open("POST /api/permission/oauth2/device/code", oauth::deviceCode);
+        open("GET /device", oauth::devicePage);
+        open("POST /device", oauth::deviceDecision);
+        open("GET /_mock/state", ex -> replies.json(ex, 200, counts()));
+        api("POST /v3/chat", chat::chat);
+        // GET in the studio IDL, go and java; POST with the same query in py and js: Coze takes both.
+        api("GET /v3/chat/retrieve", chats::retrieve);
+        api("POST /v3/chat/retrieve", chats::retrieve);
+        api("GET /v3/chat/message/list", chats::messages);
+        api("POST /v3/chat/message/list", chats::messages);
+        api("POST /v3/chat/cancel", chats::cancel);
+        api("POST /v3/chat/submit_tool_outputs", actions::submitToolOutputs);
+        api("POST /v1/files/upload", files::upload);
+        api("POST /v1/conversation/create", conversations::create);
+        api("GET /v1/conversation/retrieve", conversations::retrieve);
+        api("POST /v1/conversation/retrieve", conversations::retrieve);
+        api("GET /v1/conversations", conversations::list);
+        api("POST /v1/conversation/message/list", conversations::messages);
+        api("POST /v1/conversations/{id}/clear", conversations::clear);
+        api("GET /v1/users/me", directory::usersMe);
+        api("GET /v1/workspaces", directory::workspaces);
+        api("GET /v1/bots", directory::botList);
+        api("POST /v1/workflow/stream_run", workflows::streamRun);
+        api("POST /v1/workflow/stream_resume", workflows::streamResume);
+        api("POST /v1/workflow/run", workflows::run);
+        api("POST /v1/workflows/chat", workflows::chatflow);
+    }
+
+    private void open(String route, HttpHandler handler) {
+        routes.put(route, new Route(true, handler));
+    }
+
+    private void api(String route, HttpHandler handler) {
+        routes.put(route, new Route(false, handler));
     }
 
     /** A server context with the key store's key and certificate. */
@@ -69,6 +144,7 @@ public final class MockServer extends MockWorkflows {
         return http.getAddress().getPort();
     }
 
+    @Override
     public String baseUrl() {
         return (config.tlsKeyStore == null ? "http://" : "https://") + (config.bind.contains(":") ? "[" + config.bind + "]" : config.bind) + ":" + port();
     }
@@ -87,7 +163,7 @@ public final class MockServer extends MockWorkflows {
 
     /** Accepts one more personal access token from now on. */
     public void acceptToken(String pat) {
-        pats.add(pat);
+        tokens.pats.add(pat);
     }
 
     /** How often something happened: `token.refresh_token`, `chat`, `cancel`, `reuse_detected`, … */
@@ -98,13 +174,12 @@ public final class MockServer extends MockWorkflows {
 
     /** Issues a login directly, as a finished OAuth flow would; for tests of refresh and chat. */
     public JsonObject issueTokens(String clientId, Duration accessTtl) {
-        Family family = new Family(clientId);
-        return tokenResponse(family, accessTtl);
+        return tokens.issue(new MockTokens.Family(clientId), accessTtl);
     }
 
     private void handle(HttpExchange ex) throws IOException {
         long started = System.nanoTime();
-        String logId = "mock" + Long.toHexString(ids.incrementAndGet());
+        String logId = "mock" + Long.toHexString(nextId());
         ex.getResponseHeaders().set("x-tt-logid", logId);
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getPath();
@@ -112,57 +187,32 @@ public final class MockServer extends MockWorkflows {
         if (client != null && Json.objectOrEmpty(client).has("lang")) bump("client_user_agent");
         try {
             route(ex, method, path);
-        } catch (Abort abort) {
-            log(method + " " + path + " connection dropped (fault)");
+        } catch (MockHttp.Abort abort) {
+            replies.log(method + " " + path + " connection dropped (fault)");
             throw abort; // the HTTP server then closes the socket without ending the body
         } catch (JsonParseException | IllegalStateException | ClassCastException | UnsupportedOperationException e) {
-            envelopeError(ex, 200, 4000, "invalid request body: " + e.getMessage());
-        } catch (Cut cut) {
-            log(method + " " + path + " stream cut short (fault)");
+            replies.envelopeError(ex, 200, 4000, "invalid request body: " + e.getMessage());
+        } catch (MockHttp.Cut cut) {
+            replies.log(method + " " + path + " stream cut short (fault)");
         } catch (IOException clientLeft) {
-            log(method + " " + path + " client closed the connection");
+            replies.log(method + " " + path + " client closed the connection");
         }
         ex.close();
-        log(method + " " + path + " " + ex.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms");
+        replies.log(method + " " + path + " " + ex.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms");
     }
 
-    private static final Pattern CLEAR = Pattern.compile("/v1/conversations/([^/]+)/clear");
+    private static final Pattern CLEAR = Pattern.compile("/v1/conversations/[^/]+/clear");
 
+    /** OAuth's routes answer anyone; every other path, known or not, first checks the bearer token. */
     private void route(HttpExchange ex, String method, String path) throws IOException {
-        switch (method + " " + path) {
-            case "GET /api/permission/oauth2/authorize": authorizePage(ex); return;
-            case "POST /api/permission/oauth2/authorize": authorizeDecision(ex); return;
-            case "POST /api/permission/oauth2/token": token(ex); return;
-            case "POST /api/permission/oauth2/device/code": deviceCode(ex); return;
-            case "GET /device": devicePage(ex); return;
-            case "POST /device": deviceDecision(ex); return;
-            case "GET /_mock/state": json(ex, 200, mockState()); return;
-            default:
+        String template = CLEAR.matcher(path).matches() ? "/v1/conversations/{id}/clear" : path;
+        Route route = routes.get(method + " " + template);
+        if (route != null && route.open()) {
+            route.handler().handle(ex);
+            return;
         }
-        if (!authorized(ex, path)) return;
-        switch (method + " " + path) {
-            case "POST /v3/chat": chat(ex); return;
-            // GET in the studio IDL, go and java; POST with the same query in py and js: Coze takes both.
-            case "GET /v3/chat/retrieve", "POST /v3/chat/retrieve": chatRetrieve(ex); return;
-            case "GET /v3/chat/message/list", "POST /v3/chat/message/list": chatMessages(ex); return;
-            case "POST /v3/chat/cancel": cancel(ex); return;
-            case "POST /v3/chat/submit_tool_outputs": submitToolOutputs(ex); return;
-            case "POST /v1/files/upload": upload(ex); return;
-            case "POST /v1/conversation/create": conversationCreate(ex); return;
-            case "GET /v1/conversation/retrieve", "POST /v1/conversation/retrieve": conversationRetrieve(ex); return;
-            case "GET /v1/conversations": conversationList(ex); return;
-            case "POST /v1/conversation/message/list": conversationMessages(ex); return;
-            case "GET /v1/users/me": usersMe(ex); return;
-            case "GET /v1/workspaces": workspaces(ex); return;
-            case "GET /v1/bots": botList(ex); return;
-            case "POST /v1/workflow/stream_run": workflowStreamRun(ex); return;
-            case "POST /v1/workflow/stream_resume": workflowStreamResume(ex); return;
-            case "POST /v1/workflow/run": workflowRun(ex); return;
-            case "POST /v1/workflows/chat": workflowsChat(ex); return;
-            default:
-        }
-        Matcher clear = CLEAR.matcher(path);
-        if (method.equals("POST") && clear.matches()) conversationClear(ex, clear.group(1));
-        else envelopeError(ex, 404, 4000, "no such API: " + method + " " + path);
+        if (!tokens.authorized(ex, path)) return;
+        if (route != null) route.handler().handle(ex);
+        else replies.envelopeError(ex, 404, 4000, "no such API: " + method + " " + path);
     }
 }

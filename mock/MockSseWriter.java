@@ -4,24 +4,21 @@ import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
 
 /** Writes `event:NAME\ndata:JSON\n\n` as Coze does (no space after the colon), with stream faults. */
 public final class MockSseWriter {
     private final OutputStream out;
     private final MockFaults f;
-    private final AtomicLong streamedBytes;
-    private final LongConsumer pause;
+    private final MockState state;
     private final String eol;
     private final long drip, dropAfter, cutAfter, dropMidAt;
     private int events;
 
-    MockSseWriter(OutputStream out, MockFaults f, AtomicLong streamedBytes, LongConsumer pause) {
+    MockSseWriter(OutputStream out, MockFaults f, MockState state) {
         this.out = out;
         this.f = f;
-        this.streamedBytes = streamedBytes;
-        this.pause = pause;
+        this.state = state;
         this.eol = f.has("crlf") ? "\r\n" : "\n";
         this.drip = f.num("drip", 0);
         this.dropAfter = f.num("drop", -1);
@@ -46,7 +43,7 @@ public final class MockSseWriter {
     private void send(String text) throws IOException {
         if (dropAfter >= 0 && events >= dropAfter) throw new MockHttp.Abort();
         if (cutAfter >= 0 && events >= cutAfter) throw new MockHttp.Cut();
-        if (events > 0 && drip > 0) pause.accept(drip);
+        if (events > 0 && drip > 0) state.pause(drip);
         if (dropMidAt >= 0 && events >= dropMidAt) {
             write(text.substring(0, text.length() / 2));
             throw new MockHttp.Abort();
@@ -59,9 +56,23 @@ public final class MockSseWriter {
         write(":" + text + eol + eol);
     }
 
+    /** Keeps the connection open with nothing (or only `:ping` comments) until the client leaves. */
+    void hold() throws IOException {
+        long ping = f.num("ping", 0);
+        long until = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < until) {
+            try {
+                if (state.stopping.await(ping > 0 ? ping : 1000, TimeUnit.MILLISECONDS)) return;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (ping > 0) comment("ping");
+        }
+    }
+
     private void write(String s) throws IOException {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        streamedBytes.addAndGet(bytes.length);
+        state.streamedBytes.addAndGet(bytes.length);
         if (f.has("one-byte")) {
             for (byte b : bytes) {
                 out.write(b);

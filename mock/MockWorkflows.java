@@ -1,5 +1,7 @@
 package mock;
 
+import static mock.MockHttp.body;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -17,23 +19,29 @@ import lib.core.Json;
  * its `input` parameter back), `multi` (three messages), `question` (a question node: interrupts,
  * then answers the reply), `fail` (an Error event), and the chatflow `chatflow` (echoes).
  */
-public abstract class MockWorkflows extends MockDirectory {
+final class MockWorkflows {
     static final Set<String> WORKFLOWS = Set.of("echo", "multi", "question", "fail");
     private static final MockBots.Bot CHATFLOW = new MockBots.Bot("chatflow", "Chatflow", MockBots.PERSONAL, true, null, null,
             List.of(), new MockFaults());
     /** Interrupts waiting for their answer: event id → workflow id. */
     private final Map<String, String> interrupts = new ConcurrentHashMap<>();
 
-    MockWorkflows(Config config) {
-        super(config);
+    private final MockState state;
+    private final MockHttp http;
+    private final MockChat chat;
+
+    MockWorkflows(MockState state, MockHttp http, MockChat chat) {
+        this.state = state;
+        this.http = http;
+        this.chat = chat;
     }
 
     /** `POST /v1/workflow/stream_run` `{workflow_id, parameters, bot_id?, app_id?}`. */
-    void workflowStreamRun(HttpExchange ex) throws IOException {
+    void streamRun(HttpExchange ex) throws IOException {
         JsonObject req = Json.object(body(ex));
         String id = Json.str(req, "workflow_id");
         if (!published(ex, id)) return;
-        bump("workflow.run");
+        state.bump("workflow.run");
         Events e = new Events(ex);
         switch (id) {
             case "echo" -> e.message(input(req), "End", true);
@@ -45,7 +53,7 @@ public abstract class MockWorkflows extends MockDirectory {
             }
             case "question" -> {
                 e.message("Which city?", "Question", true);
-                String eventId = String.valueOf(ids.incrementAndGet());
+                String eventId = String.valueOf(state.nextId());
                 interrupts.put(eventId, id);
                 JsonObject data = new JsonObject();
                 data.addProperty("event_id", eventId);
@@ -69,37 +77,37 @@ public abstract class MockWorkflows extends MockDirectory {
     }
 
     /** `POST /v1/workflow/stream_resume` `{workflow_id, event_id, resume_data, interrupt_type}`: each interrupt once. */
-    void workflowStreamResume(HttpExchange ex) throws IOException {
+    void streamResume(HttpExchange ex) throws IOException {
         JsonObject req = Json.object(body(ex));
         String id = Json.str(req, "workflow_id");
         if (!published(ex, id)) return;
         String eventId = Json.str(req, "event_id");
         if (eventId == null || !id.equals(interrupts.remove(eventId))) {
-            envelopeError(ex, 200, 4000, "invalid parameter: event_id " + eventId + " is not waiting for an answer");
+            http.envelopeError(ex, 200, 4000, "invalid parameter: event_id " + eventId + " is not waiting for an answer");
             return;
         }
-        bump("workflow.resume");
+        state.bump("workflow.resume");
         Events e = new Events(ex);
         e.message("Weather in " + Json.str(req, "resume_data") + ": sunny", "End", true);
         e.done(id);
     }
 
     /** `POST /v1/workflow/run`: the whole run at once, its output a JSON *string* in `data`. */
-    void workflowRun(HttpExchange ex) throws IOException {
+    void run(HttpExchange ex) throws IOException {
         JsonObject req = Json.object(body(ex));
         String id = Json.str(req, "workflow_id");
         if (!published(ex, id)) return;
-        bump("workflow.run");
+        state.bump("workflow.run");
         JsonObject output = new JsonObject();
         switch (id) {
             case "echo" -> output.addProperty("output", input(req));
             case "multi" -> output.addProperty("output", "one two three");
             case "question" -> {
-                envelopeError(ex, 200, 4000, "the workflow has a question node: run it with stream_run");
+                http.envelopeError(ex, 200, 4000, "the workflow has a question node: run it with stream_run");
                 return;
             }
             default -> {
-                envelopeError(ex, 200, 720701013, "the code node raised an error");
+                http.envelopeError(ex, 200, 720701013, "the code node raised an error");
                 return;
             }
         }
@@ -108,20 +116,20 @@ public abstract class MockWorkflows extends MockDirectory {
         o.addProperty("msg", "");
         o.addProperty("data", output.toString());
         o.addProperty("debug_url", debugUrl(id));
-        json(ex, 200, o);
+        http.json(ex, 200, o);
     }
 
     /** `POST /v1/workflows/chat` `{workflow_id, additional_messages, parameters, conversation_id?}`: a bot chat's events. */
-    void workflowsChat(HttpExchange ex) throws IOException {
+    void chatflow(HttpExchange ex) throws IOException {
         JsonObject req = Json.object(body(ex));
         String id = Json.str(req, "workflow_id");
         if (!CHATFLOW.id.equals(id)) {
             notPublished(ex, id);
             return;
         }
-        bump("workflows.chat");
+        state.bump("workflows.chat");
         req.addProperty("stream", true); // a chatflow always streams
-        chat(ex, req, id, CHATFLOW, Json.str(req, "conversation_id"), false);
+        chat.chat(ex, req, id, CHATFLOW, Json.str(req, "conversation_id"), false);
     }
 
     private boolean published(HttpExchange ex, String id) throws IOException {
@@ -131,7 +139,7 @@ public abstract class MockWorkflows extends MockDirectory {
     }
 
     private void notPublished(HttpExchange ex, String id) throws IOException {
-        envelopeError(ex, 200, 4200, "Requested resource workflow_id=" + id + " does not exist or is not published.");
+        http.envelopeError(ex, 200, 4200, "Requested resource workflow_id=" + id + " does not exist or is not published.");
     }
 
     /** The `input` parameter, or all parameters as JSON when there is no such string. */
@@ -142,7 +150,7 @@ public abstract class MockWorkflows extends MockDirectory {
     }
 
     private String debugUrl(String id) {
-        return baseUrl() + "/work_flow?workflow_id=" + id;
+        return state.baseUrl() + "/work_flow?workflow_id=" + id;
     }
 
     /** One stream's events, `id:` counting from 0 as Coze's do. */
@@ -154,7 +162,7 @@ public abstract class MockWorkflows extends MockDirectory {
             ex.getResponseHeaders().set("Content-Type", "text/event-stream");
             ex.getResponseHeaders().set("Cache-Control", "no-cache");
             ex.sendResponseHeaders(200, 0);
-            w = new MockSseWriter(ex.getResponseBody(), faults, streamedBytes, MockWorkflows.this::pause);
+            w = new MockSseWriter(ex.getResponseBody(), state.faults, state);
         }
 
         void message(String content, String node, boolean finished) throws IOException {
