@@ -3,7 +3,6 @@ package mock;
 import static mock.MockHttp.body;
 import static mock.MockHttp.query;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
@@ -20,16 +19,18 @@ import mock.MockConversations.Conversation;
  * question node: it asks, ends with a `reply_message` call, and answers the next message of the
  * conversation. The bot `weather` has a local plugin: it calls `get_weather` with `{"city": the
  * message}` and, once `/v3/chat/submit_tool_outputs` brings the output, streams its answer on. The
- * bot `variables` answers with the user_id, custom_variables and parameters its chat was sent.
+ * bot `variables` answers with the user_id, custom_variables and parameters its chat was sent. The
+ * bot `plugins` calls the local plugins its message names, all at once (`get_weather 3*lookup`:
+ * one get_weather, three lookup); with the word `again` it asks for them again after every answer.
  */
 final class MockActions {
-    static final String QUESTION = "question", WEATHER = "weather", VARIABLES = "variables";
+    static final String QUESTION = "question", WEATHER = "weather", VARIABLES = "variables", PLUGINS = "plugins";
     private final MockState state;
     private final MockHttp http;
     private final MockConversations conversations;
     private final MockChats chats;
-    /** Chats waiting for their tool output: chat id → the call's id. */
-    private final Map<String, String> waitingTools = new ConcurrentHashMap<>();
+    /** Chats waiting for their tools' outputs: chat id → the calls' ids. */
+    private final Map<String, List<String>> waitingTools = new ConcurrentHashMap<>();
 
     /** Adds its bots to the state's, after the built-in and scripted ones. */
     MockActions(MockState state, MockHttp http, MockConversations conversations, MockChats chats) {
@@ -48,6 +49,8 @@ final class MockActions {
                 MockFaults.parse(List.of("tool-messages"))));
         bots.put(VARIABLES, new MockBots.Bot(VARIABLES, "Variables", MockBots.PERSONAL, true, null, null, List.of(), new MockFaults()));
         bots.put(WEATHER, new MockBots.Bot(WEATHER, "Weather plugin", MockBots.PERSONAL, true, List.of(), null, List.of(),
+                new MockFaults()));
+        bots.put(PLUGINS, new MockBots.Bot(PLUGINS, "Local plugins", MockBots.PERSONAL, true, List.of(), null, List.of(),
                 new MockFaults()));
     }
 
@@ -84,15 +87,37 @@ final class MockActions {
             args.addProperty("city", userText);
             fn.addProperty("arguments", args.toString());
             String callId = "call_" + state.nextId();
-            waitingTools.put(chat.id, callId);
+            waitingTools.put(chat.id, List.of(callId));
             waitFor(w, conv, chat, MockStreamFaults.toolCall(callId, "function", fn));
+            return true;
+        }
+        if (PLUGINS.equals(bot.id)) {
+            waitFor(w, conv, chat, pluginCalls(chat, userText));
             return true;
         }
         return false;
     }
 
-    /** `conversation.chat.requires_action` with the one tool call, then `done`; the question so far is kept in the history. */
-    private void waitFor(MockSseWriter w, Conversation conv, Chat chat, JsonObject call) throws IOException {
+    /** The calls the `plugins` bot makes for this message (names URL-decoded), remembered as the chat's waiting calls. */
+    private JsonObject[] pluginCalls(Chat chat, String message) {
+        List<JsonObject> calls = new java.util.ArrayList<>();
+        for (String word : message.trim().split("\\s+")) {
+            if (word.equals("again") || word.isEmpty()) continue;
+            int star = word.indexOf('*');
+            int times = star > 0 ? Integer.parseInt(word.substring(0, star)) : 1;
+            for (int i = 0; i < times; i++) {
+                JsonObject fn = new JsonObject();
+                fn.addProperty("name", java.net.URLDecoder.decode(word.substring(star + 1), java.nio.charset.StandardCharsets.UTF_8));
+                fn.addProperty("arguments", "{\"n\":" + i + "}");
+                calls.add(MockStreamFaults.toolCall("call_" + state.nextId(), "function", fn));
+            }
+        }
+        waitingTools.put(chat.id, calls.stream().map(c -> Json.str(c, "id")).toList());
+        return calls.toArray(new JsonObject[0]);
+    }
+
+    /** `conversation.chat.requires_action` with the tool calls, then `done`; the question so far is kept in the history. */
+    private void waitFor(MockSseWriter w, Conversation conv, Chat chat, JsonObject... call) throws IOException {
         chat.status = "requires_action";
         JsonObject c = chats.chatJson(chat);
         c.add("required_action", MockStreamFaults.requiredAction(call));
@@ -109,31 +134,37 @@ final class MockActions {
         Conversation conv = conversations.get(query(ex, "conversation_id"));
         String chatId = query(ex, "chat_id");
         Chat chat = chatId == null ? null : chats.get(chatId);
-        String callId = chatId == null ? null : waitingTools.get(chatId);
-        if (conv == null || chat == null || callId == null) {
+        List<String> callIds = chatId == null ? null : waitingTools.get(chatId);
+        if (conv == null || chat == null || callIds == null) {
             http.envelopeError(ex, 200, 4000, "invalid parameter: no chat waiting for tool outputs with these ids");
             return;
         }
-        String output = null;
+        Map<String, String> given = new java.util.LinkedHashMap<>();
         JsonElement outputs = req.get("tool_outputs");
         if (outputs != null && outputs.isJsonArray())
             for (JsonElement o : outputs.getAsJsonArray())
-                if (callId.equals(Json.str(o.getAsJsonObject(), "tool_call_id"))) output = Json.str(o.getAsJsonObject(), "output");
-        if (output == null) {
-            http.envelopeError(ex, 200, 4000, "invalid parameter: tool_outputs lacks the output of " + callId);
-            return;
-        }
+                given.put(Json.str(o.getAsJsonObject(), "tool_call_id"), Json.str(o.getAsJsonObject(), "output"));
+        for (String callId : callIds)
+            if (given.get(callId) == null) {
+                http.envelopeError(ex, 200, 4000, "invalid parameter: tool_outputs lacks the output of " + callId);
+                return;
+            }
         waitingTools.remove(chatId);
         state.bump("submit_tool_outputs");
-        MockBots.Bot bot = state.bots.get(WEATHER);
+        MockBots.Bot bot = state.bots.get(chat.botId);
         MockFaults faults = state.faults;
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.sendResponseHeaders(200, 0);
         MockSseWriter w = new MockSseWriter(ex.getResponseBody(), faults, state);
         chat.status = "in_progress";
         w.event("conversation.chat.in_progress", chats.chatJson(chat));
+        String asked = Json.str(chat.request.getAsJsonArray("additional_messages").get(0).getAsJsonObject(), "content");
+        if (PLUGINS.equals(bot.id) && List.of(asked.trim().split("\\s+")).contains("again")) {
+            waitFor(w, conv, chat, pluginCalls(chat, asked));
+            return;
+        }
         String msgId = String.valueOf(state.nextId());
-        String text = "The weather: " + output;
+        String text = (PLUGINS.equals(bot.id) ? "Plugins: " : "The weather: ") + String.join(", ", given.values());
         for (String piece : MockChats.pieces(text, 8)) w.event("conversation.message.delta", chats.delta(msgId, conv, chat, bot, piece, null));
         JsonObject answer = conversations.message(conv.id, bot.id, chat.id, "assistant", "answer", text);
         answer.addProperty("id", msgId);

@@ -43,10 +43,10 @@ final class MockStreamFaults {
         return call;
     }
 
-    /** A Chat object's `required_action`: the bot waits for this tool call. */
-    static JsonObject requiredAction(JsonObject call) {
+    /** A Chat object's `required_action`: the bot waits for these tool calls. */
+    static JsonObject requiredAction(JsonObject... call) {
         JsonArray calls = new JsonArray();
-        calls.add(call);
+        for (JsonObject c : call) calls.add(c);
         JsonObject outputs = new JsonObject();
         outputs.add("tool_calls", calls);
         JsonObject action = new JsonObject();

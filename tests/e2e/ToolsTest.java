@@ -15,6 +15,54 @@ class ToolsTest {
         return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
     }
 
+    /** A bot that asks again after every answer runs the command --max-tool-calls times, then the turn fails in one line. */
+    @Test
+    void aBotThatAsksForEverIsStoppedAtTheCap() throws Exception {
+        Path runs = home.resolve("runs");
+        TestSupport.Result r = chat("--bot", "plugins", "--max-tool-calls", "5", "--tool", "lookup=echo x >> '" + runs + "'", "lookup again").run();
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.contains("coze-chat: error: the bot asked for more than 5 local plugin calls in one answer"), r.err);
+        assertEquals(5, java.nio.file.Files.readAllLines(runs).size(), "the command ran five times, not for ever");
+    }
+
+    /** 2,000 calls in one requires_action: none runs. */
+    @Test
+    void twoThousandCallsAtOnceRunNone() throws Exception {
+        Path runs = home.resolve("runs");
+        TestSupport.Result r = chat("--bot", "plugins", "--tool", "lookup=echo x >> '" + runs + "'", "2000*lookup").run();
+        assertEquals(1, r.exit, r.toString());
+        assertTrue(r.err.contains("more than 20 local plugin calls"), r.err);
+        assertFalse(java.nio.file.Files.exists(runs), "no command ran");
+        TestSupport.Result within = chat("--bot", "plugins", "--tool", "lookup=echo found", "3*lookup").run();
+        assertEquals(0, within.exit, within.toString());
+        assertEquals("Plugins: found\n, found\n, found\n", within.out);
+    }
+
+    /** Two calls, one with a command and one without: neither runs (its side effect would be thrown away), exit 6. */
+    @Test
+    void aCallWithoutACommandMeansNoneRuns() throws Exception {
+        Path runs = home.resolve("runs");
+        TestSupport.Result r = chat("--bot", "plugins", "--tool", "lookup=echo x >> '" + runs + "'", "lookup unknown").run();
+        assertEquals(6, r.exit, r.toString());
+        assertFalse(java.nio.file.Files.exists(runs), "the allowed command did not run");
+        assertTrue(r.err.contains("the bot called the local plugin unknown with {\"n\":0}; answer it with --tool unknown=COMMAND"), r.err);
+        assertEquals(0, mock.count("submit_tool_outputs"));
+    }
+
+    /** At the REPL, a plugin name the bot chose is shown, not obeyed, in the prompt that asks for its output. */
+    @Test
+    void aPluginsNameInTheReplsPromptIsShownNotObeyed() throws Exception {
+        TestSupport.Running repl = chat("--bot", "plugins").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        repl.type("x%1b]0;owned%07y\r"); // the mock decodes it: a name with a title-setting escape
+        assertTrue(repl.awaitOut("output of x^[]0;owned^Gy {\"n\":0}> "), repl.out());
+        assertFalse(repl.out().contains("\u001b]0;owned"), "no live escape of the bot's: " + repl.out());
+        repl.type("typed\r");
+        assertTrue(repl.awaitOut("Plugins: typed"), repl.screen());
+        repl.type("/exit\r");
+        assertEquals(0, repl.finish().exit);
+    }
+
     /** The command gets none of the user's secrets: not the personal token, not a service app's key. */
     @Test
     void aToolCommandSeesNoCozeSecret() throws Exception {
