@@ -226,6 +226,6 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TurnNotes notes() {
-        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, noContinueHints);
+        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, noContinueHints, Os.current());
     }
 }

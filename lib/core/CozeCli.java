@@ -207,7 +207,7 @@ public final class CozeCli {
         cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine line = ex.getCommandLine();
             String name = line.getCommandSpec().qualifiedName();
-            line.getErr().println(name + ": error: " + Terminal.visible(ex.getMessage()) + " (see " + name + " --help)");
+            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(ex.getMessage())) + " (see " + name + " --help)");
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, line.getErr());
             line.getErr().flush();
             return line.getCommandSpec().exitCodeOnInvalidInput();
@@ -222,7 +222,7 @@ public final class CozeCli {
                 line.getErr().flush();
                 return ce.exitCode;
             }
-            line.getErr().println(name + ": error: " + Terminal.visible(ex.toString()));
+            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(ex.toString())));
             if (wantTrace) ex.printStackTrace(line.getErr());
             else line.getErr().println(name + ": this is a bug; run again with --debug and report it");
             line.getErr().flush();

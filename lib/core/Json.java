@@ -31,6 +31,24 @@ public final class Json {
     }
 
     /**
+     * An element as one line of JSON for stdout: Gson's text with DEL and the C1 controls escaped as
+     * well (a terminal obeys U+009B as ESC [). Outside strings JSON is ASCII, so each such character is inside one.
+     */
+    public static String line(JsonElement e) {
+        String s = e.toString();
+        int i = 0;
+        while (i < s.length() && !(s.charAt(i) >= 0x7f && s.charAt(i) <= 0x9f)) i++;
+        if (i == s.length()) return s;
+        StringBuilder sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x7f && c <= 0x9f) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    /**
      * The named top-level fields of an object as Json.str gives them, read in one pass without a tree:
      * the hot path of a long stream (one call per delta). Strict as parseStrict; null when not an object.
      */
