@@ -118,7 +118,7 @@ public final class CozeCli {
      */
     public static final class Streaming {
         @CommandLine.Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
+                description = "Give up when no data arrives for this long, or a polled chat stays the same (default: ${DEFAULT-VALUE}).")
         public Duration idleTimeout;
 
         @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
