@@ -169,7 +169,8 @@ public class CozeChat implements Callable<Integer> {
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = new ConversationMemory(CozeConfig.home());
         session = new ChatSession(http, base, memory, new ChatSession.Settings(userId, ChatSession.fields(vars, params), noStream, streaming.idleTimeout,
-                streaming.stallTimeout), LocalTools.parse(toolSpecs, Os.current()), line -> common.say("coze-chat: " + line), common.debugSink());
+                streaming.stallTimeout), LocalTools.parse(toolSpecs, Os.current()), line -> common.say("coze-chat: " + line),
+                line -> notes().warning(line), common.debugSink());
         session.attach(attach);
         if (listWorkspaces) return list(l -> l.workspaces(session.directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? session.directory().bots() : session.directory().bots(workspace)));

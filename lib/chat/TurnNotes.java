@@ -15,7 +15,9 @@ import lib.core.Terminal;
 public final class TurnNotes {
     private final PrintWriter err;
     private final Style style;
-    private final boolean inRepl, json, continuable;
+    private final boolean inRepl, json;
+    /** Whether -c can continue this turn's conversation: false in the REPL, in a temporary home, and once it could not be saved. */
+    private boolean continuable;
     private final Os shell;
 
     /** `style` null: -q, say nothing; `shell`: whose quoting the commands it suggests use. */
@@ -30,6 +32,11 @@ public final class TurnNotes {
 
     public void line(String line) {
         if (style != null) err.println(style.dim(Terminal.visible(Terminal.oneLine(line))));
+    }
+
+    /** The conversation could not be saved for -c: no command suggests -c. */
+    void unsaved() {
+        continuable = false;
     }
 
     /** A warning: shown even with -q. */
