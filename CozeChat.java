@@ -180,7 +180,8 @@ public class CozeChat implements Callable<Integer> {
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = new ConversationMemory(CozeConfig.home());
         session = new ChatSession(http, base, memory, new ChatSession.Settings(userId, ChatSession.fields(vars, params), noStream, streaming.idleTimeout,
-                streaming.stallTimeout, maxToolCalls), LocalTools.parse(toolSpecs, Os.current(), toolTimeout), line -> common.say("coze-chat: " + line), common.debugSink());
+                streaming.stallTimeout, maxToolCalls), LocalTools.parse(toolSpecs, Os.current(), toolTimeout),
+                line -> common.say("coze-chat: " + line), line -> notes().warning(line), common.debugSink());
         session.attach(attach);
         if (listWorkspaces) return list(l -> l.workspaces(session.directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? session.directory().bots() : session.directory().bots(workspace)));
@@ -237,6 +238,6 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TurnNotes notes() {
-        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, noContinueHints);
+        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, noContinueHints, Os.current());
     }
 }

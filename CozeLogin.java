@@ -234,7 +234,7 @@ public class CozeLogin implements Callable<Integer> {
             }
             o.addProperty("usable", usable);
             if (token != null) o.add("user", user(Json.str(o, "api_base"), token));
-            if (json) common.out().println(o);
+            if (json) common.out().println(Json.line(o));
             else common.out().println(text(o));
             return usable ? 0 : CozeException.AUTH;
         }

@@ -28,6 +28,7 @@ import lib.auth.TokenStore;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
+import lib.core.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,7 +76,7 @@ public class CozeRefresh implements Callable<Integer> {
                 : stored.renew(onlyIfNeeded ? before.accessToken() : null);
         boolean refreshed = !after.accessToken().equals(before.accessToken());
         if (print) common.out().println(after.accessToken());
-        if (json) common.out().println(status(after, refreshed));
+        if (json) common.out().println(Json.line(status(after, refreshed)));
         // --print is for $(…): as silent on stderr as `gh auth token`.
         if (!print) common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase())
                 + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt()));

@@ -28,6 +28,7 @@ import lib.core.CozeException;
 import lib.core.Input;
 import lib.core.Interrupts;
 import lib.core.Json;
+import lib.core.Os;
 import lib.http.CozeHttp;
 import lib.workflow.WorkflowOutput;
 import lib.workflow.WorkflowRehearsal;
@@ -131,7 +132,7 @@ public class CozeWorkflow implements Callable<Integer> {
             return CozeException.INTERRUPTED;
         }
         if (outcome.waiting() != null) {
-            common.say("coze-workflow: " + outcome.waiting().line(true));
+            common.say("coze-workflow: " + outcome.waiting().line(Os.current()));
             return CozeException.WAITING;
         }
         return done(outcome.debugUrl());

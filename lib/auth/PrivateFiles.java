@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -157,6 +159,7 @@ public final class PrivateFiles {
         Path dir = file.toAbsolutePath().getParent();
         ensureDir(dir);
         regularOrAbsent(file, "replace");
+        removeStaleTempFiles(dir, file.getFileName().toString());
         Path tmp = newTempFile(dir, file.getFileName().toString());
         Reservation r = new Reservation(file, tmp);
         if (bytes > 0) {
@@ -219,6 +222,28 @@ public final class PrivateFiles {
                 ownerOnly(tmp, FILE_MODE)).close();
         ownerOnlyAcl(tmp);
         return tmp;
+    }
+
+    /**
+     * The temp files of `name` that a killed process left (a refresh killed while saving leaves 64 KiB
+     * for good): those of a process that no longer runs, or older than a day, when their pid may be
+     * another process's; a save still running keeps its own. Run at each save (under the file's lock where it has one).
+     */
+    private static void removeStaleTempFiles(Path dir, String name) {
+        String prefix = "." + name + ".";
+        long dayAgo = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
+                && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path tmp : temps) {
+                String[] pidAndN = tmp.getFileName().toString().substring(prefix.length()).split("\\.");
+                if (pidAndN.length != 3 || !pidAndN[0].matches("[0-9]{1,18}")) continue;
+                if (ProcessHandle.of(Long.parseLong(pidAndN[0])).isEmpty()
+                        || Files.getLastModifiedTime(tmp, LinkOption.NOFOLLOW_LINKS).toMillis() < dayAgo)
+                    Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | DirectoryIteratorException litter) {
+            // What cannot be removed now is tried again at the next save; it costs disk space, nothing else.
+        }
     }
 
     /** Removes the file and makes the removal durable. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import lib.core.CozeException;
@@ -33,22 +34,25 @@ public final class ChatSession {
     private final ConversationMemory memory;
     private final Settings settings;
     private final LocalTools tools;
-    private final Consumer<String> say;
+    private final Consumer<String> say, warn;
     private final Consumer<String> debug;
+    /** chat.json could not be written: said once, not at every turn or name. */
+    private final AtomicBoolean toldUnsaved = new AtomicBoolean();
     private String bot, workflow, conversation;
     private List<String> attach = List.of();
     private Attachments attachments = Attachments.of(List.of());
     private volatile ChatStream current;
 
-    /** say: a note for the user ("coze-chat: …" on stderr, or nothing with -q); debug: null for none. */
+    /** say: a note for the user ("coze-chat: …" on stderr, or nothing with -q); warn: a warning, even with -q; debug: null for none. */
     public ChatSession(CozeHttp http, String apiBase, ConversationMemory memory, Settings settings, LocalTools tools,
-                       Consumer<String> say, Consumer<String> debug) {
+                       Consumer<String> say, Consumer<String> warn, Consumer<String> debug) {
         this.http = http;
         this.apiBase = apiBase;
         this.memory = memory;
         this.settings = settings;
         this.tools = tools;
         this.say = say;
+        this.warn = warn;
         this.debug = debug;
     }
 
@@ -67,7 +71,7 @@ public final class ChatSession {
 
     /** The bot by id, or by name (looked up once, then remembered); a new conversation. */
     public String useBot(String idOrName) {
-        bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, debug);
+        bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, this::unsaved, debug);
         workflow = null;
         conversation = null;
         return bot;
@@ -238,8 +242,13 @@ public final class ChatSession {
         try {
             memory.remember(apiBase, settings.userId(), target(), conversationId, workflow == null ? bot : null);
         } catch (CozeException e) {
-            notes.warning(e.getMessage() + " (-c will not find this conversation)");
+            notes.unsaved();
+            unsaved(e.getMessage() + " (-c will not find this conversation)");
         }
+    }
+
+    private void unsaved(String why) {
+        if (!toldUnsaved.getAndSet(true)) warn.accept(why);
     }
 
     private static void awaitQuietly(Thread t) {

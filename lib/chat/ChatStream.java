@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import lib.core.CozeApiException;
+import lib.core.CozeCli;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Urls;
@@ -137,10 +138,17 @@ public final class ChatStream {
             req.onConversation().accept(result.conversationId);
             String ids = "?conversation_id=" + Urls.encode(result.conversationId) + "&chat_id=" + Urls.encode(result.chatId);
             String status = Json.str(chat, "status");
+            // --idle-timeout as the streamed turn has it: a chat whose state (status, usage, anything) stays the same that long is stuck.
+            long idle = req.idleTimeout().toNanos(), changed = System.nanoTime();
             while ("created".equals(status) || "in_progress".equals(status)) {
                 if (cancelled) return finishCancelled();
-                Thread.sleep(1000);
-                chat = http.api("GET", "/v3/chat/retrieve" + ids, null).getAsJsonObject();
+                long left = idle - (System.nanoTime() - changed);
+                if (left <= 0) throw new CozeException(CozeException.NETWORK, "the chat stayed " + status + " on Coze for "
+                        + CozeCli.human(req.idleTimeout().toSeconds()), "try again, or raise --idle-timeout");
+                Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
+                JsonObject next = http.api("GET", "/v3/chat/retrieve" + ids, null).getAsJsonObject();
+                if (!next.equals(chat)) changed = System.nanoTime();
+                chat = next;
                 status = Json.str(chat, "status");
             }
             if ("failed".equals(status)) {

@@ -80,7 +80,7 @@ public final class ConversationMemory implements BotNames.Memory {
         try (PrivateFiles.Held held = PrivateFiles.lock(file.resolveSibling("chat.json.lock"), Duration.ofSeconds(10))) {
             PrivateFiles.writeAtomically(file, (change.apply(read()) + "\n").getBytes(StandardCharsets.UTF_8), false);
         } catch (IOException e) {
-            throw new CozeException(CozeException.FAILED, "cannot save the conversation to " + file + ": " + e.getMessage());
+            throw new CozeException(CozeException.FAILED, "cannot save " + file + ": " + e.getMessage());
         }
     }
 }

@@ -20,12 +20,12 @@ public final class JsonOutput implements ChatOutput {
 
     /** One line, flushed; a closed stdout stops the stream (but for the last line, which has nothing left to stop). */
     private void emit(JsonObject o) {
-        out.println(o);
+        out.println(Json.line(o));
         CozeException.ensureOpen(out);
     }
 
     private void emitLast(JsonObject o) {
-        out.println(o);
+        out.println(Json.line(o));
         out.flush();
     }
 
@@ -104,7 +104,7 @@ public final class JsonOutput implements ChatOutput {
     }
 
     public static void print(java.io.PrintWriter out, CozeException e) {
-        out.println(error(e));
+        out.println(Json.line(error(e)));
         out.flush();
     }
 

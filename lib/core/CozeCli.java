@@ -118,7 +118,7 @@ public final class CozeCli {
      */
     public static final class Streaming {
         @CommandLine.Option(names = "--idle-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
-                description = "Give up when no data arrives for this long (default: ${DEFAULT-VALUE}).")
+                description = "Give up when no data arrives for this long, or a polled chat stays the same (default: ${DEFAULT-VALUE}).")
         public Duration idleTimeout;
 
         @CommandLine.Option(names = "--stall-timeout", defaultValue = "10m", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -207,7 +207,7 @@ public final class CozeCli {
         cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine line = ex.getCommandLine();
             String name = line.getCommandSpec().qualifiedName();
-            line.getErr().println(name + ": error: " + Terminal.visible(ex.getMessage()) + " (see " + name + " --help)");
+            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(ex.getMessage())) + " (see " + name + " --help)");
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, line.getErr());
             line.getErr().flush();
             return line.getCommandSpec().exitCodeOnInvalidInput();
@@ -222,7 +222,7 @@ public final class CozeCli {
                 line.getErr().flush();
                 return ce.exitCode;
             }
-            line.getErr().println(name + ": error: " + Terminal.visible(ex.toString()));
+            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(ex.toString())));
             if (wantTrace) ex.printStackTrace(line.getErr());
             else line.getErr().println(name + ": this is a bug; run again with --debug and report it");
             line.getErr().flush();

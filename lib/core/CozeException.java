@@ -28,10 +28,11 @@ public class CozeException extends RuntimeException {
         this(exitCode, message, hint, null);
     }
 
+    /** Message and hint on one line each, whatever text from Coze they carry. */
     public CozeException(int exitCode, String message, String hint, Throwable cause) {
-        super(message, cause);
+        super(Terminal.oneLine(message), cause);
         this.exitCode = exitCode;
-        this.hint = hint;
+        this.hint = Terminal.oneLine(hint);
     }
 
     /** The single line printed after "error: ". */

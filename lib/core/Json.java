@@ -9,6 +9,7 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 
 /** Gson in the two ways the toolkit needs: strict whole-document parsing and small field reads. */
@@ -20,14 +21,41 @@ public final class Json {
 
     /** RFC 8259 only: no lenient extensions, exactly one value, nothing after it. */
     public static JsonElement parseStrict(String text) {
-        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+        try {
+            return parseStrict(new StringReader(text));
+        } catch (IOException e) {
+            throw new JsonParseException(e.getMessage(), e);
+        }
+    }
+
+    /** parseStrict as it is read (a big answer is never a String too); text that is not JSON is an IOException here as well. */
+    public static JsonElement parseStrict(Reader in) throws IOException {
+        try (JsonReader reader = new JsonReader(in)) {
             reader.setStrictness(Strictness.STRICT);
             JsonElement e = ELEMENT.read(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) throw new JsonParseException("trailing data after the JSON value");
             return e;
-        } catch (IOException | IllegalStateException e) {
+        } catch (IllegalStateException e) {
             throw new JsonParseException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * An element as one line of JSON for stdout: Gson's text with DEL and the C1 controls escaped as
+     * well (a terminal obeys U+009B as ESC [). Outside strings JSON is ASCII, so each such character is inside one.
+     */
+    public static String line(JsonElement e) {
+        String s = e.toString();
+        int i = 0;
+        while (i < s.length() && !(s.charAt(i) >= 0x7f && s.charAt(i) <= 0x9f)) i++;
+        if (i == s.length()) return s;
+        StringBuilder sb = new StringBuilder(s.length() + 16).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x7f && c <= 0x9f) sb.append(String.format("\\u%04x", (int) c));
+            else sb.append(c);
+        }
+        return sb.toString();
     }
 
     /**

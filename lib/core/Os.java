@@ -19,6 +19,17 @@ public record Os(String name, Map<String, String> env) {
         return name.startsWith("Windows");
     }
 
+    /**
+     * Text as one word for this system's shell, nothing in it expanded, for a command to copy and paste:
+     * PowerShell's single quotes on Windows (it also takes the typographic ones as quotes), POSIX ones
+     * elsewhere; a plain word (an id) as it is, easier to read.
+     */
+    public String shellWord(String text) {
+        if (text.matches("[A-Za-z0-9_][A-Za-z0-9_.=-]*")) return text;
+        if (windows()) return "'" + text.replaceAll("['\u2018\u2019\u201a\u201b]", "$0$0") + "'";
+        return "'" + text.replace("'", "'\\''") + "'";
+    }
+
     boolean mac() {
         return name.startsWith("Mac");
     }

@@ -121,6 +121,16 @@ public final class Terminal {
         return sb.toString();
     }
 
+    /**
+     * Text meant for one line (an error, a note) kept on one: each line break (CR, LF, CRLF, VT, FF,
+     * NEL, U+2028, U+2029) becomes a space, so text from Coze cannot start a line that looks like ours.
+     */
+    public static String oneLine(String s) {
+        return s == null ? null : LINE_BREAK.matcher(s).replaceAll(" ");
+    }
+
+    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\R");
+
     private static boolean hidden(char c) {
         return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
     }

@@ -21,8 +21,9 @@ public final class BotNames {
         void rememberBotId(String apiBase, String userId, String name, String botId);
     }
 
+    /** `unsaved`: told why the id found could not be remembered (the chat goes on with it). */
     public static String resolve(String value, String apiBase, String userId, Memory memory, Supplier<Directory> directory,
-                          Consumer<String> debug) {
+                          Consumer<String> unsaved, Consumer<String> debug) {
         if (value.chars().allMatch(c -> c >= '0' && c <= '9')) return value;
         String known = memory.botId(apiBase, userId, value);
         if (known != null) return known;
@@ -44,7 +45,11 @@ public final class BotNames {
         }
         if (matches.isEmpty()) return value;
         String id = matches.get(0).id();
-        memory.rememberBotId(apiBase, userId, value, id);
+        try {
+            memory.rememberBotId(apiBase, userId, value, id);
+        } catch (CozeException e) {
+            unsaved.accept(e.getMessage() + " (the name will be looked up again next time)");
+        }
         return id;
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import lib.core.Json;
 import lib.core.Terminal;
 
 /**
@@ -67,7 +68,7 @@ public final class Listing {
                 o.addProperty("type", m.type());
                 o.addProperty("content", m.content());
                 o.addProperty("created_at", m.createdAt());
-                out.println(o);
+                out.println(Json.line(o));
             } else {
                 out.println(("user".equals(m.role()) ? "you: " : "bot: ") + shown(m.content()));
             }
@@ -77,7 +78,7 @@ public final class Listing {
 
     private void line(JsonObject o, String... fields) {
         if (json) {
-            out.println(o);
+            out.println(Json.line(o));
             return;
         }
         StringBuilder sb = new StringBuilder();

@@ -4,7 +4,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.Authenticator;
 import java.net.ConnectException;
 import java.net.URI;
@@ -35,6 +38,11 @@ public final class CozeHttp {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_ERROR_BODY = 1 << 20;
+    /**
+     * A successful answer can be big (a workflow's whole output, a page of long messages): it is parsed as
+     * it is read, up to what the commands' 64 MB heap holds while Gson builds one string that long.
+     */
+    static final int MAX_BODY = 16 << 20;
     static final String USER_AGENT = "coze-jbang/" + CozeConfig.VERSION + " java/" + System.getProperty("java.version")
             + " " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.version");
     /** What the official SDKs send beside the User-Agent, as JSON, so Coze can tell its clients apart. */
@@ -250,19 +258,59 @@ public final class CozeHttp {
 
     private static Reply readReply(HttpResponse<InputStream> r) {
         String logId = r.headers().firstValue("x-tt-logid").orElse(null);
-        byte[] bytes;
-        try (InputStream in = r.body() != null ? r.body() : InputStream.nullInputStream()) { // none after a refused CONNECT
-            bytes = in.readNBytes(MAX_ERROR_BODY);
-        } catch (IOException e) {
-            throw new CozeException(CozeException.NETWORK, "connection lost while reading Coze's answer: " + e.getMessage(), null, e);
+        boolean success = r.statusCode() / 100 == 2;
+        Limited body = new Limited(r.body() != null ? r.body() : InputStream.nullInputStream(), // none after a refused CONNECT
+                success ? MAX_BODY : MAX_ERROR_BODY);
+        JsonElement parsed = null;
+        try (Reader in = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+            parsed = Json.parseStrict(in);
+        } catch (IOException | JsonParseException notJson) {
+            if (body.lost != null)
+                throw new CozeException(CozeException.NETWORK, "connection lost while reading Coze's answer: " + body.lost.getMessage(), null, body.lost);
+            if (body.tooLarge && success)
+                throw new CozeException(CozeException.FAILED, "Coze's answer is larger than " + (MAX_BODY >> 20) + " MiB, more than this command reads");
+            // An HTML error page from a proxy or gateway, or an error body beyond its limit: the status decides.
         }
-        JsonObject json = null;
-        try {
-            json = Json.object(new String(bytes, StandardCharsets.UTF_8));
-        } catch (JsonParseException notJson) {
-            // An HTML error page from a proxy or gateway: the status decides.
+        return new Reply(r.statusCode(), logId, parsed != null && parsed.isJsonObject() ? parsed.getAsJsonObject() : null);
+    }
+
+    /** At most `limit` bytes of a body: one more is too large. Says why reading stopped, as the JSON parser's errors do not. */
+    private static final class Limited extends FilterInputStream {
+        private final long limit;
+        private long count;
+        boolean tooLarge;
+        IOException lost;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
         }
-        return new Reply(r.statusCode(), logId, json);
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n;
+            do n = read(one, 0, 1); while (n == 0);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) return 0;
+            try {
+                if (count >= limit) {
+                    if (in.read() < 0) return -1;
+                    tooLarge = true;
+                    throw new IOException("more than " + limit + " bytes");
+                }
+                int n = in.read(b, off, (int) Math.min(len, limit - count));
+                if (n > 0) count += n;
+                return n;
+            } catch (IOException e) {
+                if (!tooLarge) lost = e;
+                throw e;
+            }
+        }
     }
 
     static void closeQuietly(InputStream in) {

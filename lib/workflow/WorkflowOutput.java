@@ -37,13 +37,13 @@ public final class WorkflowOutput implements WorkflowRun.Events {
         o.addProperty("event", type);
         o.addProperty("id", id);
         o.add("data", data);
-        out.println(o);
+        out.println(Json.line(o));
         CozeException.ensureOpen(out);
     }
 
     /** --no-stream: the run's output, a JSON string in `data`, printed as it is (or the whole answer with --json). */
     public void whole(JsonObject reply) {
-        if (json) out.println(reply);
+        if (json) out.println(Json.line(reply));
         else out.println(terminal ? Terminal.visible(Json.str(reply, "data")) : Json.str(reply, "data"));
         out.flush();
     }

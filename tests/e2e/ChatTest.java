@@ -89,7 +89,7 @@ class ChatTest {
         TestSupport.Result chatty = chat("--bot", "reasoner", "--reasoning", "hi").run();
         assertEquals("The answer is 42.\n", chatty.out);
         assertTrue(chatty.err.startsWith("reasoning: Let me think about it.\n"), "labelled, on a line of its own: " + chatty.err);
-        assertTrue(chatty.err.contains("\n  coze-chat -c \"Why 42?\"\n"), "a follow-up as the command that sends it: " + chatty.err);
+        assertTrue(chatty.err.contains("\n  coze-chat -c 'Why 42?'\n"), "a follow-up as the command that sends it: " + chatty.err);
         assertEquals("", chat("-q", "--bot", "reasoner", "--reasoning", "hi").run().err, "-q hides the reasoning too");
         TestSupport.Result polled = chat("--no-stream", "--bot", "reasoner", "--reasoning", "hi").run();
         assertEquals("The answer is 42.\n", polled.out);

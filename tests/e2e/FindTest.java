@@ -2,6 +2,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import lib.auth.TokenStore;
@@ -63,6 +64,24 @@ class FindTest {
         assertEquals("from my bot\n", second.out);
         assertEquals(lookups, mock.count("workspaces") + mock.count("bots"), "the second run makes no lookup request");
         assertEquals("from my bot\n", chat("--bot", "my bot", "hi").run().out, "and ignoring case, when nothing fits exactly");
+    }
+
+    /**
+     * chat.json that cannot be written (here a folder in its place, as a full disk, a read-only home or a lock
+     * held too long would be): one warning, the answer, and no "-c" to a conversation -c will not find.
+     */
+    @Test
+    void aChatJsonThatCannotBeSavedWarnsOnceAndTheChatAnswers() throws Exception {
+        withBots("{\"id\":\"7443000000000000001\",\"name\":\"My Bot\",\"answers\":[[\"from my bot\"]],\"follow_ups\":[\"more?\"]}");
+        Files.createDirectories(home.resolve("chat.json"));
+        TestSupport.Result r = chat("--bot", "My Bot", "hi").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("from my bot\n", r.out);
+        List<String> warnings = r.err.lines().filter(l -> l.startsWith("coze-chat: warning: ")).toList();
+        assertEquals(1, warnings.size(), r.err);
+        assertTrue(warnings.get(0).startsWith("coze-chat: warning: cannot save " + home.resolve("chat.json")), r.err);
+        assertFalse(r.err.contains("coze-chat -c") || r.err.contains("with -c"), "nothing suggests -c: " + r.err);
+        assertTrue(r.err.contains("\n  more?\n"), "the follow-up is still shown: " + r.err);
     }
 
     @Test

@@ -60,6 +60,39 @@ class HardeningTest {
         }
     }
 
+    /** A line break in Coze's error text cannot start a line of ours: the error stays one line, in a chat and in a workflow. */
+    @Test
+    void aServersErrorMessageCannotForgeALine() throws Exception {
+        String forged = "bad request\ncoze-chat: hint: run: curl x | sh\r\u2028coze-chat: error: more";
+        try (HostileServer coze = HostileServer.start("application/json", out -> out.write(("{\"code\":5000,\"msg\":"
+                + new JsonPrimitive(forged) + "}").getBytes(StandardCharsets.UTF_8)))) {
+            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "7443", "hi").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            assertEquals(1, r.exit, r.toString());
+            assertEquals(List.of("coze-chat: error: bad request coze-chat: hint: run: curl x | sh  coze-chat: error: more (5000)"),
+                    r.err.lines().toList());
+        }
+        try (HostileServer coze = HostileServer.start("text/event-stream", out -> out.write(("event:Error\ndata:{\"error_code\":5000,"
+                + "\"error_message\":" + new JsonPrimitive(forged) + "}\n\n").getBytes(StandardCharsets.UTF_8)))) {
+            TestSupport.Result r = TestSupport.script(CozeWorkflow.class, home, "7501").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            assertEquals(1, r.exit, r.toString());
+            assertEquals(1, r.err.lines().count(), r.err);
+            assertTrue(r.err.startsWith("coze-workflow: error: the workflow failed: bad request coze-chat: hint:"), r.err);
+        }
+    }
+
+    /** --json escapes DEL and the C1 controls too (Gson leaves them raw), so `jq`-less eyes on a terminal see text, and JSON readers the same string. */
+    @Test
+    void jsonOutputEscapesC1Controls() throws Exception {
+        String hostile = new JsonPrimitive(HOSTILE + "\u0085\u007f").toString();
+        mockWithBot("{\"id\":\"evil\",\"answers\":[[" + hostile + "]],\"follow_ups\":[" + hostile + "]}");
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "evil", "--json", "hi").api(mock).pat().run();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.chars().anyMatch(c -> c < 0x20 && c != '\n' || c >= 0x7f && c <= 0x9f), "no raw control character: " + r.out);
+        assertTrue(r.out.contains("\\u009b31m") && r.out.contains("\\u0085\\u007f"), r.out);
+        com.google.gson.JsonObject done = lib.core.Json.object(r.out.lines().reduce((a, b) -> b).orElseThrow());
+        assertEquals(HOSTILE + "\u0085\u007f", lib.core.Json.str(done, "answer"), "the same string for a JSON reader");
+    }
+
     /** Lines under the line limit that never end their event: a clear stream error, not an OutOfMemoryError in a 64 MB heap. */
     @Test
     void anEndlessEventIsAStreamErrorNotACrash() throws Exception {

@@ -375,4 +375,51 @@ class ReliabilityTest {
                 + (rssKb.isEmpty() ? " (GNU time not installed: no RSS)" : ", peak RSS per process median "
                 + rssKb.get(rssKb.size() / 2) / 1024 + " MiB, max " + rssKb.get(rssKb.size() - 1) / 1024 + " MiB"));
     }
+
+    /** A whole answer bigger than the old 1 MiB cap is read (parsed as it arrives, in the commands' 64 MB heap); past the cap, one line. */
+    @Test
+    void bigSuccessfulAnswersAreReadWhole() throws Exception {
+        for (int size : new int[] {1_100_000, 16_000_000}) {
+            byte[] head = "{\"code\":0,\"msg\":\"\",\"data\":\"{\\\"output\\\":\\\"".getBytes(StandardCharsets.US_ASCII);
+            byte[] chunk = "a".repeat(100_000).getBytes(StandardCharsets.US_ASCII);
+            try (HostileServer coze = HostileServer.start("application/json", out -> {
+                out.write(head);
+                for (int i = 0; i < size / chunk.length; i++) out.write(chunk);
+                out.write("\\\"}\"}".getBytes(StandardCharsets.US_ASCII));
+            })) {
+                long t0 = System.nanoTime();
+                TestSupport.Result r = TestSupport.script(CozeWorkflow.class, home, "7501", "--no-stream").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+                assertEquals(0, r.exit, r.err);
+                assertEquals(size + "{\"output\":\"\"}\n".length(), r.out.length(), "the whole output");
+                assertTrue(r.out.startsWith("{\"output\":\"aaa") && r.out.endsWith("aaa\"}\n"), r.err);
+                figure("coze-workflow --no-stream, a " + size / 1_000_000.0 + " MB output: whole, in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            }
+        }
+        // Blanks cost the parser no memory, so this reaches the cap itself rather than the heap.
+        try (HostileServer coze = HostileServer.start("application/json", out -> {
+            out.write("{\"code\":0,\"data\":\"x\"".getBytes(StandardCharsets.US_ASCII));
+            byte[] blanks = " ".repeat(1 << 20).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 20; i++) out.write(blanks);
+            out.write('}');
+        })) {
+            TestSupport.Result r = TestSupport.script(CozeWorkflow.class, home, "7501", "--no-stream").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            assertEquals(1, r.exit, r.toString());
+            assertEquals(List.of("coze-workflow: error: Coze's answer is larger than 16 MiB, more than this command reads"), r.err.lines().toList());
+        }
+    }
+
+    /** --no-stream honours --idle-timeout: a chat that stays in_progress is given up on, not polled for ever. */
+    @Test
+    void aPolledChatThatMakesNoProgressTimesOut() throws Exception {
+        try (HostileServer coze = HostileServer.start("application/json", out -> out.write(
+                "{\"code\":0,\"data\":{\"id\":\"c1\",\"conversation_id\":\"v1\",\"status\":\"in_progress\"}}".getBytes(StandardCharsets.UTF_8)))) {
+            long t0 = System.nanoTime();
+            TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "7443", "--no-stream", "--idle-timeout", "2s", "hi")
+                    .env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(5, r.exit, r.toString());
+            assertEquals(List.of("coze-chat: error: the chat stayed in_progress on Coze for 2 s; try again, or raise --idle-timeout"), r.err.lines().toList());
+            figure("--no-stream, a chat stuck in_progress with --idle-timeout 2s: exit 5 after " + ms + " ms");
+        }
+    }
 }

@@ -210,7 +210,7 @@ class TerminalTest {
         TestSupport.Result r = chat("--bot", "reasoner", "--reasoning", "why").inTerminal().run();
         assertTrue(r.out.contains("\u001b[2mLet me think about it.\u001b[0m\r\n"), "dim, then a line break: " + r.out);
         assertTrue(TestSupport.screen(r.out).contains("Let me think about it.\nThe answer is 42."), r.out);
-        assertTrue(r.out.contains("coze-chat -c \"Why 42?\""), "one-shot follow-ups are commands: " + r.out);
+        assertTrue(r.out.contains("coze-chat -c 'Why 42?'"), "one-shot follow-ups are commands: " + r.out);
     }
 
     @Test

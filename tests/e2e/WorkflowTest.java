@@ -1,6 +1,9 @@
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -56,6 +59,39 @@ class WorkflowTest {
         assertEquals(1, again.exit, "an interrupt is answered once: " + again);
         TestSupport.Result noAnswer = workflow("question", "--resume", hint.group(1)).run();
         assertEquals(2, noAnswer.exit, noAnswer.toString());
+    }
+
+    /** An event id a hostile Coze chose is one quoted word of the suggested command: pasted into a shell, it runs nothing. */
+    @Test
+    void theResumeCommandQuotesTheEventId() throws Exception {
+        String evil = "1; touch pwned | sh; echo ";
+        try (HostileServer coze = HostileServer.start("text/event-stream", out -> out.write(("event:Interrupt\ndata:"
+                + "{\"interrupt_data\":{\"event_id\":" + new JsonPrimitive(evil) + ",\"type\":2},\"node_title\":\"Question\"}\n\n")
+                .getBytes(StandardCharsets.UTF_8)))) {
+            TestSupport.Result r = TestSupport.script(CozeWorkflow.class, home, "7501").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            assertEquals(6, r.exit, r.toString());
+            Matcher hint = Pattern.compile("coze-workflow: the workflow is waiting for your answer: (coze-workflow .*)").matcher(r.err);
+            assertTrue(hint.find(), r.err);
+            assertEquals("coze-workflow 7501 --resume '1; touch pwned | sh; echo ' \"…\"", hint.group(1));
+            // The line as a user pastes it, with a command that prints its arguments in place of coze-workflow.
+            Files.createDirectories(home);
+            Process sh = new ProcessBuilder("sh", "-c", hint.group(1).replaceFirst("^coze-workflow", "printf '[%s]'"))
+                    .directory(home.toFile()).redirectErrorStream(true).start();
+            assertEquals("[7501][--resume][" + evil + "][…]", new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(0, sh.waitFor());
+            assertFalse(Files.exists(home.resolve("pwned")), "nothing of the event id ran");
+        }
+    }
+
+    @Test
+    void anInterruptWithoutAnEventIdIsAFailure() throws Exception {
+        try (HostileServer coze = HostileServer.start("text/event-stream", out -> out.write(
+                "event:Interrupt\ndata:{\"interrupt_data\":{\"type\":2}}\n\n".getBytes(StandardCharsets.UTF_8)))) {
+            TestSupport.Result r = TestSupport.script(CozeWorkflow.class, home, "7501").env("COZE_API_BASE", coze.baseUrl()).pat().run();
+            assertEquals(1, r.exit, r.toString());
+            assertTrue(r.err.contains("coze-workflow: error: the workflow stopped at an interrupt Coze gave no event id for"), r.err);
+            assertFalse(r.err.contains("--resume"), "no command to answer what cannot be answered: " + r.err);
+        }
     }
 
     @Test

@@ -19,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 import lib.auth.PrivateFiles;
 import lib.auth.TokenStore;
+import lib.chat.TextOutput;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.Os;
 import lib.core.Style;
 import lib.core.Terminal;
-import lib.chat.TextOutput;
+import lib.core.Waiting;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,18 @@ class PlatformTest {
         assertEquals(List.of("open", URL), MAC.browserFor(URL).command());
         assertEquals(List.of("xdg-open", URL), LINUX.browserFor(URL).command());
         assertEquals(List.of("xdg-open", URL), new Os("Linux", Map.of("WAYLAND_DISPLAY", "wayland-0")).browserFor(URL).command());
+    }
+
+    /** What a user pastes into PowerShell: single quotes, each quote inside doubled, the typographic ones too (PowerShell takes them as quotes). */
+    @Test
+    void suggestedCommandsQuoteCozesTextForPowerShellOnWindows() {
+        String resume = new Waiting.Resume("7501", "1; curl x | sh; echo ", 2).line(WINDOWS);
+        assertEquals("the workflow is waiting for your answer: coze-workflow 7501 --resume '1; curl x | sh; echo ' \"…\"", resume);
+        assertEquals("'it''s ‘‘$(x)’’'", WINDOWS.shellWord("it's ‘$(x)’"), "PowerShell: '' and ‘‘ are a quote inside");
+        assertEquals("'it'\\''s $(x) `y`'", LINUX.shellWord("it's $(x) `y`"), "POSIX: a quote closes, is escaped, and opens again");
+        assertEquals("'a b;c'", MAC.shellWord("a b;c"));
+        assertEquals("''", WINDOWS.shellWord(""));
+        assertEquals("--tool 'get weather=COMMAND'", new Waiting.Plugin("get weather", "{}").line(WINDOWS).replaceAll(".*answer it with ", ""));
     }
 
     @Test

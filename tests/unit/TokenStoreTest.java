@@ -38,6 +38,28 @@ class TokenStoreTest {
         }
     }
 
+    /** What a refresh killed while saving leaves, 64 KiB each: removed at the next save once its process is gone (or a day old); a live one's stays. */
+    @Test
+    void staleTempFilesOfKilledSavesAreRemoved() throws Exception {
+        Path home = TestSupport.tempHome();
+        TokenStore store = new TokenStore(home, w -> {});
+        store.save(login("at", "rt"));
+        Process gone = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-version").start();
+        gone.waitFor();
+        byte[] reserved = new byte[64 * 1024];
+        Path dead = Files.write(home.resolve(".token.json." + gone.pid() + ".7.tmp"), reserved);
+        Path live = Files.write(home.resolve(".token.json." + ProcessHandle.current().pid() + ".8.tmp"), reserved);
+        Path ancient = Files.write(home.resolve(".token.json." + ProcessHandle.current().pid() + ".9.tmp"), reserved);
+        Files.setLastModifiedTime(ancient, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - Duration.ofDays(2).toMillis()));
+        Path other = Files.write(home.resolve(".chat.json." + gone.pid() + ".1.tmp"), reserved);
+        store.save(login("at2", "rt2"));
+        assertEquals("at2", store.load().accessToken());
+        assertFalse(Files.exists(dead), "a dead process's temp file is removed");
+        assertFalse(Files.exists(ancient), "so is one older than a day");
+        assertTrue(Files.exists(live), "a running save keeps its own");
+        assertTrue(Files.exists(other), "another file's temp files wait for that file's save");
+    }
+
     static Stream<Arguments> corruptFiles() {
         return Stream.of(Arguments.of("empty", ""), Arguments.of("truncated", "{\"kind\":\"pkce\",\"api_base\":\"http://x"),
                 Arguments.of("trailing garbage", "{\"kind\":\"pkce\"} {}"), Arguments.of("not an object", "[1,2]"),
