@@ -45,6 +45,8 @@ public final class ChatStream {
         /** With status requires_action: what the bot waits for (a reply to a question node, or local plugins). */
         public final List<ToolCall> toolCalls = new ArrayList<>();
         public boolean cancelled;
+        /** Coze confirmed the cancel; false when it had nothing left to cancel or could not be told. */
+        public volatile boolean cancelledOnCoze;
 
         /** Keeps a suggested follow-up, the first MAX_FOLLOW_UPS of a turn only. */
         public void followUp(String text) {
@@ -56,6 +58,8 @@ public final class ChatStream {
         }
     }
 
+    /** Coze's answer to a cancel of a chat that is no longer running. */
+    private static final int CANNOT_CANCEL = 4104;
     private final CozeHttp http;
     private final Consumer<String> notice;
     private final EventStream stream;
@@ -188,8 +192,12 @@ public final class ChatStream {
                 b.addProperty("chat_id", chat);
                 try {
                     http.api("POST", "/v3/chat/cancel", b);
+                    result.cancelledOnCoze = true;
+                } catch (CozeApiException e) {
+                    // 4104: the chat is over on Coze (completed, failed, or waiting for the user): nothing to cancel, nothing to say.
+                    if (e.code != CANNOT_CANCEL && notice != null) notice.accept("could not cancel the chat on Coze: " + e.getMessage());
                 } catch (CozeException e) {
-                    if (notice != null) notice.accept("could not cancel the chat on the server: " + e.getMessage());
+                    if (notice != null) notice.accept("could not cancel the chat on Coze: " + e.getMessage());
                 }
             }
         } finally {

@@ -45,7 +45,7 @@ public final class TurnNotes {
     }
 
     public void ended(ChatStream.Result r) {
-        if (r.cancelled) line("coze-chat: cancelled" + (r.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
+        if (r.cancelled) line("coze-chat: cancelled" + (r.cancelledOnCoze ? " (the chat was cancelled on Coze too)" : ""));
         else if (r.waiting()) waiting(r);
         else if (!json) summary(r);
     }

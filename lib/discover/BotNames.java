@@ -8,8 +8,9 @@ import lib.core.CozeException;
 /**
  * `--bot` by id or by name. A value of digits is an id. A name is looked up among every bot the
  * login can see (the exact name, else the name ignoring case), once: the id is remembered in
- * chat.json. A name that fits no bot is taken as an id, and so is any name when the bots cannot be
- * listed (a token without the listBot permission, say); only a network failure stops here.
+ * chat.json. A value that is a listed bot's id is that id. One that fits no bot is a usage error
+ * (sent as an id, Coze would only answer "not found"); when the bots cannot be listed (a token
+ * without the listBot permission, say) the value is taken as an id, and only a network failure stops here.
  */
 public final class BotNames {
     private BotNames() {}
@@ -35,6 +36,7 @@ public final class BotNames {
             if (debug != null) debug.accept("could not list bots (" + cannotList.getMessage() + "); using '" + value + "' as an id");
             return value;
         }
+        if (bots.stream().anyMatch(b -> value.equals(b.id()))) return value;
         List<Directory.Bot> matches = bots.stream().filter(b -> value.equals(b.name())).toList();
         if (matches.isEmpty()) matches = bots.stream().filter(b -> value.equalsIgnoreCase(b.name())).toList();
         if (matches.size() > 1) {
@@ -43,7 +45,9 @@ public final class BotNames {
             throw new CozeException(CozeException.USAGE, "the name '" + value + "' fits " + matches.size() + " bots: " + which,
                     "pass --bot with one of these ids");
         }
-        if (matches.isEmpty()) return value;
+        if (matches.isEmpty())
+            throw new CozeException(CozeException.USAGE, "no bot named '" + value + "' among the " + bots.size() + " bots you can see",
+                    "list them with coze-chat --list-bots, or give the bot's id");
         String id = matches.get(0).id();
         try {
             memory.rememberBotId(apiBase, userId, value, id);

@@ -85,7 +85,7 @@ class FindTest {
     }
 
     @Test
-    void aNameThatFitsTwoBotsIsAUsageErrorAndNoneIsAnId() throws Exception {
+    void aNameThatFitsTwoBotsOrNoneIsAUsageError() throws Exception {
         withBots("{\"id\":\"7443000000000000001\",\"name\":\"Twin\"}",
                 "{\"id\":\"7443000000000000002\",\"name\":\"Twin\",\"workspace\":\"" + MockBots.TEAM + "\"}");
         TestSupport.Result twins = chat("--bot", "Twin", "hi").run();
@@ -93,8 +93,10 @@ class FindTest {
         assertTrue(twins.err.contains("fits 2 bots: 7443000000000000001 (Twin), 7443000000000000002 (Twin)"), twins.err);
         assertEquals(0, mock.count("chat"), "nothing was sent");
         TestSupport.Result unknown = chat("--bot", "no-such-bot", "hi").run();
-        assertEquals(1, unknown.exit, unknown.toString());
-        assertTrue(unknown.err.contains("(4200"), "an unknown name is taken as an id, which Coze does not know: " + unknown.err);
+        assertEquals(2, unknown.exit, unknown.toString());
+        assertTrue(unknown.err.contains("coze-chat: error: no bot named 'no-such-bot' among the ")
+                && unknown.err.contains("coze-chat --list-bots"), "a name that fits no bot says so, not Coze's 4200: " + unknown.err);
+        assertEquals(0, mock.count("chat"), "nothing was sent");
     }
 
     @Test

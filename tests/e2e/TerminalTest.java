@@ -41,6 +41,24 @@ class TerminalTest {
         assertEquals(2, mock.count("canceled"));
     }
 
+    /** A reader that leaves after the chat is over on Coze: nothing left to cancel, and nothing said about it. */
+    @Test
+    void aFinishedChatNeedsNoCancelAndNoNote() throws Exception {
+        // One answer bigger than a pipe holds and a reader that comes late: Coze has finished the chat when the write fails.
+        mock.stop();
+        MockServer.Config c = new MockServer.Config();
+        c.pats.add(TestSupport.PAT);
+        c.scriptedBots = "{\"bots\":[{\"id\":\"big\",\"answers\":[[\"" + "x".repeat(200_000) + "\"]]}]}";
+        mock = MockServer.start(c);
+        TestSupport.Result text = chat("--bot", "big", "hi")
+                .under("bash", "-c", "\"$@\" | (sleep 2; head -c 10); echo \"exit ${PIPESTATUS[0]}\" >&2", "sh").run();
+        assertEquals("xxxxxxxxxx", text.out);
+        assertTrue(text.err.contains("exit 141"), text.err);
+        assertEquals(1, mock.count("cancel"), "coze-chat asked");
+        assertEquals(0, mock.count("canceled"), "Coze had nothing left to cancel");
+        assertFalse(text.err.contains("cancel"), "and nothing is said about it: " + text.err);
+    }
+
     @Test
     void nativeIsattyTellsEachStreamApartWithoutProc() throws Exception {
         // The probe coze-chat asks where there is no /proc (JLine's native isatty), on a real terminal:
