@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
+import lib.core.Interrupts;
 import mock.MockFaults;
 import mock.MockServer;
 import picocli.CommandLine.Command;
@@ -141,6 +142,8 @@ public class CozeMock implements Callable<Integer> {
                     "a demo COZE_API_TOKEN and a throw-away COZE_HOME, stop the server, and exit with COMMAND's code."})
     static class Exec implements Callable<Integer> {
         static final String DEMO_TOKEN = "pat_coze_mock_demo";
+        /** A command that cannot be run, as env and the shells say it. */
+        static final int NOT_FOUND = 127;
 
         @Mixin
         Options options;
@@ -171,8 +174,12 @@ public class CozeMock implements Callable<Integer> {
                 try {
                     p = pb.start();
                 } catch (IOException e) {
-                    throw new CozeException(CozeException.USAGE, "cannot run " + command.get(0) + ": " + e.getMessage());
+                    throw new CozeException(NOT_FOUND, "cannot run " + command.get(0) + ": " + e.getMessage(), "is it on your PATH?");
                 }
+                // As env and time do: Ctrl-C at the terminal reaches the command itself (the REPL clears its line),
+                // and the server stays up until the command is over.
+                Interrupts.onCtrlC(() -> true);
+                Runtime.getRuntime().addShutdownHook(new Thread(p::destroy));
                 return p.waitFor();
             } finally {
                 server.stop();

@@ -133,6 +133,9 @@ public final class Repl {
                 err.println(style.dim("(Ctrl-D or /exit to leave)"));
             } catch (EndOfFileException end) {
                 return null;
+            } catch (java.io.IOError terminalGone) {
+                err.println(command + ": the terminal is gone; leaving");
+                return null;
             }
         }
     }
@@ -200,6 +203,8 @@ public final class Repl {
                 line = reader.readLine("...> ");
             } catch (UserInterruptException | EndOfFileException dropped) {
                 err.println("(the multi-line message was dropped; nothing was sent)");
+                return null;
+            } catch (java.io.IOError terminalGone) {
                 return null;
             }
             if (line.strip().equals("\"\"\"")) return sb.toString();

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import lib.auth.CozeOAuth;
@@ -104,6 +106,26 @@ class MockTest {
             assertTrue(help.out.contains(fault.getKey()) && help.out.contains(fault.getValue()), "--help explains " + fault.getKey() + ":\n" + help.out);
         TestSupport.Result exec = TestSupport.script(CozeMock.class, dir, "exec", "--", "sh", "-c", "echo $COZE_NO_CONTINUE_HINTS").run();
         assertEquals("true\n", exec.out, "exec tells the commands their home is thrown away: " + exec);
+    }
+
+    /** exec is like env or time: Ctrl-C at the terminal reaches the command (the REPL clears its line) and the server stays up for it. */
+    @Test
+    void execLeavesCtrlCToTheCommandAndServesItUntilItEnds() throws Exception {
+        Path dir = Files.createTempDirectory("coze-mock-exec");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        TestSupport.Running repl = TestSupport.script(CozeMock.class, dir, "exec", "--", java, "-cp", System.getProperty("java.class.path"),
+                "CozeChat", "--bot", "echo").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        repl.type("\u0003");
+        assertTrue(repl.awaitOut("(Ctrl-D or /exit to leave)"), repl.screen());
+        repl.type("still here\r");
+        assertTrue(repl.awaitOut("still here\nconversation "), "the server still answers: " + repl.screen());
+        repl.type("/exit\r");
+        TestSupport.Result r = repl.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertFalse(r.out.contains("Exception"), r.out);
+        TestSupport.Result missing = TestSupport.script(CozeMock.class, dir, "exec", "--", "no-such-command-here").run();
+        assertEquals(127, missing.exit, "as env says a command it cannot run: " + missing);
     }
 
     @Test
