@@ -84,12 +84,16 @@ public final class CozeConfig {
         return apiBase;
     }
 
-    /** $COZE_HOME, else `.coze` in the user's home: %USERPROFILE% on Windows, where Java's user.home may differ. */
+    /**
+     * $COZE_HOME, else `.coze` in the user's home as the shell has it: %USERPROFILE% on Windows, $HOME
+     * elsewhere (as git and gh read it; Java's user.home comes from the password file and ignores a
+     * changed HOME), else Java's user.home.
+     */
     public static Path home(Os os) {
         String dir = os.env().get("COZE_HOME");
         if (dir != null && !dir.isBlank()) return Path.of(dir).toAbsolutePath();
-        String profile = os.windows() ? os.env().get("USERPROFILE") : null;
-        return Path.of(profile != null && !profile.isBlank() ? profile : System.getProperty("user.home"), ".coze");
+        String home = os.env().get(os.windows() ? "USERPROFILE" : "HOME");
+        return Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".coze");
     }
 
     public static Path home() {

@@ -77,6 +77,8 @@ class PlatformTest {
         assertEquals(".coze", home.getFileName().toString());
         assertEquals("C:\\Users\\mei", home.getParent().toString());
         assertEquals(Path.of(System.getProperty("user.home"), ".coze"), CozeConfig.home(new Os("Linux", Map.of())));
+        assertEquals(Path.of("/home/someone", ".coze"), CozeConfig.home(new Os("Linux", Map.of("HOME", "/home/someone"))),
+                "a changed HOME is where the state goes, as for git and gh");
         assertEquals(Path.of("/tmp/x").toAbsolutePath(), CozeConfig.home(new Os("Windows 11", Map.of("COZE_HOME", "/tmp/x"))));
     }
 
