@@ -44,8 +44,10 @@ public final class Requests extends InputStream {
     /** Runs `cancel` if the request `id` is cancelled while the handler runs; false when it already was. */
     boolean onCancel(String id, Runnable cancel) {
         if (id == null) return true;
-        running.put(id, cancel);
-        return !cancelledEarly.remove(id);
+        synchronized (running) {
+            running.put(id, cancel);
+            return !cancelledEarly.remove(id);
+        }
     }
 
     void finished(String id) {
@@ -99,9 +101,13 @@ public final class Requests extends InputStream {
         }
         if (method.getAsString().equals("notifications/cancelled") && params != null && params.has("requestId")) {
             String id = params.get("requestId").toString();
-            Runnable cancel = running.get(id);
-            if (cancel != null) cancel.run();
-            else cancelledEarly.add(id);
+            Runnable cancel;
+            synchronized (running) {
+                cancel = running.get(id);
+                if (cancel == null) cancelledEarly.add(id);
+            }
+            // Cancelling asks Coze over the network: the client's next lines are not kept waiting for it.
+            if (cancel != null) new Thread(cancel, "coze-mcp-cancel").start();
         }
         return text;
     }
