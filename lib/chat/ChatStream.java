@@ -56,6 +56,11 @@ public final class ChatStream {
         public boolean waiting() {
             return "requires_action".equals(status);
         }
+
+        /** Coze's token counts (token_count, input_count, output_count), or null when it sent none. */
+        public JsonObject usage() {
+            return usage;
+        }
     }
 
     /** Coze's answer to a cancel of a chat that is no longer running. */

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import lib.core.Json;
 import lib.core.Urls;
 import lib.http.CozeHttp;
@@ -18,7 +19,8 @@ public final class Directory {
 
     record Workspace(String id, String name, String type) {}
 
-    record Bot(String id, String name, String workspaceId, boolean published) {}
+    /** description: what its author wrote, or "". */
+    public record Bot(String id, String name, String workspaceId, boolean published, String description) {}
 
     record Conversation(String id, long createdAt) {}
 
@@ -62,7 +64,8 @@ public final class Directory {
             JsonArray items = array(data, "items");
             for (JsonElement e : items) {
                 JsonObject b = e.getAsJsonObject();
-                all.add(new Bot(Json.str(b, "id"), Json.str(b, "name"), workspaceId, "true".equals(Json.str(b, "is_published"))));
+                all.add(new Bot(Json.str(b, "id"), Json.str(b, "name"), workspaceId, "true".equals(Json.str(b, "is_published")),
+                        Objects.requireNonNullElse(Json.str(b, "description"), "")));
             }
             if (items.isEmpty() || all.size() >= Json.num(data, "total", 0)) break;
         }
