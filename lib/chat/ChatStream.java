@@ -24,7 +24,7 @@ import lib.http.EventStream;
  */
 public final class ChatStream {
     /** What the caller shows; every method is called on the reading thread, in stream order. */
-    interface Events {
+    public interface Events {
         void answer(String text);
 
         default void reasoning(String text) {}
@@ -53,6 +53,11 @@ public final class ChatStream {
 
         public boolean waiting() {
             return "requires_action".equals(status);
+        }
+
+        /** Coze's usage of a finished turn ({token_count, input_count, output_count}), or null. */
+        public JsonObject usage() {
+            return usage;
         }
     }
 

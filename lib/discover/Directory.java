@@ -18,7 +18,7 @@ public final class Directory {
 
     record Workspace(String id, String name, String type) {}
 
-    record Bot(String id, String name, String workspaceId, boolean published) {}
+    public record Bot(String id, String name, String workspaceId, boolean published) {}
 
     record Conversation(String id, long createdAt) {}
 

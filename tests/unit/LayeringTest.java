@@ -28,6 +28,7 @@ class LayeringTest {
             "lib.workflow", Set.of("lib.core", "lib.http", "lib.auth"),
             "lib.chat", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover"),
             "lib.repl", Set.of("lib.core", "lib.auth", "lib.discover", "lib.chat"),
+            "lib.serve", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.chat"),
             "mock", Set.of("lib.core"));
 
     private static final Pattern USE = Pattern.compile("\\b((?:lib\\.\\w+)|mock)\\.[A-Z]\\w*");
