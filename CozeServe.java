@@ -29,12 +29,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "coze-serve", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-        description = {"Serve your Coze bots as OpenAI's chat-completions API, for tools that speak it (Open WebUI, llm, aichat,",
-                "the OpenAI SDKs). A model is a bot: its id, or its name. The base URL to give them goes to stderr."},
+        description = {"Serve your Coze bots as OpenAI's chat-completions API, for tools that speak it",
+                "(Open WebUI, llm, aichat, the OpenAI SDKs). A model is a bot, by id or by name.",
+                "The base URL to give them goes to stderr, as do the requests that failed."},
         footer = {"", "Examples:", "  coze-serve", "  coze-serve --port 9000",
                 "  coze-serve --bind 0.0.0.0 --api-key-file ~/.config/coze-serve.key", "",
                 "Then: OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=unused <your tool>", "",
-                "Exit codes: 2 usage (a busy port, off loopback without a key), 4 login needed, 130 stopped with Ctrl-C."})
+                "Exit codes: 1 failed, 2 usage (a busy port; off loopback without a key),", "4 login needed, 130 stopped with Ctrl-C."})
 public class CozeServe implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8787", paramLabel = "N", description = "The port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
