@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 @Command(name = "coze-serve", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
         description = {"Serve your Coze bots as OpenAI's chat-completions API, for tools that speak it",
                 "(Open WebUI, llm, aichat, the OpenAI SDKs). A model is a bot, by id or by name.",
-                "The base URL to give them goes to stderr, as do the requests that failed."},
+                "The base URL to give them goes to stderr, and so do Coze's failures."},
         footer = {"", "Examples:", "  coze-serve", "  coze-serve --port 9000",
                 "  coze-serve --bind 0.0.0.0 --api-key-file ~/.config/coze-serve.key", "",
                 "Then: OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=unused <your tool>", "",
