@@ -4,15 +4,19 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import java.util.ArrayList;
+import java.util.List;
 import lib.core.Json;
 
 /**
  * One chat-completions request as Coze takes it: `model` names the bot, the last message is the
  * question and the user and assistant turns before it travel as Coze's additional_messages. System
  * and developer messages are left out: a bot's prompt is set on Coze, and the one many clients send
- * on their own ("You are a helpful assistant") would only talk over it.
+ * on their own ("You are a helpful assistant") would only talk over it. The question's image, audio
+ * and file parts go with it; those of earlier turns are left out (they would go up again each turn).
  */
-record Completion(String model, String question, JsonArray history, String user, boolean stream, boolean includeUsage) {
+record Completion(String model, String question, List<Parts.Part> parts, JsonArray history, String user, boolean stream,
+                  boolean includeUsage) {
     static Completion parse(String body) {
         JsonObject req;
         try {
@@ -27,6 +31,7 @@ record Completion(String model, String question, JsonArray history, String user,
             throw OpenAiError.badRequest("'messages' must be a non-empty array");
         JsonArray history = new JsonArray();
         String question = null;
+        List<Parts.Part> parts = new ArrayList<>();
         JsonArray all = messages.getAsJsonArray();
         for (int i = 0; i < all.size(); i++) {
             if (!all.get(i).isJsonObject()) throw OpenAiError.badRequest("messages[" + i + "] is not an object");
@@ -38,8 +43,9 @@ record Completion(String model, String question, JsonArray history, String user,
                     if (last) throw OpenAiError.badRequest("the last message must be the user's");
                 }
                 case "user", "assistant" -> {
-                    String text = text(m, i);
-                    if (last && role.equals("user")) question = text;
+                    boolean asked = last && role.equals("user");
+                    String text = text(m, i, asked ? parts : null);
+                    if (asked) question = text;
                     else if (last) throw OpenAiError.badRequest("the last message must be the user's");
                     else history.add(turn(role, text));
                 }
@@ -48,7 +54,7 @@ record Completion(String model, String question, JsonArray history, String user,
             }
         }
         JsonObject options = req.has("stream_options") && req.get("stream_options").isJsonObject() ? req.getAsJsonObject("stream_options") : null;
-        return new Completion(model.strip(), question, history, string(req, "user"), bool(req, "stream"),
+        return new Completion(model.strip(), question, List.copyOf(parts), history, string(req, "user"), bool(req, "stream"),
                 options != null && bool(options, "include_usage"));
     }
 
@@ -68,19 +74,39 @@ record Completion(String model, String question, JsonArray history, String user,
         return t;
     }
 
-    /** A message's content: a string, or text parts joined (OpenAI's array form). */
-    private static String text(JsonObject m, int i) {
+    /** A message's content: a string, or its text parts joined (OpenAI's array form); the other parts into `parts`, or left out when null. */
+    private static String text(JsonObject m, int i, List<Parts.Part> parts) {
         JsonElement c = m.get("content");
         if (c != null && c.isJsonPrimitive() && c.getAsJsonPrimitive().isString()) return c.getAsString();
         if (c == null || !c.isJsonArray()) throw OpenAiError.badRequest("messages[" + i + "].content must be a string or an array of parts");
         StringBuilder text = new StringBuilder();
         for (JsonElement p : c.getAsJsonArray()) {
             JsonObject part = p.isJsonObject() ? p.getAsJsonObject() : new JsonObject();
-            if (!"text".equals(string(part, "type")) || string(part, "text") == null)
-                throw OpenAiError.badRequest("messages[" + i + "]: only text parts are supported, not '" + string(part, "type") + "'");
-            text.append(string(part, "text"));
+            String type = String.valueOf(string(part, "type"));
+            if (type.equals("text") && string(part, "text") != null) text.append(string(part, "text"));
+            else if (parts != null) parts.add(part(part, type, i));
+            else if (!List.of("image_url", "input_audio", "file").contains(type))
+                throw OpenAiError.badRequest("messages[" + i + "]: a part of type '" + type + "' is not supported");
         }
         return text.toString();
+    }
+
+    /** image_url (a link or a data URL), input_audio (base64 and its format) or file (a data URL and its name). */
+    private static Parts.Part part(JsonObject part, String type, int i) {
+        JsonObject inner = part.has(type) && part.get(type).isJsonObject() ? part.getAsJsonObject(type) : new JsonObject();
+        String url = switch (type) {
+            case "image_url" -> string(inner, "url");
+            case "input_audio" -> string(inner, "data") == null ? null
+                    : "data:audio/" + String.valueOf(string(inner, "format")).replaceAll("[^a-z0-9]", "") + ";base64," + string(inner, "data");
+            case "file" -> string(inner, "file_data") == null || string(inner, "file_data").startsWith("data:") ? string(inner, "file_data")
+                    : "data:application/octet-stream;base64," + string(inner, "file_data");
+            default -> throw OpenAiError.badRequest("messages[" + i + "]: a part of type '" + type + "' is not supported");
+        };
+        if (url == null || !(url.startsWith("https://") || url.startsWith("http://") || url.regionMatches(true, 0, "data:", 0, 5)))
+            throw OpenAiError.badRequest("messages[" + i + "]: a " + type + " part needs a link or a data URL"
+                    + (type.equals("file") ? " in file_data (OpenAI's file ids mean nothing to Coze)" : ""));
+        String coze = type.equals("image_url") ? "image" : type.equals("input_audio") ? "audio" : "file";
+        return new Parts.Part(coze, url, type.equals("file") ? string(inner, "filename") : null);
     }
 
     private static String string(JsonObject o, String name) {

@@ -171,8 +171,9 @@ public final class OpenAiServer implements AutoCloseable {
         Directory.Bot bot = models.find(c.model());
         if (bot == null) throw OpenAiError.unknownModel(c.model());
         String user = c.user() != null && !c.user().isBlank() ? c.user() : settings.userId();
-        ChatRequest req = new ChatRequest(bot.id(), null, user, null, c.question(), "text", c.fields(), settings.idleTimeout(),
-                settings.stallTimeout(), id -> { });
+        String content = c.parts().isEmpty() ? c.question() : Parts.objectString(c.question(), c.parts(), http);
+        ChatRequest req = new ChatRequest(bot.id(), null, user, null, content, c.parts().isEmpty() ? "text" : "object_string", c.fields(),
+                settings.idleTimeout(), settings.stallTimeout(), id -> { });
         Reply reply = new Reply(ex, c);
         ChatStream chat = new ChatStream(http, null);
         running.add(chat);

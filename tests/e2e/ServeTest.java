@@ -41,7 +41,7 @@ class ServeTest {
         TestSupport.Running serve = serve("--port", "0", "--api-key-file", keyFile.toString());
         try {
             String base = baseUrl(serve);
-            JsonObject seen = sdk(base, "models", "whole", "sent", "stream", "streamNoUsage", "badKey", "unknownModel", "badRequest", "concurrent");
+            JsonObject seen = sdk(base, "models", "whole", "sent", "image", "stream", "streamNoUsage", "badKey", "unknownModel", "badRequest", "concurrent");
 
             List<String> ids = seen.getAsJsonObject("models").getAsJsonArray("ids").asList().stream().map(e -> e.getAsString()).toList();
             assertTrue(ids.containsAll(List.of("echo", "reasoner", "multi")), ids.toString());
@@ -54,6 +54,12 @@ class ServeTest {
             assertEquals("stop", Json.str(whole, "finish"));
             assertEquals(11, whole.getAsJsonObject("usage").get("prompt_tokens").getAsInt(), "Coze's input_count");
             assertTrue(whole.getAsJsonObject("usage").get("total_tokens").getAsInt() > 11, whole.toString());
+
+            JsonObject image = seen.getAsJsonObject("image");
+            assertEquals("what is this? [image image.png]", Json.str(image, "uploaded"), "a data URL is uploaded, then sent as its file_id");
+            assertEquals("and this? [image https://example.com/cat.jpg]", Json.str(image, "linked"), "a link goes as file_url");
+            assertEquals("read it [file notes.txt]", Json.str(image, "file"), "a file part keeps its name");
+            assertEquals(2, mock.count("files.upload"), "two uploads, no more");
 
             JsonObject stream = seen.getAsJsonObject("stream");
             assertEquals("The answer is 42.", Json.str(stream, "content"));

@@ -57,6 +57,16 @@ const run = {
     });
     return JSON.parse(r.choices[0].message.content);
   },
+  async image() {
+    const pixel = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const ask = async content => (await client.chat.completions.create({ model: 'echo', messages: [{ role: 'user', content }] }))
+      .choices[0].message.content;
+    return {
+      uploaded: await ask([{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: pixel } }]),
+      linked: await ask([{ type: 'text', text: 'and this?' }, { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } }]),
+      file: await ask([{ type: 'text', text: 'read it' }, { type: 'file', file: { filename: 'notes.txt', file_data: 'data:text/plain;base64,aGVsbG8=' } }]),
+    };
+  },
   stream: () => streamed('reasoner', 'why?', true),
   streamNoUsage: () => streamed('echo', 'no usage please', false),
   async abort() {
