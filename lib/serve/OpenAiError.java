@@ -32,8 +32,8 @@ public final class OpenAiError extends RuntimeException {
         return switch (e.exitCode) {
             case CozeException.USAGE -> new OpenAiError(400, "invalid_request_error", null, message);
             case CozeException.RATE_LIMITED -> new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", message);
-            case CozeException.AUTH -> new OpenAiError(503, "coze_login_needed", "login_needed",
-                    message + (message.contains("coze-login") ? "" : "; run coze-login, then try again"));
+            // Not 401, which a client takes for its own key: coze-serve's login is what needs a person (the hint says how).
+            case CozeException.AUTH -> new OpenAiError(503, "coze_login_needed", "login_needed", message);
             default -> new OpenAiError(502, "coze_error", null, message);
         };
     }

@@ -133,6 +133,24 @@ class ServeTest {
         assertTrue(r.err.contains("coze-serve: stopping"), r.err);
     }
 
+    /** A stored login Coze ends while the server runs: 503 and "coze-login", and the server goes on for when it is back. */
+    @Test
+    void anEndedLoginIs503WithWhatToRun() throws Exception {
+        new lib.auth.TokenStore(home, w -> { }).save(new lib.auth.TokenStore.Login("pkce", mock.baseUrl(), "c.app.coze", "at-expired",
+                "rt-revoked", 1, "u-1"));
+        TestSupport.Running serve = TestSupport.script(CozeServe.class, home, "--port", "0").start();
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl(serve) + "/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, r.statusCode(), r.body());
+            String message = Json.str(Json.object(r.body()).getAsJsonObject("error"), "message");
+            assertTrue(message.contains("has ended") && message.contains("coze-login"), message);
+            assertTrue(serve.process.isAlive(), serve.err());
+        } finally {
+            stop(serve);
+        }
+    }
+
     @Test
     void listeningOffLoopbackNeedsAKey() throws Exception {
         TestSupport.Result r = TestSupport.script(CozeServe.class, home, "--bind", "0.0.0.0", "--port", "0").api(mock).pat().run();
