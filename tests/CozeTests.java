@@ -12,7 +12,7 @@
 //DEPS org.seleniumhq.selenium:selenium-support:4.52.0
 //DEPS com.code-intelligence:jazzer-junit:0.30.0
 //DEPS com.google.jimfs:jimfs:1.3.1
-//SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeWorkflow.java ../CozeMock.java
+//SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeWorkflow.java ../CozeServe.java ../CozeMock.java
 //SOURCES support/*.java unit/*.java e2e/*.java fuzz/*.java
 //FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
 //FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*
