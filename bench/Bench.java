@@ -133,12 +133,21 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
                 if (c.name().startsWith("coze-chat's JVM") && !c.name().endsWith("AOT cache")) profiles.put(c.name(), profile(protos.get(1), c));
             String report = report(latency, stream, closed, profiles);
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report);
+            Files.writeString(out, report + servesSection());
             System.out.print(report);
             return 0;
         } finally {
             for (Proto p : protos) p.mock().stop();
         }
+    }
+
+    /** The coze-serve figures bench/BenchServe.java wrote into the report, kept as they are (this benchmark does not measure them). */
+    String servesSection() throws IOException {
+        String old = Files.exists(out) ? Files.readString(out) : "";
+        int at = old.indexOf("\n## coze-serve\n");
+        if (at < 0) return "";
+        int end = old.indexOf("\n## ", at + 1);
+        return old.substring(at, end < 0 ? old.length() : end + 1);
     }
 
     MockServer mock(BenchTls tls) throws IOException {

@@ -19,7 +19,7 @@ import mock.MockConversations.Conversation;
  * question node: it asks, ends with a `reply_message` call, and answers the next message of the
  * conversation. The bot `weather` has a local plugin: it calls `get_weather` with `{"city": the
  * message}` and, once `/v3/chat/submit_tool_outputs` brings the output, streams its answer on. The
- * bot `variables` answers with the user_id, custom_variables and parameters its chat was sent. The
+ * bot `variables` answers with the user_id, custom_variables, parameters and additional_messages its chat was sent. The
  * bot `plugins` calls the local plugins its message names, all at once (`get_weather 3*lookup`:
  * one get_weather, three lookup); with the word `again` it asks for them again after every answer.
  */
@@ -59,7 +59,7 @@ final class MockActions {
         if (QUESTION.equals(bot.id) && conv.awaitingReply) return List.of(List.of("Thanks, ", userText, " it is."));
         if (VARIABLES.equals(bot.id)) {
             JsonObject seen = new JsonObject();
-            for (String field : List.of("user_id", "custom_variables", "parameters"))
+            for (String field : List.of("user_id", "custom_variables", "parameters", "additional_messages"))
                 if (chat.request.has(field)) seen.add(field, chat.request.get(field));
             return List.of(List.of(seen.toString()));
         }

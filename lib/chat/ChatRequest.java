@@ -10,7 +10,8 @@ import lib.core.Urls;
  * One turn's question, to a bot (`/v3/chat`) or to a chatflow when workflowId is set
  * (`/v1/workflows/chat`, where the bot is optional and the conversation travels in the body).
  * The message is `text` with its `contentType` (`text`, or `object_string` with attachments);
- * `fields` go into the body as they are (custom_variables, parameters). onConversation is told
+ * `fields` go into the body as they are (custom_variables, parameters; earlier turns as
+ * additional_messages, which the question follows). onConversation is told
  * the conversation id once Coze names it (reading thread, before any answer).
  */
 public record ChatRequest(String botId, String workflowId, String userId, String conversationId, String text, String contentType,
@@ -33,7 +34,7 @@ public record ChatRequest(String botId, String workflowId, String userId, String
         m.addProperty("type", "question");
         m.addProperty("content", text);
         m.addProperty("content_type", contentType);
-        JsonArray msgs = new JsonArray();
+        JsonArray msgs = fields.has("additional_messages") ? fields.getAsJsonArray("additional_messages").deepCopy() : new JsonArray();
         msgs.add(m);
         b.add("additional_messages", msgs);
         return b;

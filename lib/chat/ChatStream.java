@@ -24,7 +24,7 @@ import lib.http.EventStream;
  */
 public final class ChatStream {
     /** What the caller shows; every method is called on the reading thread, in stream order. */
-    interface Events {
+    public interface Events {
         void answer(String text);
 
         default void reasoning(String text) {}

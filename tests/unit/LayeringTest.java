@@ -29,6 +29,7 @@ class LayeringTest {
             "lib.chat", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover"),
             "lib.repl", Set.of("lib.core", "lib.auth", "lib.discover", "lib.chat"),
             "lib.mcp", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.workflow", "lib.chat"),
+            "lib.serve", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.chat"),
             "mock", Set.of("lib.core"));
 
     private static final Pattern USE = Pattern.compile("\\b((?:lib\\.\\w+)|mock)\\.[A-Z]\\w*");
