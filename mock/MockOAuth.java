@@ -61,13 +61,15 @@ final class MockOAuth {
     private final MockState state;
     private final MockHttp http;
     private final MockTokens tokens;
+    private final MockServiceApps serviceApps;
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
 
-    MockOAuth(MockState state, MockHttp http, MockTokens tokens) {
+    MockOAuth(MockState state, MockHttp http, MockTokens tokens, MockServiceApps serviceApps) {
         this.state = state;
         this.http = http;
         this.tokens = tokens;
+        this.serviceApps = serviceApps;
     }
 
     void authorizePage(HttpExchange ex) throws IOException {
@@ -148,6 +150,7 @@ final class MockOAuth {
         if ("authorization_code".equals(grant)) codeGrant(ex, req);
         else if ("refresh_token".equals(grant)) refreshGrant(ex, req);
         else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) deviceGrant(ex, req);
+        else if (MockServiceApps.GRANT.equals(grant)) serviceApps.grant(ex, req, "app");
         else oauthError(ex, "unsupported_grant_type", "unsupported grant_type");
     }
 
@@ -290,12 +293,7 @@ final class MockOAuth {
     }
 
     private void oauthError(HttpExchange ex, String code, String message) throws IOException {
-        state.bump("oauth_error." + code);
-        JsonObject o = new JsonObject();
-        o.addProperty("error_code", code);
-        o.addProperty("error_message", message);
-        o.addProperty("error", code);
-        http.json(ex, 400, o);
+        http.oauthError(ex, code, message);
     }
 
     private static boolean sameSecret(String expected, String actual) {

@@ -18,6 +18,7 @@ public final class CozeOAuth {
     static final String DEVICE_PATH = "/api/permission/oauth2/device/code";
     static final String AUTHORIZE_PATH = "/api/permission/oauth2/authorize";
     public static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    public static final String JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     /** The toString of these values leaves the secrets out: a value may end up in a message or a log. */
     public record Token(String accessToken, String refreshToken, long expiresAt) {
@@ -98,8 +99,20 @@ public final class CozeOAuth {
         return token(body);
     }
 
+    /** A service app's token: the signed assertion as the bearer, no client id in the body (it is the assertion's iss). */
+    Token jwtGrant(String path, String assertion, long durationSeconds) {
+        JsonObject body = new JsonObject();
+        body.addProperty("grant_type", JWT_GRANT);
+        body.addProperty("duration_seconds", durationSeconds);
+        return token(path, body, assertion);
+    }
+
     private Token token(JsonObject body) {
-        JsonObject o = flat(http.send("POST", TOKEN_PATH, body));
+        return token(TOKEN_PATH, body, null);
+    }
+
+    private Token token(String path, JsonObject body, String bearer) {
+        JsonObject o = flat(http.send("POST", path, body, bearer));
         String access = Json.str(o, "access_token");
         if (access == null || access.isEmpty())
             throw new CozeException(CozeException.FAILED, "Coze's token answer has no access_token");
