@@ -51,10 +51,11 @@ import picocli.CommandLine.Option;
                 "By default opens the browser for an OAuth PKCE login and receives Coze's redirect on loopback."},
         footer = {"", "Examples:", "  coze-login --client-id 1234.app.coze", "  coze-login --client-id 1234.app.coze --no-browser --paste",
                 "  coze-login --device --client-id 5678.app.coze", "  coze-login --with-token < pat.txt",
-                "  coze-login --jwt --client-id 1180.app.coze --key-id 9Ab_key --private-key app.pem --session-name ci",
+                "  coze-login --jwt --client-id 1180.app.coze --key-id 9Ab_key \\", "      --private-key app.pem --session-name ci",
                 "  coze-login status",
-                "", "In CI, set COZE_JWT_OAUTH_CLIENT_ID, COZE_JWT_OAUTH_PUBLIC_KEY_ID and COZE_JWT_OAUTH_PRIVATE_KEY",
-                "(or COZE_JWT_OAUTH_PRIVATE_KEY_FILE) instead: every command mints its token in memory.",
+                "", "In CI, set COZE_JWT_OAUTH_CLIENT_ID, COZE_JWT_OAUTH_PUBLIC_KEY_ID and",
+                "COZE_JWT_OAUTH_PRIVATE_KEY (or _FILE) instead: every command then mints its",
+                "token in memory.",
                 "", "Exit codes: 0 ok, 1 Coze error, 2 usage or a busy callback port, 4 login denied,",
                 "timed out or rejected, 5 network, 130 interrupted."})
 public class CozeLogin implements Callable<Integer> {
