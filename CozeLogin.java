@@ -84,6 +84,10 @@ public class CozeLogin implements Callable<Integer> {
     @Option(names = "--with-token", description = "Read a personal access token from stdin and store it.")
     boolean withToken;
 
+    @Option(names = "--workspace", paramLabel = "ID",
+            description = "Scope a browser or device login to this workspace (default: the stored login's workspace, if any).")
+    String workspace;
+
     @Option(names = "--jwt", description = "Log in as a service app (OAuth JWT): needs --client-id, --key-id and --private-key.")
     boolean jwt;
 
@@ -137,8 +141,12 @@ public class CozeLogin implements Callable<Integer> {
         // Logging in again goes where the last login went, unless told otherwise.
         String base = site.apiBase == null || site.apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
                 : CozeConfig.apiBase(site.apiBase, common.insecureHttp);
-        if (jwt) return serviceApp(store, base, existing);
+        if (jwt) {
+            if (workspace != null) throw new CozeException(CozeException.USAGE, "--workspace is for browser and device logins", "drop --workspace");
+            return serviceApp(store, base, existing);
+        }
         if (!force && !withToken && existing != null && existing.apiBase().equals(base)
+                && (workspace == null || workspace.strip().equals(existing.workspace()))
                 && (existing.validFor(Duration.ZERO, Instant.now()) || existing.renewable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
                     + CozeCli.until(existing.expiresAt()) + "); use --force to log in again");
@@ -156,19 +164,24 @@ public class CozeLogin implements Callable<Integer> {
             if (clientId == null || clientId.isBlank())
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             clientId = clientId.strip(); // pasted from the console with a space or a line end
+            // A re-login keeps its workspace unless told another.
+            String space = workspace != null ? workspace.strip() : existing != null ? existing.workspace() : null;
+            if (space != null && !JwtGrant.ID.matcher(space).matches())
+                throw new CozeException(CozeException.USAGE, "a workspace id is letters, digits, - and _ only", "coze-chat --list-workspaces shows them");
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
-            PersonLogin person = new PersonLogin(oauth, base, clientId, common);
+            PersonLogin person = new PersonLogin(oauth, base, clientId, space, common);
             CozeOAuth.Token t = device ? person.device(pollInterval, timeout) : person.browser(redirectUri, paste, noBrowser, timeout);
             me = whoIs(base, t.accessToken(), false);
             login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
-                    t.expiresAt(), me != null ? me.userId() : userId);
+                    t.expiresAt(), me != null ? me.userId() : userId).inWorkspace(space);
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
         }
         common.say("Logged in to " + CozeConfig.shortName(base) + (me == null ? "" : " as " + Terminal.visible(name(me)))
                 + (login.clientId() == null ? " with a personal access token"
-                : " (client " + login.clientId() + "); access token valid until " + CozeCli.until(login.expiresAt())));
+                : " (client " + login.clientId() + (login.workspace() == null ? "" : ", workspace " + login.workspace())
+                + "); access token valid until " + CozeCli.until(login.expiresAt())));
         return 0;
     }
 
@@ -302,6 +315,7 @@ public class CozeLogin implements Callable<Integer> {
                     }
                     o.addProperty("api_base", login.apiBase());
                     if (login.clientId() != null) o.addProperty("client_id", login.clientId());
+                    if (login.workspace() != null) o.addProperty("workspace_id", login.workspace());
                     o.addProperty("token_suffix", suffix(login.accessToken()));
                     o.addProperty("expires_at", login.expiresAt());
                     o.addProperty("expired", !login.validFor(Duration.ZERO, Instant.now()));
@@ -346,6 +360,7 @@ public class CozeLogin implements Callable<Integer> {
             sb.append("  login:         ").append(o.has("login") ? Json.str(o, "login") : Json.str(o, "kind")).append('\n');
             sb.append("  API base:      ").append(Json.str(o, "api_base")).append('\n');
             if (o.has("client_id")) sb.append("  client id:     ").append(Json.str(o, "client_id")).append('\n');
+            if (o.has("workspace_id")) sb.append("  workspace:     ").append(Json.str(o, "workspace_id")).append('\n');
             if (o.has("key_id")) sb.append("  key id:        ").append(Json.str(o, "key_id")).append('\n')
                     .append("  private key:   ").append(Json.str(o, "private_key_file")).append('\n');
             if (o.has("session_name")) sb.append("  session name:  ").append(Terminal.visible(Json.str(o, "session_name"))).append('\n');

@@ -73,6 +73,7 @@ final class MockOAuth {
     }
 
     void authorizePage(HttpExchange ex) throws IOException {
+        countWorkspace(ex, "authorize");
         Map<String, String> q = Urls.query(ex.getRequestURI().getRawQuery());
         String problem = authorizeProblem(q);
         if (problem != null) {
@@ -213,6 +214,7 @@ final class MockOAuth {
     }
 
     void deviceCode(HttpExchange ex) throws IOException {
+        countWorkspace(ex, "device_code");
         JsonObject req = Json.object(body(ex));
         String clientId = Json.str(req, "client_id");
         if (blank(clientId)) {
@@ -232,6 +234,14 @@ final class MockOAuth {
         o.addProperty("interval", DEVICE_INTERVAL);
         http.json(ex, 200, o);
     }
+
+    /** A workspace-scoped request (`/api/permission/oauth2/workspace_id/{id}/…`) is counted as `what.workspace.{id}`. */
+    private void countWorkspace(HttpExchange ex, String what) {
+        java.util.regex.Matcher m = WORKSPACE.matcher(ex.getRequestURI().getPath());
+        if (m.find()) state.bump(what + ".workspace." + m.group(1));
+    }
+
+    private static final java.util.regex.Pattern WORKSPACE = java.util.regex.Pattern.compile("^/api/permission/oauth2/workspace_id/([^/]+)/");
 
     private static String userCode() {
         String letters = "BCDFGHJKLMNPQRSTVWXZ";

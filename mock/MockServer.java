@@ -97,6 +97,10 @@ public final class MockServer extends MockState {
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
         open("POST /api/permission/oauth2/device/code", oauth::deviceCode);
+        // A login scoped to one workspace: the same consent page and device code, counted by workspace.
+        open("GET /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizePage);
+        open("POST /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizeDecision);
+        open("POST /api/permission/oauth2/workspace_id/{id}/device/code", oauth::deviceCode);
         open("POST /api/permission/oauth2/account/{id}/token", serviceApps::accountToken);
         open("POST /api/permission/oauth2/enterprise_id/{id}/token", serviceApps::enterpriseToken);
         open("GET /device", oauth::devicePage);
@@ -217,8 +221,8 @@ public final class MockServer extends MockState {
     }
 
     /** The paths with an id in them, as `{id}` in the route table. */
-    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/)"
-            + "[^/]+(/clear|/token)");
+    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
+            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
 
     /** OAuth's routes answer anyone; every other path, known or not, first checks the bearer token. */
     private void route(HttpExchange ex, String method, String path) throws IOException {

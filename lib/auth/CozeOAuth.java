@@ -57,7 +57,12 @@ public final class CozeOAuth {
     }
 
     public static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge) {
-        return CozeConfig.wwwBase(apiBase) + AUTHORIZE_PATH + "?response_type=code"
+        return authorizeUrl(apiBase, clientId, redirectUri, state, challenge, null);
+    }
+
+    /** The same for a login scoped to one workspace (null: the user's whole account). */
+    public static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge, String workspace) {
+        return CozeConfig.wwwBase(apiBase) + scoped(workspace, AUTHORIZE_PATH) + "?response_type=code"
                 + "&client_id=" + Urls.encode(clientId) + "&redirect_uri=" + Urls.encode(redirectUri)
                 + "&state=" + Urls.encode(state) + "&code_challenge=" + Urls.encode(challenge)
                 + "&code_challenge_method=S256";
@@ -81,10 +86,10 @@ public final class CozeOAuth {
         return token(body);
     }
 
-    public DeviceCode deviceCode(String clientId) {
+    public DeviceCode deviceCode(String clientId, String workspace) {
         JsonObject body = new JsonObject();
         body.addProperty("client_id", clientId);
-        JsonObject o = flat(http.send("POST", DEVICE_PATH, body));
+        JsonObject o = flat(http.send("POST", scoped(workspace, DEVICE_PATH), body));
         String device = Json.str(o, "device_code"), user = Json.str(o, "user_code"), uri = Json.str(o, "verification_uri");
         if (device == null || user == null || uri == null)
             throw new CozeException(CozeException.FAILED, "Coze's device-code answer lacks device_code, user_code or verification_uri");
@@ -117,6 +122,11 @@ public final class CozeOAuth {
         if (access == null || access.isEmpty())
             throw new CozeException(CozeException.FAILED, "Coze's token answer has no access_token");
         return new Token(access, Json.str(o, "refresh_token"), absolute(Json.num(o, "expires_in", 0)));
+    }
+
+    /** `/api/permission/oauth2/x` for a workspace: `/api/permission/oauth2/workspace_id/{id}/x` (the id is checked by coze-login). */
+    private static String scoped(String workspace, String path) {
+        return workspace == null ? path : path.replace("/oauth2/", "/oauth2/workspace_id/" + workspace + "/");
     }
 
     /** Errors are detected from the body whatever the status (Coze uses 200, 400 and 401 alike). */

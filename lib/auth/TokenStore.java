@@ -29,26 +29,32 @@ public final class TokenStore {
      * command can say "log in again" without asking Coze, and coze-login knows the client and the site.
      */
     public record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
-                 String userId, String ended, ServiceApp app) {
+                 String userId, String ended, ServiceApp app, String workspace) {
         public Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
-            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null, null);
+            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null, null, null);
+        }
+
+        /** The same login scoped to one workspace (null: the whole account). */
+        public Login inWorkspace(String id) {
+            return new Login(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, ended, app, id);
         }
 
         /** A service app's login (kind "jwt"): no refresh token; the next grant is signed with the key in app.keyFile. */
         public static Login serviceApp(String apiBase, String clientId, ServiceApp app, String accessToken, long expiresAt, String userId) {
-            return new Login(JWT, apiBase, clientId, accessToken, null, expiresAt, userId, null, app);
+            return new Login(JWT, apiBase, clientId, accessToken, null, expiresAt, userId, null, app, null);
         }
 
         /** Never the tokens: a Login may end up in a message or a log. */
         @Override
         public String toString() {
             return "Login[kind=" + kind + ", apiBase=" + apiBase + ", clientId=" + clientId + ", expiresAt=" + expiresAt
-                    + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + (app == null ? "" : ", " + app) + "]";
+                    + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + (app == null ? "" : ", " + app)
+                    + (workspace == null ? "" : ", workspace=" + workspace) + "]";
         }
 
         /** The same login, ended for this reason: its dead tokens are dropped. */
         Login endedBecause(String why) {
-            return new Login(kind, apiBase, clientId, null, null, 1, userId, why, app);
+            return new Login(kind, apiBase, clientId, null, null, 1, userId, why, app, workspace);
         }
 
         public boolean validFor(Duration margin, Instant now) {
@@ -60,7 +66,7 @@ public final class TokenStore {
         }
 
         Login withTokens(String access, String refresh, long expires) {
-            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId, null, app);
+            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId, null, app, workspace);
         }
 
         /** Whether a stale token can be replaced without the user: a refresh token, or a service app's key. */
@@ -78,6 +84,7 @@ public final class TokenStore {
             o.addProperty("expires_at", expiresAt);
             o.addProperty("user_id", userId);
             if (ended != null) o.addProperty("ended", ended);
+            if (workspace != null) o.addProperty("workspace_id", workspace);
             if (app != null) {
                 o.addProperty("key_id", app.keyId());
                 o.addProperty("private_key_file", app.keyFile());
@@ -188,7 +195,7 @@ public final class TokenStore {
         if (app != null && string(o, "client_id", false) == null) throw new IllegalStateException("missing client_id");
         return new Login(kind, apiBase, string(o, "client_id", false),
                 string(o, "access_token", ended == null), string(o, "refresh_token", false),
-                number(o, "expires_at"), string(o, "user_id", true), ended, app);
+                number(o, "expires_at"), string(o, "user_id", true), ended, app, string(o, "workspace_id", false));
     }
 
     private static String string(JsonObject o, String name, boolean required) {
