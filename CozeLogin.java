@@ -15,7 +15,7 @@
 // -Xmx64m would, but as a default that an explicit -Xmx (the test runner's) still overrides.
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
-//DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code or a personal access token; status and logout.
+//DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code, a personal access token or a service app (JWT); status and logout.
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import lib.auth.CozeOAuth;
 import lib.auth.Credentials;
+import lib.auth.JwtGrant;
 import lib.auth.PersonLogin;
 import lib.auth.Pkce;
 import lib.auth.PrivateFiles;
@@ -49,7 +50,12 @@ import picocli.CommandLine.Option;
         description = {"Log in to Coze and keep the login in $${COZE_HOME:-~/.coze}/token.json (mode 0600).",
                 "By default opens the browser for an OAuth PKCE login and receives Coze's redirect on loopback."},
         footer = {"", "Examples:", "  coze-login --client-id 1234.app.coze", "  coze-login --client-id 1234.app.coze --no-browser --paste",
-                "  coze-login --device --client-id 5678.app.coze", "  coze-login --with-token < pat.txt", "  coze-login status",
+                "  coze-login --device --client-id 5678.app.coze", "  coze-login --with-token < pat.txt",
+                "  coze-login --jwt --client-id 1180.app.coze --key-id 9Ab_key \\", "      --private-key app.pem --session-name ci",
+                "  coze-login status",
+                "", "In CI, set COZE_JWT_OAUTH_CLIENT_ID, COZE_JWT_OAUTH_PUBLIC_KEY_ID and",
+                "COZE_JWT_OAUTH_PRIVATE_KEY (or _FILE) instead: every command then mints its",
+                "token in memory.",
                 "", "Exit codes: 0 ok, 1 Coze error, 2 usage or a busy callback port, 4 login denied,",
                 "timed out or rejected, 5 network, 130 interrupted."})
 public class CozeLogin implements Callable<Integer> {
@@ -77,6 +83,32 @@ public class CozeLogin implements Callable<Integer> {
 
     @Option(names = "--with-token", description = "Read a personal access token from stdin and store it.")
     boolean withToken;
+
+    @Option(names = "--workspace", paramLabel = "ID",
+            description = "Scope a browser or device login to this workspace (default: the stored login's workspace, if any).")
+    String workspace;
+
+    @Option(names = "--jwt", description = "Log in as a service app (OAuth JWT): needs --client-id, --key-id and --private-key.")
+    boolean jwt;
+
+    @Option(names = "--key-id", paramLabel = "KID", description = "With --jwt: the id of the public key registered on the app.")
+    String keyId;
+
+    @Option(names = "--private-key", paramLabel = "FILE", description = "With --jwt: the app's private key (PKCS#8 PEM). Its path is stored, never the key.")
+    java.nio.file.Path privateKey;
+
+    @Option(names = "--session-name", paramLabel = "NAME", description = "With --jwt: the session_name of the grant, to keep users' sessions apart.")
+    String sessionName;
+
+    @Option(names = "--account-id", paramLabel = "ID", description = "With --jwt: get the token for this account.")
+    String accountId;
+
+    @Option(names = "--enterprise-id", paramLabel = "ID", description = "With --jwt: get the token for this enterprise.")
+    String enterpriseId;
+
+    @Option(names = "--ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+            description = "With --jwt: how long each token lives (default: ${DEFAULT-VALUE}; at most 86399s).")
+    Duration ttl;
 
     @Option(names = "--force", description = "Log in again even if a usable login is stored.")
     boolean force;
@@ -109,8 +141,13 @@ public class CozeLogin implements Callable<Integer> {
         // Logging in again goes where the last login went, unless told otherwise.
         String base = site.apiBase == null || site.apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
                 : CozeConfig.apiBase(site.apiBase, common.insecureHttp);
+        if (jwt) {
+            if (workspace != null) throw new CozeException(CozeException.USAGE, "--workspace is for browser and device logins", "drop --workspace");
+            return serviceApp(store, base, existing);
+        }
         if (!force && !withToken && existing != null && existing.apiBase().equals(base)
-                && (existing.validFor(Duration.ZERO, Instant.now()) || existing.refreshable())) {
+                && (workspace == null || workspace.strip().equals(existing.workspace()))
+                && (existing.validFor(Duration.ZERO, Instant.now()) || existing.renewable())) {
             common.say("Already logged in to " + CozeConfig.shortName(base) + " (access token valid until "
                     + CozeCli.until(existing.expiresAt()) + "); use --force to log in again");
             return 0;
@@ -127,20 +164,62 @@ public class CozeLogin implements Callable<Integer> {
             if (clientId == null || clientId.isBlank())
                 throw new CozeException(CozeException.USAGE, "no OAuth client id", "pass --client-id <id>.app.coze or set COZE_CLIENT_ID");
             clientId = clientId.strip(); // pasted from the console with a space or a line end
+            // A re-login keeps its workspace unless told another.
+            String space = workspace != null ? workspace.strip() : existing != null ? existing.workspace() : null;
+            if (space != null && !JwtGrant.ID.matcher(space).matches())
+                throw new CozeException(CozeException.USAGE, "a workspace id is letters, digits, - and _ only", "coze-chat --list-workspaces shows them");
             CozeOAuth oauth = new CozeOAuth(new CozeHttp(base, common.debugSink()));
-            PersonLogin person = new PersonLogin(oauth, base, clientId, common);
+            PersonLogin person = new PersonLogin(oauth, base, clientId, space, common);
             CozeOAuth.Token t = device ? person.device(pollInterval, timeout) : person.browser(redirectUri, paste, noBrowser, timeout);
             me = whoIs(base, t.accessToken(), false);
             login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
-                    t.expiresAt(), me != null ? me.userId() : userId);
+                    t.expiresAt(), me != null ? me.userId() : userId).inWorkspace(space);
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
         }
         common.say("Logged in to " + CozeConfig.shortName(base) + (me == null ? "" : " as " + Terminal.visible(name(me)))
                 + (login.clientId() == null ? " with a personal access token"
-                : " (client " + login.clientId() + "); access token valid until " + CozeCli.until(login.expiresAt())));
+                : " (client " + login.clientId() + (login.workspace() == null ? "" : ", workspace " + login.workspace())
+                + "); access token valid until " + CozeCli.until(login.expiresAt())));
         return 0;
+    }
+
+    /**
+     * A service app's login, always afresh: the grant is made now, so a wrong key or key id fails here
+     * and not in a later chat. The key's path is stored, never the key.
+     */
+    private int serviceApp(TokenStore store, String base, TokenStore.Login existing) {
+        if (device || withToken || paste || noBrowser)
+            throw new CozeException(CozeException.USAGE, "--jwt takes none of --device, --with-token, --paste or --no-browser");
+        if (clientId == null || clientId.isBlank() || keyId == null || keyId.isBlank() || privateKey == null)
+            throw new CozeException(CozeException.USAGE, "--jwt needs --client-id, --key-id and --private-key",
+                    "e.g. coze-login --jwt --client-id 1180.app.coze --key-id KID --private-key app.pem");
+        if (accountId != null && enterpriseId != null)
+            throw new CozeException(CozeException.USAGE, "--account-id and --enterprise-id exclude each other", "give one");
+        for (String id : new String[] {accountId, enterpriseId})
+            if (id != null && !JwtGrant.ID.matcher(id).matches())
+                throw new CozeException(CozeException.USAGE, "an account or enterprise id is letters, digits, - and _ only");
+        long seconds = ttl.getSeconds();
+        if (seconds < 1 || seconds > JwtGrant.MAX_DURATION)
+            throw new CozeException(CozeException.USAGE, "--ttl must be between 1s and " + JwtGrant.MAX_DURATION + "s", "e.g. --ttl 15m");
+        String keyFile = privateKey.toAbsolutePath().normalize().toString();
+        TokenStore.ServiceApp app = new TokenStore.ServiceApp(keyId.strip(), keyFile, blankToNull(sessionName), accountId, enterpriseId, seconds);
+        String client = clientId.strip();
+        CozeOAuth.Token t = JwtGrant.mint(base, client, app, JwtGrant.readKey(privateKey, common.warnSink()), common.debugSink());
+        Directory.Me me = whoIs(base, t.accessToken(), false);
+        String userId = me != null ? me.userId() : existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
+        try (PrivateFiles.Held held = store.lock()) {
+            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId));
+        }
+        common.say("Logged in to " + CozeConfig.shortName(base) + " as the service app " + client
+                + (app.sessionName() == null ? "" : " (session " + Terminal.visible(app.sessionName()) + ")")
+                + "; token valid until " + CozeCli.until(t.expiresAt()) + ", then renewed with the key in " + keyFile);
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     /**
@@ -201,11 +280,14 @@ public class CozeLogin implements Callable<Integer> {
             boolean usable;
             String token = null;
             if (creds.fromEnvironment()) {
-                o.addProperty("source", "COZE_API_TOKEN");
-                o.addProperty("api_base", creds.apiBase(site.apiBase, true));
-                o.addProperty("token_suffix", suffix(creds.envToken()));
+                String source = creds.environmentSource();
+                String base = creds.apiBase(site.apiBase, true);
+                o.addProperty("source", source);
+                o.addProperty("kind", "COZE_API_TOKEN".equals(source) ? "token" : "service app");
+                o.addProperty("api_base", base);
+                token = creds.envToken(base, Duration.ZERO);
+                o.addProperty("token_suffix", suffix(token));
                 usable = true;
-                token = creds.envToken();
             } else {
                 TokenStore.Login login = store.load();
                 if (login == null) {
@@ -219,12 +301,21 @@ public class CozeLogin implements Callable<Integer> {
                     if (login.clientId() != null) o.addProperty("client_id", login.clientId());
                     o.addProperty("ended", login.ended());
                 } else {
-                    usable = login.validFor(Duration.ZERO, Instant.now()) || login.refreshable();
+                    usable = login.validFor(Duration.ZERO, Instant.now()) || login.renewable();
                     o.addProperty("source", "stored login");
                     o.addProperty("file", store.file().toString());
                     o.addProperty("kind", login.kind());
+                    o.addProperty("login", KINDS.getOrDefault(login.kind(), login.kind()));
+                    if (login.app() != null) {
+                        o.addProperty("key_id", login.app().keyId());
+                        o.addProperty("private_key_file", login.app().keyFile());
+                        if (login.app().sessionName() != null) o.addProperty("session_name", login.app().sessionName());
+                        if (login.app().accountId() != null) o.addProperty("account_id", login.app().accountId());
+                        if (login.app().enterpriseId() != null) o.addProperty("enterprise_id", login.app().enterpriseId());
+                    }
                     o.addProperty("api_base", login.apiBase());
                     if (login.clientId() != null) o.addProperty("client_id", login.clientId());
+                    if (login.workspace() != null) o.addProperty("workspace_id", login.workspace());
                     o.addProperty("token_suffix", suffix(login.accessToken()));
                     o.addProperty("expires_at", login.expiresAt());
                     o.addProperty("expired", !login.validFor(Duration.ZERO, Instant.now()));
@@ -264,17 +355,29 @@ public class CozeLogin implements Callable<Integer> {
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
                     ? "unknown (" + Json.str(user, "error") + ")"
                     : name(new Directory.Me(Json.str(user, "id"), Json.str(user, "name"), Json.str(user, "nick_name"))))).append('\n');
-            sb.append("  source:        ").append("COZE_API_TOKEN".equals(source) ? "COZE_API_TOKEN (environment)"
+            sb.append("  source:        ").append(!"stored login".equals(source) ? source + " (environment)"
                     : Json.str(o, "file") + " (" + Json.str(o, "kind") + ")").append('\n');
+            sb.append("  login:         ").append(o.has("login") ? Json.str(o, "login") : Json.str(o, "kind")).append('\n');
             sb.append("  API base:      ").append(Json.str(o, "api_base")).append('\n');
             if (o.has("client_id")) sb.append("  client id:     ").append(Json.str(o, "client_id")).append('\n');
+            if (o.has("workspace_id")) sb.append("  workspace:     ").append(Json.str(o, "workspace_id")).append('\n');
+            if (o.has("key_id")) sb.append("  key id:        ").append(Json.str(o, "key_id")).append('\n')
+                    .append("  private key:   ").append(Json.str(o, "private_key_file")).append('\n');
+            if (o.has("session_name")) sb.append("  session name:  ").append(Terminal.visible(Json.str(o, "session_name"))).append('\n');
+            if (o.has("account_id")) sb.append("  account:       ").append(Json.str(o, "account_id")).append('\n');
+            if (o.has("enterprise_id")) sb.append("  enterprise:    ").append(Json.str(o, "enterprise_id")).append('\n');
             sb.append("  access token:  …").append(Json.str(o, "token_suffix"));
             if (o.has("expires_at")) sb.append(Json.num(o, "expires_at", 0) == 0 ? ", no expiry"
                     : (o.get("expired").getAsBoolean() ? ", expired " : ", valid until ") + CozeCli.until(Json.num(o, "expires_at", 0)));
-            if (o.has("has_refresh_token"))
+            if (o.has("key_id")) sb.append("\n  renewal:       a new grant signed with the private key, when the token expires");
+            else if (o.has("has_refresh_token"))
                 sb.append("\n  refresh token: ").append(o.get("has_refresh_token").getAsBoolean() ? "held (coze-refresh renews the login)" : "none");
             return sb.toString();
         }
+
+        /** The stored kinds as a person calls them. */
+        private static final java.util.Map<String, String> KINDS = java.util.Map.of("pkce", "browser", "device", "device",
+                "pat", "token", TokenStore.JWT, "service app");
 
         private static String suffix(String token) {
             return token.length() <= 4 ? "" : token.substring(token.length() - 4);

@@ -78,9 +78,29 @@ public class CozeMock implements Callable<Integer> {
         @Option(names = "--tls-password", paramLabel = "PASSWORD", defaultValue = "changeit", description = "The key store's password (default: ${DEFAULT-VALUE}).")
         String tlsPassword;
 
+        @Option(names = "--service-app", paramLabel = "CLIENT_ID:KEY_ID:PEM_FILE",
+                description = "Accept this service app's JWT grants: its client id, public key id and public key (PEM, BEGIN PUBLIC KEY) (repeatable).")
+        List<String> serviceApps = new ArrayList<>();
+
+        @Option(names = "--clock-offset", defaultValue = "0s", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+                description = "Run the mock's clock this far ahead when it checks a JWT's iat and exp, as a server whose clock differs (default: ${DEFAULT-VALUE}).")
+        java.time.Duration clockOffset;
+
         @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class,
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
+
+        /** `CLIENT_ID:KEY_ID:PEM_FILE`; the file's path may hold colons (a Windows drive). */
+        private static MockServer.ServiceApp serviceApp(String spec) {
+            String[] parts = spec.split(":", 3);
+            if (parts.length != 3 || parts[0].isBlank() || parts[1].isBlank())
+                throw new CozeException(CozeException.USAGE, "--service-app takes CLIENT_ID:KEY_ID:PEM_FILE", "e.g. --service-app 1180.app.coze:kid1:public.pem");
+            try {
+                return MockServer.ServiceApp.of(parts[0], parts[1], Files.readString(Path.of(parts[2]), java.nio.charset.StandardCharsets.US_ASCII));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new CozeException(CozeException.USAGE, "--service-app: cannot use the public key " + parts[2] + " (" + e.getMessage() + ")");
+            }
+        }
 
         /** Logs each request on stderr unless --quiet; warns even then when the server can be reached from other machines. */
         MockServer start(CozeCli.Common common) throws IOException {
@@ -95,6 +115,8 @@ public class CozeMock implements Callable<Integer> {
                 throw new CozeException(CozeException.USAGE, e.getMessage(), "coze-mock --help lists the faults");
             }
             c.tokenTtl = tokenTtl;
+            c.clockOffset = clockOffset;
+            for (String spec : serviceApps) c.serviceApps.add(serviceApp(spec));
             c.tlsKeyStore = tlsKeyStore;
             c.tlsPassword = tlsPassword.toCharArray();
             c.log = common.quiet ? null : line -> common.err().println(line);

@@ -65,8 +65,9 @@ public class CozeRefresh implements Callable<Integer> {
         Credentials creds = Credentials.of(common);
         Duration margin = minValid != null ? minValid : Credentials.DEFAULT_MARGIN;
         if (creds.fromEnvironment()) {
-            if (print) common.out().println(creds.envToken());
-            else if (!json) common.say("COZE_API_TOKEN is set: a personal access token has nothing to refresh");
+            // A service app in the environment mints its token now, in memory; COZE_API_TOKEN is printed as it is.
+            if (print) common.out().println(creds.envToken(creds.apiBase(System.getenv("COZE_API_BASE"), common.insecureHttp), margin));
+            else if (!json) common.say(creds.environmentSource() + " is set: the environment's login is not stored, so there is nothing to refresh");
             return 0;
         }
         StoredLogin stored = creds.stored(null);

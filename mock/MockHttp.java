@@ -80,6 +80,16 @@ final class MockHttp {
         json(ex, status, o);
     }
 
+    /** The token endpoint's error: flat, `error_code` and `error_message` (and `error`, as OAuth names it), HTTP 400. */
+    void oauthError(HttpExchange ex, String code, String message) throws IOException {
+        state.bump("oauth_error." + code);
+        JsonObject o = new JsonObject();
+        o.addProperty("error_code", code);
+        o.addProperty("error_message", message);
+        o.addProperty("error", code);
+        json(ex, 400, o);
+    }
+
     void json(HttpExchange ex, int status, JsonElement body) throws IOException {
         text(ex, status, "application/json", body.toString());
     }

@@ -61,16 +61,19 @@ final class MockOAuth {
     private final MockState state;
     private final MockHttp http;
     private final MockTokens tokens;
+    private final MockServiceApps serviceApps;
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
 
-    MockOAuth(MockState state, MockHttp http, MockTokens tokens) {
+    MockOAuth(MockState state, MockHttp http, MockTokens tokens, MockServiceApps serviceApps) {
         this.state = state;
         this.http = http;
         this.tokens = tokens;
+        this.serviceApps = serviceApps;
     }
 
     void authorizePage(HttpExchange ex) throws IOException {
+        countWorkspace(ex, "authorize");
         Map<String, String> q = Urls.query(ex.getRequestURI().getRawQuery());
         String problem = authorizeProblem(q);
         if (problem != null) {
@@ -148,6 +151,7 @@ final class MockOAuth {
         if ("authorization_code".equals(grant)) codeGrant(ex, req);
         else if ("refresh_token".equals(grant)) refreshGrant(ex, req);
         else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) deviceGrant(ex, req);
+        else if (MockServiceApps.GRANT.equals(grant)) serviceApps.grant(ex, req, "app");
         else oauthError(ex, "unsupported_grant_type", "unsupported grant_type");
     }
 
@@ -210,6 +214,7 @@ final class MockOAuth {
     }
 
     void deviceCode(HttpExchange ex) throws IOException {
+        countWorkspace(ex, "device_code");
         JsonObject req = Json.object(body(ex));
         String clientId = Json.str(req, "client_id");
         if (blank(clientId)) {
@@ -229,6 +234,14 @@ final class MockOAuth {
         o.addProperty("interval", DEVICE_INTERVAL);
         http.json(ex, 200, o);
     }
+
+    /** A workspace-scoped request (`/api/permission/oauth2/workspace_id/{id}/…`) is counted as `what.workspace.{id}`. */
+    private void countWorkspace(HttpExchange ex, String what) {
+        java.util.regex.Matcher m = WORKSPACE.matcher(ex.getRequestURI().getPath());
+        if (m.find()) state.bump(what + ".workspace." + m.group(1));
+    }
+
+    private static final java.util.regex.Pattern WORKSPACE = java.util.regex.Pattern.compile("^/api/permission/oauth2/workspace_id/([^/]+)/");
 
     private static String userCode() {
         String letters = "BCDFGHJKLMNPQRSTVWXZ";
@@ -290,12 +303,7 @@ final class MockOAuth {
     }
 
     private void oauthError(HttpExchange ex, String code, String message) throws IOException {
-        state.bump("oauth_error." + code);
-        JsonObject o = new JsonObject();
-        o.addProperty("error_code", code);
-        o.addProperty("error_message", message);
-        o.addProperty("error", code);
-        http.json(ex, 400, o);
+        http.oauthError(ex, code, message);
     }
 
     private static boolean sameSecret(String expected, String actual) {

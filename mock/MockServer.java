@@ -27,7 +27,7 @@ import lib.core.Json;
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
  * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
- * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows), given the one MockState,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
 public final class MockServer extends MockState {
@@ -43,6 +43,18 @@ public final class MockServer extends MockState {
         /** Serve HTTPS with this key and certificate (a PKCS12 key store), as Coze does; null: plain HTTP. */
         public java.nio.file.Path tlsKeyStore;
         public char[] tlsPassword;
+        /** Service apps (OAuth JWT) whose assertions the token endpoint accepts. */
+        public final List<ServiceApp> serviceApps = new ArrayList<>();
+        /** How far the mock's clock is ahead of this machine's (negative: behind): a client's clock off by minutes. */
+        public Duration clockOffset = Duration.ZERO;
+    }
+
+    /** A service app as registered on Coze: its client id, and the id and public half of its key pair. */
+    public record ServiceApp(String clientId, String keyId, java.security.PublicKey publicKey) {
+        /** From `CLIENT_ID:KEY_ID:` and the public key's PEM text. */
+        public static ServiceApp of(String clientId, String keyId, String publicKeyPem) {
+            return new ServiceApp(clientId, keyId, MockServiceApps.publicKey(publicKeyPem));
+        }
     }
 
     /** open: answered without a bearer token (OAuth's own pages and endpoints). */
@@ -72,7 +84,8 @@ public final class MockServer extends MockState {
     }
 
     private void routeTable() {
-        MockOAuth oauth = new MockOAuth(this, replies, tokens);
+        MockServiceApps serviceApps = new MockServiceApps(this, replies, tokens);
+        MockOAuth oauth = new MockOAuth(this, replies, tokens, serviceApps);
         MockConversations conversations = new MockConversations(this, replies);
         MockChats chats = new MockChats(this, replies, conversations);
         MockFiles files = new MockFiles(this, replies);
@@ -84,6 +97,12 @@ public final class MockServer extends MockState {
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
         open("POST /api/permission/oauth2/device/code", oauth::deviceCode);
+        // A login scoped to one workspace: the same consent page and device code, counted by workspace.
+        open("GET /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizePage);
+        open("POST /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizeDecision);
+        open("POST /api/permission/oauth2/workspace_id/{id}/device/code", oauth::deviceCode);
+        open("POST /api/permission/oauth2/account/{id}/token", serviceApps::accountToken);
+        open("POST /api/permission/oauth2/enterprise_id/{id}/token", serviceApps::enterpriseToken);
         open("GET /device", oauth::devicePage);
         open("POST /device", oauth::deviceDecision);
         open("GET /_mock/state", ex -> replies.json(ex, 200, counts()));
@@ -201,11 +220,13 @@ public final class MockServer extends MockState {
         replies.log(method + " " + path + " " + ex.getResponseCode() + " " + (System.nanoTime() - started) / 1_000_000 + "ms");
     }
 
-    private static final Pattern CLEAR = Pattern.compile("/v1/conversations/[^/]+/clear");
+    /** The paths with an id in them, as `{id}` in the route table. */
+    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
+            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
 
     /** OAuth's routes answer anyone; every other path, known or not, first checks the bearer token. */
     private void route(HttpExchange ex, String method, String path) throws IOException {
-        String template = CLEAR.matcher(path).matches() ? "/v1/conversations/{id}/clear" : path;
+        String template = WITH_ID.matcher(path).matches() ? WITH_ID.matcher(path).replaceFirst("$1{id}$2") : path;
         Route route = routes.get(method + " " + template);
         if (route != null && route.open()) {
             route.handler().handle(ex);

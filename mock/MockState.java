@@ -39,6 +39,8 @@ public abstract class MockState {
     public final Semaphore gate = new Semaphore(0);
     /** For the secret checks: the last authorization code issued and code_verifier received. */
     public volatile String lastCode, lastCodeVerifier;
+    /** For the secret checks: the last service app assertion (JWT) received. */
+    public volatile String lastAssertion;
     /** For the benchmark: when the latest stream's first answer delta and its `done` went out (System.nanoTime), and all bytes streamed. */
     public volatile long firstDeltaSentAt, doneSentAt;
     public final AtomicLong streamedBytes = new AtomicLong();

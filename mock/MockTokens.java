@@ -67,6 +67,18 @@ final class MockTokens {
         return o;
     }
 
+    /** A service app's answer: an access token alone, since a service app signs a new grant instead of refreshing. */
+    JsonObject issueAccessOnly(Family family, Duration accessTtl) {
+        String access = "czs_mock_" + randomToken();
+        Instant expires = Instant.now().plus(accessTtl);
+        accessTokens.put(access, new Issued(family, expires));
+        JsonObject o = new JsonObject();
+        o.addProperty("access_token", access);
+        o.addProperty("expires_in", expires.getEpochSecond());
+        o.addProperty("token_type", "Bearer");
+        return o;
+    }
+
     /** The refresh token's record, or null when it was never issued. */
     Issued refreshToken(String token) {
         return refreshTokens.get(token);

@@ -18,6 +18,7 @@ public final class CozeOAuth {
     static final String DEVICE_PATH = "/api/permission/oauth2/device/code";
     static final String AUTHORIZE_PATH = "/api/permission/oauth2/authorize";
     public static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+    public static final String JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
     /** The toString of these values leaves the secrets out: a value may end up in a message or a log. */
     public record Token(String accessToken, String refreshToken, long expiresAt) {
@@ -56,7 +57,12 @@ public final class CozeOAuth {
     }
 
     public static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge) {
-        return CozeConfig.wwwBase(apiBase) + AUTHORIZE_PATH + "?response_type=code"
+        return authorizeUrl(apiBase, clientId, redirectUri, state, challenge, null);
+    }
+
+    /** The same for a login scoped to one workspace (null: the user's whole account). */
+    public static String authorizeUrl(String apiBase, String clientId, String redirectUri, String state, String challenge, String workspace) {
+        return CozeConfig.wwwBase(apiBase) + scoped(workspace, AUTHORIZE_PATH) + "?response_type=code"
                 + "&client_id=" + Urls.encode(clientId) + "&redirect_uri=" + Urls.encode(redirectUri)
                 + "&state=" + Urls.encode(state) + "&code_challenge=" + Urls.encode(challenge)
                 + "&code_challenge_method=S256";
@@ -80,10 +86,10 @@ public final class CozeOAuth {
         return token(body);
     }
 
-    public DeviceCode deviceCode(String clientId) {
+    public DeviceCode deviceCode(String clientId, String workspace) {
         JsonObject body = new JsonObject();
         body.addProperty("client_id", clientId);
-        JsonObject o = flat(http.send("POST", DEVICE_PATH, body));
+        JsonObject o = flat(http.send("POST", scoped(workspace, DEVICE_PATH), body));
         String device = Json.str(o, "device_code"), user = Json.str(o, "user_code"), uri = Json.str(o, "verification_uri");
         if (device == null || user == null || uri == null)
             throw new CozeException(CozeException.FAILED, "Coze's device-code answer lacks device_code, user_code or verification_uri");
@@ -98,12 +104,29 @@ public final class CozeOAuth {
         return token(body);
     }
 
+    /** A service app's token: the signed assertion as the bearer, no client id in the body (it is the assertion's iss). */
+    Token jwtGrant(String path, String assertion, long durationSeconds) {
+        JsonObject body = new JsonObject();
+        body.addProperty("grant_type", JWT_GRANT);
+        body.addProperty("duration_seconds", durationSeconds);
+        return token(path, body, assertion);
+    }
+
     private Token token(JsonObject body) {
-        JsonObject o = flat(http.send("POST", TOKEN_PATH, body));
+        return token(TOKEN_PATH, body, null);
+    }
+
+    private Token token(String path, JsonObject body, String bearer) {
+        JsonObject o = flat(http.send("POST", path, body, bearer));
         String access = Json.str(o, "access_token");
         if (access == null || access.isEmpty())
             throw new CozeException(CozeException.FAILED, "Coze's token answer has no access_token");
         return new Token(access, Json.str(o, "refresh_token"), absolute(Json.num(o, "expires_in", 0)));
+    }
+
+    /** `/api/permission/oauth2/x` for a workspace: `/api/permission/oauth2/workspace_id/{id}/x` (the id is checked by coze-login). */
+    private static String scoped(String workspace, String path) {
+        return workspace == null ? path : path.replace("/oauth2/", "/oauth2/workspace_id/" + workspace + "/");
     }
 
     /** Errors are detected from the body whatever the status (Coze uses 200, 400 and 401 alike). */

@@ -9,8 +9,8 @@ import lib.http.Bearer;
 import lib.http.CozeHttp;
 
 /**
- * Where a command's requests get their bearer token, decided once per command: COZE_API_TOKEN, or
- * the stored login of whatever kind (StoredLogin, which renews it under the cross-process lock).
+ * Where a command's requests get their bearer token, decided once per command: COZE_API_TOKEN, a
+ * service app in the environment (COZE_JWT_OAUTH_*), or the stored login of whatever kind (StoredLogin, which renews it under the cross-process lock).
  * Every command builds one of these and asks it for its site and its CozeHttp.
  */
 public final class Credentials {
@@ -21,12 +21,16 @@ public final class Credentials {
 
     private final TokenStore store;
     private final String envToken;
+    /** A service app in the environment (COZE_JWT_OAUTH_*), when COZE_API_TOKEN is not set; else null. */
+    private final EnvServiceApp.Settings envApp;
     private final Consumer<String> debug;
+    private EnvServiceApp envAppBearer;
 
     public Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
         this.store = store;
         String t = env.get("COZE_API_TOKEN");
         this.envToken = t == null || t.isBlank() ? null : t.trim();
+        this.envApp = envToken == null ? EnvServiceApp.Settings.of(env) : null;
         this.debug = debug;
     }
 
@@ -35,12 +39,19 @@ public final class Credentials {
         return new Credentials(new TokenStore(CozeConfig.home(), common.warnSink()), System.getenv(), common.debugSink());
     }
 
+    /** Whether the token comes from the environment (COZE_API_TOKEN or a service app's COZE_JWT_OAUTH_*), not token.json. */
     public boolean fromEnvironment() {
-        return envToken != null;
+        return envToken != null || envApp != null;
     }
 
-    public String envToken() {
-        return envToken;
+    /** Which: "COZE_API_TOKEN" or "COZE_JWT_OAUTH_CLIENT_ID"; null for the stored login. */
+    public String environmentSource() {
+        return envToken != null ? "COZE_API_TOKEN" : envApp != null ? EnvServiceApp.CLIENT_ID : null;
+    }
+
+    /** The environment's token valid for at least `wanted` (a service app's is minted in memory); only when fromEnvironment(). */
+    public String envToken(String apiBase, Duration wanted) {
+        return envToken != null ? envToken : envApp(apiBase).token(wanted);
     }
 
     /** The stored login, for what only a stored login has (coze-refresh); apiBase null: whichever site it is for. */
@@ -55,6 +66,7 @@ public final class Credentials {
 
     /** A stable user_id for chats: the login's own, or one derived from the personal token (never the token). */
     public String userId() {
+        if (envApp != null) return "coze-jbang-" + Pkce.s256(envApp.clientId()).substring(0, 16);
         if (envToken == null) return requireLogin().userId();
         return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
     }
@@ -62,7 +74,7 @@ public final class Credentials {
     /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
     public String apiBase(String given, boolean insecureHttp) {
         if (given != null && !given.isBlank()) return CozeConfig.apiBase(given, insecureHttp);
-        if (envToken == null) {
+        if (!fromEnvironment()) {
             TokenStore.Login login = store.load();
             if (login != null) return login.apiBase();
         }
@@ -71,7 +83,15 @@ public final class Credentials {
 
     /** Who requests to `apiBase` go out as. */
     public Bearer bearer(String apiBase) {
-        return envToken != null ? new EnvToken(envToken) : stored(apiBase);
+        if (envToken != null) return new EnvToken(envToken);
+        return envApp != null ? envApp(apiBase) : stored(apiBase);
+    }
+
+    /** One in-memory service app per command and site, so every CozeHttp of the command shares its token. */
+    private synchronized EnvServiceApp envApp(String apiBase) {
+        if (envAppBearer == null || !envAppBearer.apiBase().equals(apiBase))
+            envAppBearer = new EnvServiceApp(apiBase, envApp, REQUEST_MARGIN, store.warn(), debug);
+        return envAppBearer;
     }
 
     /** Coze at `apiBase`, as this login: every call renews the token once after a rejection. */

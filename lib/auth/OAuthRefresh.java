@@ -37,4 +37,10 @@ final class OAuthRefresh implements Renewal {
         }
         return current.withTokens(token.accessToken(), token.refreshToken(), token.expiresAt());
     }
+
+    @Override
+    public CozeException unsaved(CozeException why) {
+        return new CozeException(CozeException.AUTH, "refreshed, but " + why.getMessage() + "; the old refresh token is no longer valid",
+                "fix the folder's permissions and run coze-login", why);
+    }
 }

@@ -20,11 +20,14 @@ public final class PersonLogin {
     private final String base;
     private final String clientId;
     private final CozeCli.Common common;
+    /** The workspace the login is scoped to, or null for the whole account. */
+    private final String workspace;
 
-    public PersonLogin(CozeOAuth oauth, String base, String clientId, CozeCli.Common common) {
+    public PersonLogin(CozeOAuth oauth, String base, String clientId, String workspace, CozeCli.Common common) {
         this.oauth = oauth;
         this.base = base;
         this.clientId = clientId;
+        this.workspace = workspace;
         this.common = common;
     }
 
@@ -32,7 +35,7 @@ public final class PersonLogin {
     public CozeOAuth.Token browser(URI redirectUri, boolean paste, boolean noBrowser, Duration timeout) throws IOException {
         Pkce pkce = Pkce.create();
         String state = Pkce.randomToken();
-        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge());
+        String url = CozeOAuth.authorizeUrl(base, clientId, redirectUri.toString(), state, pkce.challenge(), workspace);
         Redirect answer;
         if (paste) {
             common.err().println("Open this address in a browser, approve, then paste the address the browser ends up on"
@@ -78,7 +81,7 @@ public final class PersonLogin {
 
     /** With a device code, approved on any device. */
     public CozeOAuth.Token device(Duration pollInterval, Duration timeout) {
-        CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId);
+        CozeOAuth.DeviceCode dc = oauth.deviceCode(clientId, workspace);
         common.err().println(Terminal.visible("Open " + dc.verificationUrl() + "\nand enter the code:  " + dc.userCode() + "\n"));
         return DeviceFlow.await(dc, () -> oauth.pollDevice(clientId, dc.deviceCode()), pollInterval, timeout, DeviceFlow.Clock.SYSTEM);
     }

@@ -86,6 +86,13 @@ public final class PrivateFiles {
         return true;
     }
 
+    /** Whether the group or others may read the file, where the file system has POSIX modes (elsewhere: unknown, false). */
+    public static boolean readableByOthers(Path path) throws IOException {
+        if (!posix(path)) return false;
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+        return mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ);
+    }
+
     public static boolean posix(Path path) {
         return path.getFileSystem().supportedFileAttributeViews().contains("posix");
     }

@@ -79,8 +79,7 @@ public final class StoredLogin implements Bearer {
                 try {
                     store.save(next, space);
                 } catch (CozeException e) {
-                    throw new CozeException(CozeException.AUTH, "refreshed, but " + e.getMessage()
-                            + "; the old refresh token is no longer valid", "fix the folder's permissions and run coze-login", e);
+                    throw renewal.unsaved(e);
                 }
                 renewedHere = next.accessToken();
                 return next;
@@ -90,6 +89,7 @@ public final class StoredLogin implements Bearer {
 
     /** Each kind of login that can renew itself; null for one that cannot (a personal access token). */
     private Renewal renewalOf(TokenStore.Login login) {
+        if (login.app() != null) return new JwtGrant(store.warn(), debug);
         return login.refreshable() ? new OAuthRefresh(store, debug) : null;
     }
 

@@ -29,21 +29,32 @@ public final class TokenStore {
      * command can say "log in again" without asking Coze, and coze-login knows the client and the site.
      */
     public record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
-                 String userId, String ended) {
+                 String userId, String ended, ServiceApp app, String workspace) {
         public Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
-            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null);
+            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null, null, null);
+        }
+
+        /** The same login scoped to one workspace (null: the whole account). */
+        public Login inWorkspace(String id) {
+            return new Login(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, ended, app, id);
+        }
+
+        /** A service app's login (kind "jwt"): no refresh token; the next grant is signed with the key in app.keyFile. */
+        public static Login serviceApp(String apiBase, String clientId, ServiceApp app, String accessToken, long expiresAt, String userId) {
+            return new Login(JWT, apiBase, clientId, accessToken, null, expiresAt, userId, null, app, null);
         }
 
         /** Never the tokens: a Login may end up in a message or a log. */
         @Override
         public String toString() {
             return "Login[kind=" + kind + ", apiBase=" + apiBase + ", clientId=" + clientId + ", expiresAt=" + expiresAt
-                    + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + "]";
+                    + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + (app == null ? "" : ", " + app)
+                    + (workspace == null ? "" : ", workspace=" + workspace) + "]";
         }
 
         /** The same login, ended for this reason: its dead tokens are dropped. */
         Login endedBecause(String why) {
-            return new Login(kind, apiBase, clientId, null, null, 1, userId, why);
+            return new Login(kind, apiBase, clientId, null, null, 1, userId, why, app, workspace);
         }
 
         public boolean validFor(Duration margin, Instant now) {
@@ -55,7 +66,12 @@ public final class TokenStore {
         }
 
         Login withTokens(String access, String refresh, long expires) {
-            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId);
+            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId, null, app, workspace);
+        }
+
+        /** Whether a stale token can be replaced without the user: a refresh token, or a service app's key. */
+        public boolean renewable() {
+            return refreshable() || app != null;
         }
 
         public JsonObject toJson() {
@@ -68,9 +84,28 @@ public final class TokenStore {
             o.addProperty("expires_at", expiresAt);
             o.addProperty("user_id", userId);
             if (ended != null) o.addProperty("ended", ended);
+            if (workspace != null) o.addProperty("workspace_id", workspace);
+            if (app != null) {
+                o.addProperty("key_id", app.keyId());
+                o.addProperty("private_key_file", app.keyFile());
+                if (app.sessionName() != null) o.addProperty("session_name", app.sessionName());
+                if (app.accountId() != null) o.addProperty("account_id", app.accountId());
+                if (app.enterpriseId() != null) o.addProperty("enterprise_id", app.enterpriseId());
+                o.addProperty("duration_seconds", app.durationSeconds());
+            }
             return o;
         }
     }
+
+    /** The kind of a service app's login. */
+    public static final String JWT = "jwt";
+
+    /**
+     * What a service app's login needs to mint its next token: the public key's id on Coze, where the
+     * private key is (the path, never the key), and the grant's options. One of accountId and
+     * enterpriseId at most picks the token endpoint.
+     */
+    public record ServiceApp(String keyId, String keyFile, String sessionName, String accountId, String enterpriseId, long durationSeconds) {}
 
     private final Path home;
     private final Consumer<String> warn;
@@ -78,6 +113,11 @@ public final class TokenStore {
     public TokenStore(Path home, Consumer<String> warn) {
         this.home = home;
         this.warn = warn;
+    }
+
+    /** Where warnings about the login's files go (a service app's readable key file). */
+    Consumer<String> warn() {
+        return warn;
     }
 
     public Path file() {
@@ -148,9 +188,14 @@ public final class TokenStore {
             throw new IllegalStateException("api_base is not a URL");
         }
         String ended = string(o, "ended", false);
-        return new Login(string(o, "kind", true), apiBase, string(o, "client_id", false),
+        String kind = string(o, "kind", true);
+        ServiceApp app = !JWT.equals(kind) ? null : new ServiceApp(string(o, "key_id", true), string(o, "private_key_file", true),
+                string(o, "session_name", false), string(o, "account_id", false), string(o, "enterprise_id", false),
+                number(o, "duration_seconds"));
+        if (app != null && string(o, "client_id", false) == null) throw new IllegalStateException("missing client_id");
+        return new Login(kind, apiBase, string(o, "client_id", false),
                 string(o, "access_token", ended == null), string(o, "refresh_token", false),
-                number(o, "expires_at"), string(o, "user_id", true), ended);
+                number(o, "expires_at"), string(o, "user_id", true), ended, app, string(o, "workspace_id", false));
     }
 
     private static String string(JsonObject o, String name, boolean required) {

@@ -137,7 +137,12 @@ public final class CozeHttp {
 
     /** One request with no bearer token and no retry: token calls must not be repeated (a code or refresh token is single-use). */
     public Reply send(String method, String pathAndQuery, JsonElement body) {
-        return readReply(exchange(request(method, pathAndQuery, body, null).build()));
+        return send(method, pathAndQuery, body, null);
+    }
+
+    /** The same with a single-use bearer of its own (a service app's signed assertion), never this CozeHttp's. */
+    public Reply send(String method, String pathAndQuery, JsonElement body, String oneTimeBearer) {
+        return readReply(exchange(request(method, pathAndQuery, body, oneTimeBearer).build()));
     }
 
     /** An envelope API call: the whole envelope once its code is 0, or the exception. */

@@ -246,6 +246,41 @@ class LoginTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("token.json"))));
     }
 
+    /** `--workspace` takes the browser to the workspace's consent page; the workspace is stored, shown, and kept by a re-login. */
+    @Test
+    void aBrowserLoginScopedToAWorkspaceKeepsItsWorkspace() throws Exception {
+        TestSupport.Result r = login("approve", "--workspace", "7400123").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("/api/permission/oauth2/workspace_id/7400123/authorize?response_type=code"), r.err);
+        assertTrue(r.err.contains("workspace 7400123"), r.err);
+        assertEquals(1, mock.count("authorize.workspace.7400123"));
+        assertEquals("7400123", new TokenStore(home, w -> {}).load().workspace());
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertTrue(status.out.contains("workspace:     7400123") && status.out.contains("login:         browser"), status.out);
+        TestSupport.Result again = login("approve", "--force").run();
+        assertEquals(0, again.exit, again.toString());
+        assertEquals(2, mock.count("authorize.workspace.7400123"), "the re-login went to the same workspace");
+        assertEquals("7400123", new TokenStore(home, w -> {}).load().workspace());
+        TestSupport.Result other = login("approve", "--workspace", "7400999").run();
+        assertEquals(0, other.exit, "another workspace is a new login, not 'already logged in': " + other);
+        assertEquals(1, mock.count("authorize.workspace.7400999"));
+    }
+
+    @Test
+    void aDeviceLoginScopedToAWorkspaceAsksTheWorkspacesDeviceCode() throws Exception {
+        mock.stop();
+        MockServer.Config c = new MockServer.Config();
+        c.autoApprove = true;
+        mock = MockServer.start(c);
+        TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--device", "--client-id", "d.app.coze", "--workspace", "7400123",
+                "--poll-interval", "200ms").api(mock).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(1, mock.count("device_code.workspace.7400123"));
+        TokenStore.Login login = new TokenStore(home, w -> {}).load();
+        assertEquals("device", login.kind());
+        assertEquals("7400123", login.workspace());
+    }
+
     @Test
     void deviceFlowPollsUntilApproved() throws Exception {
         mock.setFaults("device-fast-ok");
