@@ -152,6 +152,8 @@ public class CozeChat implements Callable<Integer> {
 
     private ChatSession session;
     private volatile boolean inRepl;
+    /** Whether a later coze-chat -c can follow on: not when this home or this memory is thrown away. */
+    private boolean continuable;
     /** How turns are shown, known once: what stdout and stderr are does not change while the command runs. */
     private TextOutput.Look look;
 
@@ -178,7 +180,8 @@ public class CozeChat implements Callable<Integer> {
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
-        ConversationMemory memory = new ConversationMemory(CozeConfig.home());
+        ConversationMemory memory = creds.keepsNothingOnDisk() ? ConversationMemory.inMemory() : new ConversationMemory(CozeConfig.home());
+        continuable = !noContinueHints && !creds.keepsNothingOnDisk();
         session = new ChatSession(http, base, memory, new ChatSession.Settings(userId, ChatSession.fields(vars, params), noStream, streaming.idleTimeout,
                 streaming.stallTimeout, maxToolCalls), LocalTools.parse(toolSpecs, Os.current(), toolTimeout),
                 line -> common.say("coze-chat: " + line), line -> notes().warning(line), common.debugSink());
@@ -238,6 +241,6 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private TurnNotes notes() {
-        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, noContinueHints, Os.current());
+        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, !continuable, Os.current());
     }
 }

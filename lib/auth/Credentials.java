@@ -44,6 +44,11 @@ public final class Credentials {
         return envToken != null || envApp != null;
     }
 
+    /** A service app from the environment (CI): its commands write nothing under COZE_HOME. */
+    public boolean keepsNothingOnDisk() {
+        return envApp != null;
+    }
+
     /** Which: "COZE_API_TOKEN" or "COZE_JWT_OAUTH_CLIENT_ID"; null for the stored login. */
     public String environmentSource() {
         return envToken != null ? "COZE_API_TOKEN" : envApp != null ? EnvServiceApp.CLIENT_ID : null;

@@ -20,9 +20,20 @@ import lib.discover.BotNames;
  */
 public final class ConversationMemory implements BotNames.Memory {
     private final Path file;
+    /** What is remembered when there is no file: for this command only. */
+    private JsonObject held = new JsonObject();
 
     public ConversationMemory(Path home) {
         this.file = home.resolve("chat.json");
+    }
+
+    private ConversationMemory() {
+        this.file = null;
+    }
+
+    /** A memory for this command alone, that writes nothing (a service app from the environment keeps nothing on disk). */
+    public static ConversationMemory inMemory() {
+        return new ConversationMemory();
     }
 
     public String defaultBot() {
@@ -68,6 +79,7 @@ public final class ConversationMemory implements BotNames.Memory {
     }
 
     private JsonObject read() {
+        if (file == null) return held.deepCopy();
         try {
             byte[] bytes = PrivateFiles.read(file);
             return bytes == null ? new JsonObject() : Json.object(new String(bytes, StandardCharsets.UTF_8));
@@ -76,7 +88,11 @@ public final class ConversationMemory implements BotNames.Memory {
         }
     }
 
-    private void update(UnaryOperator<JsonObject> change) {
+    private synchronized void update(UnaryOperator<JsonObject> change) {
+        if (file == null) {
+            held = change.apply(read());
+            return;
+        }
         try (PrivateFiles.Held held = PrivateFiles.lock(file.resolveSibling("chat.json.lock"), Duration.ofSeconds(10))) {
             PrivateFiles.writeAtomically(file, (change.apply(read()) + "\n").getBytes(StandardCharsets.UTF_8), false);
         } catch (IOException e) {

@@ -182,11 +182,15 @@ class ServiceAppTest {
                 .env("COZE_JWT_OAUTH_CLIENT_ID", CLIENT).env("COZE_JWT_OAUTH_PUBLIC_KEY_ID", KID).env("COZE_JWT_OAUTH_PRIVATE_KEY_FILE", key.toString()).run();
         assertEquals(0, status.exit, status.toString());
         assertTrue(status.out.contains("COZE_JWT_OAUTH_CLIENT_ID (environment)") && status.out.contains("service app"), status.out);
-        assertEquals(3, mock.count("jwt_grant"));
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "from CI").api(mock)
+                .env("COZE_JWT_OAUTH_CLIENT_ID", CLIENT).env("COZE_JWT_OAUTH_PUBLIC_KEY_ID", KID).env("COZE_JWT_OAUTH_PRIVATE_KEY_FILE", key.toString()).run();
+        assertEquals("from CI\n", chat.out, chat.toString());
+        assertFalse(chat.err.contains("-c"), "no -c to suggest: nothing of the conversation is kept " + chat.err);
+        assertEquals(4, mock.count("jwt_grant"));
         try (Stream<Path> files = Files.list(home)) {
             assertEquals(List.of(), files.toList(), "nothing written under COZE_HOME");
         }
-        noSecrets(secrets(), print, run, status);
+        noSecrets(secrets(), print, run, status, chat);
         TestSupport.Result half = TestSupport.script(CozeRefresh.class, home, "--print").api(mock).env("COZE_JWT_OAUTH_CLIENT_ID", CLIENT).run();
         assertEquals(2, half.exit, half.toString());
         assertTrue(half.err.contains("COZE_JWT_OAUTH_PUBLIC_KEY_ID"), half.err);
