@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,7 +70,7 @@ public final class Attachments {
      * Uploads the files (saying so on `say` for big ones) and returns the message's content: a JSON
      * string of `{type:"text",text}` (when there is text) and one item per attachment.
      */
-    public String content(String text, CozeHttp http, Consumer<String> say) throws IOException {
+    public String content(String text, CozeHttp http, Duration stall, Consumer<String> say) throws IOException {
         JsonArray array = new JsonArray();
         if (text != null && !text.isBlank()) {
             JsonObject t = new JsonObject();
@@ -84,7 +85,7 @@ public final class Attachments {
             else {
                 long size = Files.size(item.file());
                 if (size >= ANNOUNCE_BYTES) say.accept("uploading " + item.file().getFileName() + " (" + size / (1024 * 1024) + " MB)…");
-                o.addProperty("file_id", Json.str(http.upload(item.file()), "id"));
+                o.addProperty("file_id", Json.str(http.upload(item.file(), stall), "id"));
             }
             array.add(o);
         }

@@ -184,7 +184,7 @@ public final class ChatSession {
     private String content(String message) {
         if (attachments.isEmpty()) return message;
         try {
-            String content = attachments.content(message, http, say);
+            String content = attachments.content(message, http, settings.idleTimeout(), say);
             attach = List.of();
             attachments = Attachments.of(attach);
             return content;

@@ -3,8 +3,8 @@ package lib.http;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import java.io.IOException;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import lib.core.CozeApiException;
@@ -115,24 +116,20 @@ public final class CozeHttp {
         return b;
     }
 
-    /**
-     * `POST /v1/files/upload`: the file as multipart/form-data (field `file`), streamed from disk, not
-     * read into memory (files go up to 512 MB). Returns Coze's file object (`id`, `bytes`, `file_name`).
-     */
-    public JsonObject upload(Path file) {
-        String boundary = "coze-jbang-" + Long.toHexString(System.nanoTime());
-        String name = file.getFileName().toString().replaceAll("[\"\r\n\\\\]", "_");
-        String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
-        HttpRequest.BodyPublisher body;
-        try {
-            body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head, StandardCharsets.UTF_8),
-                    HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
-        } catch (java.io.FileNotFoundException e) {
-            throw new CozeException(CozeException.USAGE, "cannot read " + file + ": " + e.getMessage());
-        }
-        return authorized(token -> checkEnvelope(readReply(exchange(request("POST", "/v1/files/upload", null, token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body).build())))).getAsJsonObject("data");
+    /** `POST /v1/files/upload` (see Upload): Coze's file object (`id`, `bytes`, `file_name`); given up when no byte leaves for `stall`. */
+    public JsonObject upload(Path file, Duration stall) {
+        return authorized(token -> {
+            Upload.Prepared upload = Upload.prepare(request("POST", "/v1/files/upload", null, token), file);
+            if (debug != null) debug.accept("> POST " + base + "/v1/files/upload (" + upload.length() + " bytes)");
+            try {
+                return checkEnvelope(readReply(Upload.send(upload, stall, RESPONSE_TIMEOUT)));
+            } catch (ExecutionException e) {
+                throw failed(upload.request().build(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CozeException(CozeException.INTERRUPTED, "interrupted");
+            }
+        }).getAsJsonObject("data");
     }
 
     /** One request with no bearer token and no retry: token calls must not be repeated (a code or refresh token is single-use). */
@@ -239,22 +236,26 @@ public final class CozeHttp {
             if (debug != null) debug.accept("< " + r.statusCode() + " " + r.headers().firstValue("Content-Type").orElse("")
                     + r.headers().firstValue("x-tt-logid").map(id -> " logid " + id).orElse(""));
             return r;
-        } catch (HttpConnectTimeoutException e) {
-            throw new CozeException(CozeException.NETWORK, "timed out connecting to " + req.uri().getHost(), null, new ConnectException(e.getMessage()));
-        } catch (HttpTimeoutException e) {
-            throw new CozeException(CozeException.NETWORK, "no answer from " + req.uri().getHost() + " within "
-                    + RESPONSE_TIMEOUT.toSeconds() + " s", null, e);
-        } catch (ConnectException e) {
-            throw new CozeException(CozeException.NETWORK, "cannot connect to " + req.uri().getHost() + ":" + port(req.uri()), null, e);
         } catch (IOException e) {
-            // The JDK's word for a proxy that kept refusing the credentials it was given.
-            if (String.valueOf(e.getMessage()).startsWith("too many authentication attempts")) throw proxyRefused();
-            throw new CozeException(CozeException.NETWORK, "connection to " + req.uri().getHost() + " failed: "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
+            throw failed(req, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CozeException(CozeException.INTERRUPTED, "interrupted");
         }
+    }
+
+    /** A request that got no answer, as the user sees it. */
+    private static CozeException failed(HttpRequest req, Throwable e) {
+        if (e instanceof HttpConnectTimeoutException)
+            return new CozeException(CozeException.NETWORK, "timed out connecting to " + req.uri().getHost(), null, new ConnectException(e.getMessage()));
+        if (e instanceof HttpTimeoutException)
+            return new CozeException(CozeException.NETWORK, "no answer from " + req.uri().getHost() + " within " + RESPONSE_TIMEOUT.toSeconds() + " s", null, e);
+        if (e instanceof ConnectException)
+            return new CozeException(CozeException.NETWORK, "cannot connect to " + req.uri().getHost() + ":" + port(req.uri()), null, e);
+        // The JDK's word for a proxy that kept refusing the credentials it was given.
+        if (String.valueOf(e.getMessage()).startsWith("too many authentication attempts")) return proxyRefused();
+        return new CozeException(CozeException.NETWORK, "connection to " + req.uri().getHost() + " failed: "
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
     }
 
     private static int port(URI uri) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,8 @@ import lib.http.CozeHttp;
  * `file_url`; a data URL is uploaded first (`/v1/files/upload`) and goes as `file_id`.
  */
 final class Parts {
+    /** An upload no byte of which leaves for this long is given up: the line to Coze is gone. */
+    private static final Duration UPLOAD_STALL = Duration.ofMinutes(1);
     /** One part: image, audio or file (Coze's types), its URL (https:, http: or data:) and the file name its client gave, if any. */
     record Part(String type, String url, String name) {}
 
@@ -61,7 +64,7 @@ final class Parts {
         try {
             dir = Files.createTempDirectory("coze-serve");
             file = Files.write(dir.resolve(name), bytes);
-            return Json.str(http.upload(file), "id");
+            return Json.str(http.upload(file, UPLOAD_STALL), "id");
         } catch (IOException e) {
             throw new CozeException(CozeException.FAILED, "cannot keep an upload on disk: " + e.getMessage());
         } finally {
