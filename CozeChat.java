@@ -204,7 +204,7 @@ public class CozeChat implements Callable<Integer> {
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");
         inRepl = true;
-        return new ChatRepl(session, common.err(), this::textOutput, this::notes).run(CozeConfig.home().resolve("history"),
+        return new ChatRepl(session, common.err(), this::textOutput, this::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
                 CozeConfig.shortName(base), look.meta());
     }
 

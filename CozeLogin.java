@@ -281,7 +281,7 @@ public class CozeLogin implements Callable<Integer> {
             String token = null;
             if (creds.fromEnvironment()) {
                 String source = creds.environmentSource();
-                String base = creds.apiBase(site.apiBase, true);
+                String base = creds.apiBase(site.apiBase, common.insecureHttp);
                 o.addProperty("source", source);
                 o.addProperty("kind", "COZE_API_TOKEN".equals(source) ? "token" : "service app");
                 o.addProperty("api_base", base);

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
+import lib.chat.ConversationMemory;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
@@ -70,7 +71,8 @@ public class CozeMcp implements Callable<Integer> {
         Credentials creds = Credentials.of(common);
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         Requests requests = new Requests(System.in);
-        CozeTools tools = new CozeTools(new CozeTools.Context(creds.http(base), base, creds::userId, streaming.idleTimeout,
+        ConversationMemory memory = creds.keepsNothingOnDisk() ? ConversationMemory.inMemory() : new ConversationMemory(CozeConfig.home());
+        CozeTools tools = new CozeTools(new CozeTools.Context(creds.http(base), base, creds::userId, memory, streaming.idleTimeout,
                 streaming.stallTimeout, common.err()), requests);
         var offered = new ArrayList<>(only ? List.of() : tools.generic());
         offered.addAll(tools.forBots(bots));

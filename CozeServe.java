@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
+import lib.auth.PrivateFiles;
 import lib.core.CozeCli;
 import lib.core.CozeException;
 import lib.core.Interrupts;
@@ -85,7 +86,14 @@ public class CozeServe implements Callable<Integer> {
     private String apiKey() throws IOException {
         if (apiKeyFile == null) return null;
         if (!Files.isRegularFile(apiKeyFile)) throw new CozeException(CozeException.USAGE, "no API key file at " + apiKeyFile);
-        String key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+        if (PrivateFiles.readableByOthers(apiKeyFile))
+            common.warnSink().accept("coze-serve: warning: " + apiKeyFile + " can be read by other users; the key in it is a password (chmod 600)");
+        String key;
+        try {
+            key = Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new CozeException(CozeException.USAGE, apiKeyFile + " is not text", "put the key clients will send in it");
+        }
         if (key.isEmpty()) throw new CozeException(CozeException.USAGE, apiKeyFile + " is empty", "put the key clients will send in it");
         return key;
     }

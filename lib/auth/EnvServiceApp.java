@@ -67,7 +67,8 @@ final class EnvServiceApp implements Bearer {
 
     /** A token valid for at least `wanted`, minted first when the one in memory is not. */
     synchronized String token(Duration wanted) {
-        if (current == null || Instant.now().plus(wanted).getEpochSecond() >= current.expiresAt()) current = mint();
+        // expiresAt 0: Coze gave no expiry, so the token is kept, as a stored login's would be.
+        if (current == null || current.expiresAt() != 0 && Instant.now().plus(wanted).getEpochSecond() >= current.expiresAt()) current = mint();
         return current.accessToken();
     }
 

@@ -36,7 +36,13 @@ public final class JwtGrant implements Renewal {
 
     @Override
     public TokenStore.Login renew(TokenStore.Login current, PrivateFiles.Reservation space) {
-        PrivateKey key = ServiceAppKey.read(Path.of(current.app().keyFile()), warn);
+        PrivateKey key;
+        try {
+            key = ServiceAppKey.read(Path.of(current.app().keyFile()), warn);
+        } catch (CozeException e) {
+            // The login needs its key file again: a login problem (4), whatever the file's.
+            throw new CozeException(CozeException.AUTH, e.getMessage(), "restore the key file, or run coze-login --jwt again", e);
+        }
         CozeOAuth.Token t = mint(current.apiBase(), current.clientId(), current.app(), key, debug);
         return current.withTokens(t.accessToken(), null, t.expiresAt());
     }

@@ -42,6 +42,8 @@ public final class ChatSession {
     private List<String> attach = List.of();
     private Attachments attachments = Attachments.of(List.of());
     private volatile ChatStream current;
+    /** A Ctrl-C (or a client's cancellation) during this turn, also between its streams and commands. */
+    private volatile boolean cancelled, inTurn;
 
     /** say: a note for the user ("coze-chat: …" on stderr, or nothing with -q); warn: a warning, even with -q; debug: null for none. */
     public ChatSession(CozeHttp http, String apiBase, ConversationMemory memory, Settings settings, LocalTools tools,
@@ -138,6 +140,9 @@ public final class ChatSession {
             saving[0].start();
         });
         ChatStream.Result result;
+        cancelled = false;
+        tools.reset();
+        inTurn = true;
         try {
             out.begin();
             ChatStream stream = stream();
@@ -150,12 +155,14 @@ public final class ChatSession {
                     throw new CozeException(CozeException.FAILED, "the bot asked for more than " + settings.maxToolCalls()
                             + " local plugin calls in one answer", "raise --max-tool-calls if it should make more");
                 if ((outputs = outputs(result, out, typed)) == null) break;
+                if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled");
             }
         } catch (CozeException e) {
             out.failed(e);
             throw e;
         } finally {
             current = null;
+            inTurn = false;
             awaitQuietly(saving[0]);
         }
         out.finished(result);
@@ -169,9 +176,10 @@ public final class ChatSession {
      * --tool command that runs (a chat waiting for its output cannot be cancelled on Coze); false when neither is.
      */
     public boolean cancel() {
+        cancelled = true;
         ChatStream s = current;
         if (s != null) s.cancel();
-        return tools.cancel() || s != null;
+        return tools.cancel() || s != null || inTurn;
     }
 
     private ChatStream stream() {

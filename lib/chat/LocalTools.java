@@ -24,6 +24,8 @@ import lib.core.Os;
 public final class LocalTools {
     /** The most output a command may give Coze: more is a failed call, not a full heap. */
     static final int MAX_OUTPUT = 1 << 20;
+    /** How long a command's output may stay open once the command has ended. */
+    private static final Duration HELD_OPEN = Duration.ofSeconds(5);
 
     private final Map<String, String> commands;
     private final Os os;
@@ -58,7 +60,7 @@ public final class LocalTools {
                 : List.of("sh", "-c", commands.get(call.name())));
         withoutSecrets(pb.environment());
         pb.environment().put("COZE_TOOL_NAME", call.name());
-        cancelled = false;
+        if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled before " + call.name() + " ran");
         Process p;
         try {
             p = pb.start();
@@ -69,15 +71,21 @@ public final class LocalTools {
         try {
             // Fed and drained at once: a command that reads all its input before it writes would
             // otherwise wait for us while we wait for it.
-            CompletableFuture<Void> in = CompletableFuture.runAsync(() -> feed(p.getOutputStream(), call.arguments()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
+            // On threads of their own: a shared pool of two could leave the drain waiting behind the feed.
+            onItsOwnThread(() -> feed(p.getOutputStream(), call.arguments()));
+            CompletableFuture<byte[]> err = onItsOwnThread(() -> drain(p.getErrorStream()));
+            CompletableFuture<byte[]> out = onItsOwnThread(() -> drain(p.getInputStream()));
             boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended || cancelled) kill(p);
             if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled while " + call.name() + " ran");
             if (!ended) return "error: " + call.name() + " took longer than " + timeout.toSeconds() + " s and was stopped";
-            in.join();
-            byte[] output = out.join();
+            byte[] output;
+            try {
+                // Something the command left running in the background may hold its output open for ever.
+                output = out.get(HELD_OPEN.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                return "error: " + call.name() + " ended, but what it started in the background still holds its output";
+            }
             if (output == null) return "error: " + call.name() + " wrote more than " + MAX_OUTPUT / (1024 * 1024) + " MB";
             if (p.exitValue() == 0) return new String(output, StandardCharsets.UTF_8);
             byte[] why = err.join();
@@ -92,7 +100,12 @@ public final class LocalTools {
         }
     }
 
-    /** From another thread (Ctrl-C): stops the command that runs, with what it started; false when none runs. */
+    /** A new turn: a Ctrl-C of an earlier one is forgotten. */
+    void reset() {
+        cancelled = false;
+    }
+
+    /** From another thread (Ctrl-C): stops the command that runs, with what it started, and any the turn would still run; false when none runs. */
     public boolean cancel() {
         cancelled = true;
         Process p = running;
@@ -113,12 +126,21 @@ public final class LocalTools {
         p.destroyForcibly();
     }
 
-    private static void feed(OutputStream stdin, String arguments) {
+    private static byte[] feed(OutputStream stdin, String arguments) {
         try (stdin) {
             stdin.write((arguments == null ? "{}" : arguments).getBytes(StandardCharsets.UTF_8));
         } catch (IOException commandDidNotRead) {
             // a command that ignores its input closes it early; its output is what counts
         }
+        return null;
+    }
+
+    private static CompletableFuture<byte[]> onItsOwnThread(java.util.function.Supplier<byte[]> work) {
+        CompletableFuture<byte[]> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> done.complete(work.get()), "coze-tool-io");
+        t.setDaemon(true);
+        t.start();
+        return done;
     }
 
     /** All of a stream, or null past MAX_OUTPUT (the rest is read and dropped, so the command can end). */

@@ -42,8 +42,9 @@ import lib.workflow.WorkflowRun;
  */
 public final class CozeTools {
     /** What every call shares: Coze as this login, who chats (asked per call: the login may come later), the waits, stderr. */
-    public record Context(CozeHttp http, String apiBase, Supplier<String> userId, Duration idleTimeout, Duration stallTimeout,
-                          PrintWriter err) {}
+    /** memory: chat.json, or one for this server alone when the login keeps nothing on disk. */
+    public record Context(CozeHttp http, String apiBase, Supplier<String> userId, ConversationMemory memory, Duration idleTimeout,
+                          Duration stallTimeout, PrintWriter err) {}
 
     static final String LIST_BOTS = "coze_list_bots", CHAT = "coze_chat", RUN = "coze_run_workflow", RESUME = "coze_resume_workflow";
     /** The MCP tool-name rule: 1 to 64 of these characters. */
@@ -167,7 +168,7 @@ public final class CozeTools {
     }
 
     private CallToolResult chat(Call c, String toolName, String bot, String message, String conversationId, String userId) {
-        ChatSession session = new ChatSession(ctx.http(), ctx.apiBase(), new ConversationMemory(CozeConfig.home()),
+        ChatSession session = new ChatSession(ctx.http(), ctx.apiBase(), ctx.memory(),
                 new ChatSession.Settings(userId != null ? userId : ctx.userId().get(), new JsonObject(), false, ctx.idleTimeout(),
                         ctx.stallTimeout(), 20), LocalTools.parse(List.of(), Os.current(), Duration.ofMinutes(1)), this::say, this::say, null);
         session.useBot(bot);
@@ -180,7 +181,7 @@ public final class CozeTools {
         } finally {
             requests.finished(c.requestId());
         }
-        if (r.cancelled) return error("cancelled" + (r.chatId != null ? " (the chat was cancelled on Coze too)" : ""));
+        if (r.cancelled) return error("cancelled" + (r.cancelledOnCoze ? " (the chat was cancelled on Coze too)" : ""));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("conversation_id", r.conversationId);
         data.put("chat_id", r.chatId);

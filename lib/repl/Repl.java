@@ -67,7 +67,7 @@ public final class Repl {
     }
 
     /**
-     * The REPL on this process's terminal (its stderr side), the history in `historyFile` (owner-only).
+     * The REPL on this process's terminal (its stderr side), the history in `historyFile` (owner-only; null: none kept).
      * Ctrl-C while no line is being read (an answer streams) goes to `onCtrlC`.
      */
     public static Repl onTerminal(Path historyFile, PrintWriter err, String command, Style style, Runnable onCtrlC) throws IOException {
@@ -76,7 +76,7 @@ public final class Repl {
         terminal.handle(org.jline.terminal.Terminal.Signal.INT, signal -> onCtrlC.run());
         // Created owner-only before JLine appends to it: what one types to a bot is nobody else's business.
         Consumer<String> warn = line -> err.println(command + ": warning: " + line);
-        Path history = HistoryFile.prepare(historyFile, warn);
+        Path history = historyFile == null ? null : HistoryFile.prepare(historyFile, warn);
         Repl[] repl = new Repl[1];
         // Quotes and backslashes are text to a bot: never a reason to wait for a closing quote.
         DefaultParser parser = new DefaultParser();

@@ -84,6 +84,7 @@ public final class OpenAiServer implements AutoCloseable {
         if (!loopback && apiKey == null)
             throw new CozeException(CozeException.USAGE, "listening on " + bind + " needs an API key: anyone who reaches it would chat as you",
                     "give --api-key-file FILE (clients send Authorization: Bearer KEY), or keep the default --bind 127.0.0.1");
+        if (port < 0 || port > 65535) throw new CozeException(CozeException.USAGE, "--port " + port + " is not a port (0 to 65535)");
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(address, port), 128);
