@@ -3,7 +3,6 @@ package lib.http;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -265,7 +264,7 @@ public final class CozeHttp {
     private static Reply readReply(HttpResponse<InputStream> r) {
         String logId = r.headers().firstValue("x-tt-logid").orElse(null);
         boolean success = r.statusCode() / 100 == 2;
-        Limited body = new Limited(r.body() != null ? r.body() : InputStream.nullInputStream(), // none after a refused CONNECT
+        LimitedInput body = new LimitedInput(r.body() != null ? r.body() : InputStream.nullInputStream(), // none after a refused CONNECT
                 success ? MAX_BODY : MAX_ERROR_BODY);
         JsonElement parsed = null;
         try (Reader in = new InputStreamReader(body, StandardCharsets.UTF_8)) {
@@ -278,45 +277,6 @@ public final class CozeHttp {
             // An HTML error page from a proxy or gateway, or an error body beyond its limit: the status decides.
         }
         return new Reply(r.statusCode(), logId, parsed != null && parsed.isJsonObject() ? parsed.getAsJsonObject() : null);
-    }
-
-    /** At most `limit` bytes of a body: one more is too large. Says why reading stopped, as the JSON parser's errors do not. */
-    private static final class Limited extends FilterInputStream {
-        private final long limit;
-        private long count;
-        boolean tooLarge;
-        IOException lost;
-
-        Limited(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n;
-            do n = read(one, 0, 1); while (n == 0);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) return 0;
-            try {
-                if (count >= limit) {
-                    if (in.read() < 0) return -1;
-                    tooLarge = true;
-                    throw new IOException("more than " + limit + " bytes");
-                }
-                int n = in.read(b, off, (int) Math.min(len, limit - count));
-                if (n > 0) count += n;
-                return n;
-            } catch (IOException e) {
-                if (!tooLarge) lost = e;
-                throw e;
-            }
-        }
     }
 
     static void closeQuietly(InputStream in) {
