@@ -35,8 +35,8 @@ public final class ChatRepl implements Repl.Session {
     /** Runs the chat until /exit or Ctrl-D; returns the exit code. */
     public int run(Path history, String siteName, Style style) throws IOException {
         repl = Repl.onTerminal(history, err, "coze-chat", style, session::cancel);
-        err.println(style.dim("Chatting with bot " + session.bot() + " on " + siteName
-                + ". Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists commands, Tab completes them."));
+        err.println(style.dim("Chatting with bot " + session.bot() + " on " + siteName + ".\n"
+                + "Ctrl-C stops an answer, Ctrl-D or /exit leaves, /help lists the commands."));
         return repl.run(this);
     }
 
@@ -47,7 +47,7 @@ public final class ChatRepl implements Repl.Session {
 
     /** A local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
     private String typed(ToolCall call) {
-        String line = repl.readLine("output of " + Terminal.visible(call.name() + " " + call.arguments()) + "> ");
+        String line = repl.readAside("output of " + Terminal.visible(call.name() + " " + call.arguments()) + "> ");
         return line == null || line.isBlank() ? null : line;
     }
 

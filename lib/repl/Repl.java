@@ -124,8 +124,18 @@ public final class Repl {
         }
     }
 
+    /** A line the user types for something else than the bot (a plugin's output): kept out of the history. */
+    public String readAside(String prompt) {
+        reader.variable(LineReader.DISABLE_HISTORY, true);
+        try {
+            return readLine(prompt);
+        } finally {
+            reader.variable(LineReader.DISABLE_HISTORY, false);
+        }
+    }
+
     /** A line typed at the prompt, or null for Ctrl-D. Ctrl-C clears what was typed. */
-    public String readLine(String prompt) {
+    private String readLine(String prompt) {
         while (true) {
             try {
                 return reader.readLine(prompt);
@@ -151,8 +161,11 @@ public final class Repl {
             if (text == null || text.isBlank()) return true;
         } else if (text.equals("/exit") || text.equals("/quit")) return false;
         else if (text.equals("/help")) {
-            for (String[] c : COMMANDS) err.printf("%-10s %s%n", c[0] + (c[0].equals("/bot") ? " NAME" : c[0].equals("/attach") ? " FILE" : ""), c[1]);
-            err.println("/1 /2 …    send a suggested follow-up\n\"\"\"        start and end a multi-line message (or paste it)");
+            for (String[] c : COMMANDS) err.printf("%-13s %s%n", c[0] + (c[0].equals("/bot") ? " NAME" : c[0].equals("/attach") ? " FILE" : ""), c[1]);
+            err.printf("%-13s %s%n%-13s %s%n", "/1 /2 …", "send a suggested follow-up", "\"\"\"", "start and end a multi-line message (or paste it)");
+            return true;
+        } else if (text.equals("/bot") || text.equals("/attach")) {
+            err.println("(" + text + (text.equals("/bot") ? " NAME: a bot's id or name; /bots lists them)" : " FILE: a file or a link)"));
             return true;
         } else if (text.equals("/new")) {
             session.newConversation();
@@ -194,8 +207,20 @@ public final class Repl {
         return true;
     }
 
-    /** The lines up to the closing `"""`; null when Ctrl-C or Ctrl-D dropped it (and the user is told). */
+    /** The lines up to the closing `"""`, one entry of the history; null when Ctrl-C or Ctrl-D dropped it (and the user is told). */
     private String block() {
+        reader.variable(LineReader.DISABLE_HISTORY, true);
+        String text;
+        try {
+            text = blockLines();
+        } finally {
+            reader.variable(LineReader.DISABLE_HISTORY, false);
+        }
+        if (text != null && !text.isBlank()) reader.getHistory().add(text); // recalled, it is sent whole again
+        return text;
+    }
+
+    private String blockLines() {
         StringBuilder sb = new StringBuilder();
         while (true) {
             String line;

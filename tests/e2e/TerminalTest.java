@@ -59,6 +59,34 @@ class TerminalTest {
         assertFalse(text.err.contains("cancel"), "and nothing is said about it: " + text.err);
     }
 
+    /** The REPL's small things: a banner and /help within 80 columns and aligned, /bot alone explained, a plugin's typed output kept out of the history, a block one entry. */
+    @Test
+    void theReplsBannerHelpAndHistoryAreTidy() throws Exception {
+        TestSupport.Running repl = chat("--bot", "plugins").env("NO_COLOR", "1").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        for (String line : repl.screen().lines().toList()) assertTrue(line.length() <= 80, "fits 80 columns: " + line);
+        repl.type("/help\r");
+        assertTrue(repl.awaitOut("/attach FILE  send a file or link with your next message"), repl.screen());
+        assertTrue(repl.awaitOut("/1 /2 …       send a suggested follow-up"), "one column for every command: " + repl.screen());
+        repl.type("/bot\r");
+        assertTrue(repl.awaitOut("(/bot NAME: a bot's id or name; /bots lists them)"), repl.screen());
+        repl.type("lookup\r");
+        assertTrue(repl.awaitOut("output of lookup {\"n\":0}> "), repl.screen());
+        repl.type("secret-output\r");
+        assertTrue(repl.awaitOut("Plugins: secret-output"), repl.screen());
+        repl.type("\"\"\"\r");
+        assertTrue(repl.awaitOut("...> "), repl.screen());
+        repl.type("lookup\r");
+        repl.type("\"\"\"\r");
+        assertTrue(repl.awaitOut("output of lookup {\"n\":0}> "), repl.screen());
+        repl.type("x\r");
+        repl.type("/exit\r");
+        assertEquals(0, repl.finish().exit);
+        String history = Files.readString(home.resolve("history"));
+        assertFalse(history.contains("secret-output"), "a plugin's output is no input to recall: " + history);
+        assertEquals(2, history.lines().filter(l -> l.endsWith(":lookup")).count(), "the typed line and the block, one entry each: " + history);
+    }
+
     @Test
     void nativeIsattyTellsEachStreamApartWithoutProc() throws Exception {
         // The probe coze-chat asks where there is no /proc (JLine's native isatty), on a real terminal:
