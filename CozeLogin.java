@@ -228,7 +228,8 @@ public class CozeLogin implements Callable<Integer> {
         Directory.Me me = whoIs(base, t.accessToken(), false);
         String userId = me != null ? me.userId() : existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
         try (PrivateFiles.Held held = store.lock()) {
-            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId));
+            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId)
+                    .on(new TokenStore.Site(TokenStore.Site.CLOUD_KIND, CozeConfig.inClear(base))));
         }
         common.say("Logged in to " + CozeConfig.shortName(base) + " as the service app " + client
                 + (app.sessionName() == null ? "" : " (session " + Terminal.visible(app.sessionName()) + ")")
