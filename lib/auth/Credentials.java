@@ -108,6 +108,13 @@ public final class Credentials {
         return login.apiBase();
     }
 
+    /** Whether the stored login is for a Coze Studio (as coze-login found out, or was told with --site-kind). */
+    public boolean studio() {
+        if (fromEnvironment()) return false;
+        TokenStore.Login login = store.load();
+        return login != null && login.site().studio();
+    }
+
     /** Who requests to `apiBase` go out as. */
     public Bearer bearer(String apiBase) {
         if (envToken != null) return new EnvToken(envToken);

@@ -99,6 +99,19 @@ class StudioTest {
     }
 
     @Test
+    void whatStudioLacksIsOneLineAndExitTwo() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result list = TestSupport.script(CozeChat.class, home, "--list-bots").run();
+        assertEquals(2, list.exit, list.toString());
+        assertTrue(list.err.contains("Coze Studio has no API that lists bots"), list.err);
+        assertFalse(list.err.contains("404"), list.err);
+        TestSupport.Result tool = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--tool", "weather=echo sunny", "hi").run();
+        assertEquals(2, tool.exit, tool.toString());
+        assertTrue(tool.err.contains("no --tool"), tool.err);
+        assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
+    @Test
     void aQuestionInInterruptDataIsShownAndAnswered() throws Exception {
         assertEquals(0, login(mock.baseUrl()).exit);
         TestSupport.Result asked = TestSupport.script(CozeWorkflow.class, home, "question").run();

@@ -36,6 +36,12 @@ class StudioDialectTest {
     }
 
     @Test
+    void anotherAccountsBotOnStudioGetsAHintThatSaysSo() {
+        CozeApiException e = new CozeApiException(4000, "agent not match", 200, null);
+        assertTrue(e.line().contains("token of the account that made the bot") && e.line().contains("API channel"), e.line());
+    }
+
+    @Test
     void theSiteKindAndTheConsentAreKeptAndOldFilesReadAsTheCloud() throws Exception {
         Path home = TestSupport.tempHome();
         TokenStore store = new TokenStore(home, w -> {});
