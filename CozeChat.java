@@ -179,6 +179,7 @@ public class CozeChat implements Callable<Integer> {
         Credentials creds = Credentials.of(common);
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
+        if (creds.studio()) lacksOnStudio();
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = creds.keepsNothingOnDisk() ? ConversationMemory.inMemory() : new ConversationMemory(CozeConfig.home());
         continuable = !noContinueHints && !creds.keepsNothingOnDisk();
@@ -206,6 +207,16 @@ public class CozeChat implements Callable<Integer> {
         inRepl = true;
         return new ChatRepl(session, common.err(), this::textOutput, this::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
                 CozeConfig.shortName(base), look.meta());
+    }
+
+    /** What Coze Studio does not offer, said at once rather than as a 404 or a turn that never asks for its plugin. */
+    private void lacksOnStudio() {
+        if (listBots || listWorkspaces)
+            throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
+                    "give the bot's id (the number in its address in Studio) with --bot");
+        if (!toolSpecs.isEmpty())
+            throw new CozeException(CozeException.USAGE, "Coze Studio does not hand local plugins to API clients (no --tool)",
+                    "drop --tool, or give the bot a plugin that runs on Studio");
     }
 
     /** The bot, by id or by name (looked up once, then remembered), or the chatflow of --workflow. */

@@ -39,6 +39,7 @@ import lib.core.Input;
 import lib.core.Json;
 import lib.core.Terminal;
 import lib.discover.Directory;
+import lib.discover.SiteProbe;
 import lib.http.Bearer;
 import lib.http.CozeHttp;
 import picocli.CommandLine.Command;
@@ -110,6 +111,10 @@ public class CozeLogin implements Callable<Integer> {
             description = "With --jwt: how long each token lives (default: ${DEFAULT-VALUE}; at most 86399s).")
     Duration ttl;
 
+    @Option(names = "--site-kind", paramLabel = "cloud|studio",
+            description = "What the API base is, when finding out does not work: Coze's cloud, or a self-hosted Coze Studio (default: found out at login).")
+    String siteKind;
+
     @Option(names = "--force", description = "Log in again even if a usable login is stored.")
     boolean force;
 
@@ -140,7 +145,17 @@ public class CozeLogin implements Callable<Integer> {
         }
         // Logging in again goes where the last login went, unless told otherwise.
         String base = site.apiBase == null || site.apiBase.isBlank() ? existing != null ? existing.apiBase() : CozeConfig.DEFAULT_API_BASE
-                : CozeConfig.apiBase(site.apiBase, common.insecureHttp);
+                : CozeConfig.apiBase(site.apiBase, true);
+        Boolean studio = siteKind();
+        // Consent to plain http:// is given here once, kept with the login, and said each time it is used.
+        boolean inClear = CozeConfig.inClear(base);
+        if (inClear && !common.insecureHttp && !(existing != null && existing.apiBase().equals(base) && existing.site().insecureHttp()))
+            throw new CozeException(CozeException.USAGE, "refusing " + base + ": over http:// your token would travel in clear",
+                    "use https://, or pass --insecure-http if you accept that risk");
+        if (inClear) common.warnSink().accept(CozeConfig.clearWarning(base));
+        if (Boolean.TRUE.equals(studio) && !withToken)
+            throw new CozeException(CozeException.USAGE, "Coze Studio takes personal access tokens only",
+                    "make one in Studio's web UI, then: coze-login --api-base " + base + " --with-token");
         if (jwt) {
             if (workspace != null) throw new CozeException(CozeException.USAGE, "--workspace is for browser and device logins", "drop --workspace");
             return serviceApp(store, base, existing);
@@ -157,8 +172,10 @@ public class CozeLogin implements Callable<Integer> {
         Directory.Me me;
         if (withToken) {
             String token = readToken();
-            me = whoIs(base, token, true);
-            login = new TokenStore.Login("pat", base, null, token, null, 0, me.userId());
+            SiteProbe.Found found = probe(base, token, studio);
+            me = found.me();
+            login = new TokenStore.Login("pat", base, null, token, null, 0, me != null && me.userId() != null ? me.userId() : userId)
+                    .on(new TokenStore.Site(found.studio() ? TokenStore.Site.STUDIO : TokenStore.Site.CLOUD_KIND, inClear));
         } else {
             if (clientId == null || clientId.isBlank()) clientId = existing != null ? existing.clientId() : null;
             if (clientId == null || clientId.isBlank())
@@ -173,12 +190,13 @@ public class CozeLogin implements Callable<Integer> {
             CozeOAuth.Token t = device ? person.device(pollInterval, timeout) : person.browser(redirectUri, paste, noBrowser, timeout);
             me = whoIs(base, t.accessToken(), false);
             login = new TokenStore.Login(device ? "device" : "pkce", base, clientId, t.accessToken(), t.refreshToken(),
-                    t.expiresAt(), me != null ? me.userId() : userId).inWorkspace(space);
+                    t.expiresAt(), me != null ? me.userId() : userId).inWorkspace(space).on(new TokenStore.Site(TokenStore.Site.CLOUD_KIND, inClear));
         }
         try (PrivateFiles.Held held = store.lock()) {
             store.save(login);
         }
-        common.say("Logged in to " + CozeConfig.shortName(base) + (me == null ? "" : " as " + Terminal.visible(name(me)))
+        common.say("Logged in to " + (login.site().studio() ? "the Coze Studio at " + base : CozeConfig.shortName(base))
+                + (me == null ? "" : " as " + Terminal.visible(name(me)))
                 + (login.clientId() == null ? " with a personal access token"
                 : " (client " + login.clientId() + (login.workspace() == null ? "" : ", workspace " + login.workspace())
                 + "); access token valid until " + CozeCli.until(login.expiresAt())));
@@ -210,7 +228,8 @@ public class CozeLogin implements Callable<Integer> {
         Directory.Me me = whoIs(base, t.accessToken(), false);
         String userId = me != null ? me.userId() : existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
         try (PrivateFiles.Held held = store.lock()) {
-            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId));
+            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId)
+                    .on(new TokenStore.Site(TokenStore.Site.CLOUD_KIND, CozeConfig.inClear(base))));
         }
         common.say("Logged in to " + CozeConfig.shortName(base) + " as the service app " + client
                 + (app.sessionName() == null ? "" : " (session " + Terminal.visible(app.sessionName()) + ")")
@@ -237,6 +256,28 @@ public class CozeLogin implements Callable<Integer> {
             if (required) throw e;
             if (common.debugSink() != null) common.debugSink().accept("could not ask who is logged in: " + e.getMessage());
             return null;
+        }
+    }
+
+    /** --site-kind as the user gave it: true for studio, false for cloud, null to find out. */
+    private Boolean siteKind() {
+        if (siteKind == null) return null;
+        return switch (siteKind.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "studio" -> true;
+            case "cloud" -> false;
+            default -> throw new CozeException(CozeException.USAGE, "--site-kind is cloud or studio", "e.g. --site-kind studio");
+        };
+    }
+
+    /** The site's kind and the token's owner; a token the site refuses is not stored. */
+    private SiteProbe.Found probe(String base, String token, Boolean studio) {
+        try {
+            return SiteProbe.probe(base, token, studio, common.debugSink());
+        } catch (CozeApiException api) {
+            if (!api.isAuthError()) throw api;
+            throw new CozeException(CozeException.AUTH, "Coze refused this token (" + api.code + (api.getMessage() == null ? "" : ": "
+                    + Terminal.visible(api.getMessage())) + "); nothing was stored",
+                    "check that you copied the whole token, and --api-base (cn, com, or your Coze Studio's address)");
         }
     }
 
@@ -314,6 +355,8 @@ public class CozeLogin implements Callable<Integer> {
                         if (login.app().enterpriseId() != null) o.addProperty("enterprise_id", login.app().enterpriseId());
                     }
                     o.addProperty("api_base", login.apiBase());
+                    o.addProperty("site_kind", login.site().kind());
+                    if (login.site().insecureHttp()) o.addProperty("insecure_http", true);
                     if (login.clientId() != null) o.addProperty("client_id", login.clientId());
                     if (login.workspace() != null) o.addProperty("workspace_id", login.workspace());
                     o.addProperty("token_suffix", suffix(login.accessToken()));
@@ -324,7 +367,8 @@ public class CozeLogin implements Callable<Integer> {
                 }
             }
             o.addProperty("usable", usable);
-            if (token != null) o.add("user", user(Json.str(o, "api_base"), token));
+            // Coze Studio cannot say who a token belongs to (it has no /v1/users/me).
+            if (token != null && !TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"))) o.add("user", user(Json.str(o, "api_base"), token));
             if (json) common.out().println(Json.line(o));
             else common.out().println(text(o));
             return usable ? 0 : CozeException.AUTH;
@@ -350,7 +394,8 @@ public class CozeLogin implements Callable<Integer> {
             if ("ended login".equals(source))
                 return "The " + CozeConfig.shortName(Json.str(o, "api_base")) + " login has ended: " + Terminal.visible(Json.str(o, "ended"))
                         + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
-            StringBuilder sb = new StringBuilder("Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
+            boolean studio = TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"));
+            StringBuilder sb = new StringBuilder("Logged in to " + (studio ? "a Coze Studio (self-hosted)" : CozeConfig.shortName(Json.str(o, "api_base"))) + "\n");
             JsonObject user = Json.obj(o, "user");
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
                     ? "unknown (" + Json.str(user, "error") + ")"
@@ -358,7 +403,8 @@ public class CozeLogin implements Callable<Integer> {
             sb.append("  source:        ").append(!"stored login".equals(source) ? source + " (environment)"
                     : Json.str(o, "file") + " (" + Json.str(o, "kind") + ")").append('\n');
             sb.append("  login:         ").append(o.has("login") ? Json.str(o, "login") : Json.str(o, "kind")).append('\n');
-            sb.append("  API base:      ").append(Json.str(o, "api_base")).append('\n');
+            sb.append("  API base:      ").append(Json.str(o, "api_base")).append(o.has("insecure_http") ? " (plain http:// allowed at login)" : "").append('\n');
+            if (studio) sb.append("  site:          Coze Studio; who the token belongs to is not known there\n");
             if (o.has("client_id")) sb.append("  client id:     ").append(Json.str(o, "client_id")).append('\n');
             if (o.has("workspace_id")) sb.append("  workspace:     ").append(Json.str(o, "workspace_id")).append('\n');
             if (o.has("key_id")) sb.append("  key id:        ").append(Json.str(o, "key_id")).append('\n')

@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
                 "  export COZE_API_BASE=http://127.0.0.1:8123",
                 "  COZE_API_TOKEN=my-test-token coze-chat --bot echo hi",
                 "  coze-login --client-id any.app.coze",
+                "As a self-hosted Coze Studio (personal tokens only):", "  coze-mock --port 8888 --studio --pat my-studio-token",
                 "", "Try the toolkit offline:", "  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
 public class CozeMock implements Callable<Integer> {
     static {
@@ -86,6 +87,10 @@ public class CozeMock implements Callable<Integer> {
                 description = "Run the mock's clock this far ahead when it checks a JWT's iat and exp, as a server whose clock differs (default: ${DEFAULT-VALUE}).")
         java.time.Duration clockOffset;
 
+        @Option(names = "--studio", description = "Answer as a self-hosted Coze Studio does: personal tokens only (no OAuth), its error codes,"
+                + " chat streams ending with conversation.stream.done, workflow events in lower case.")
+        boolean studio;
+
         @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class,
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
@@ -116,6 +121,7 @@ public class CozeMock implements Callable<Integer> {
             }
             c.tokenTtl = tokenTtl;
             c.clockOffset = clockOffset;
+            c.studio = studio;
             for (String spec : serviceApps) c.serviceApps.add(serviceApp(spec));
             c.tlsKeyStore = tlsKeyStore;
             c.tlsPassword = tlsPassword.toCharArray();

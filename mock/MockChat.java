@@ -77,6 +77,11 @@ final class MockChat {
             http.text(ex, 200, "text/html; charset=utf-8", "<html><body>maintenance</body></html>");
             return;
         }
+        String studioRefusal = state.config.studio ? MockStudio.refusal(req, state) : null;
+        if (studioRefusal != null) {
+            MockStudio.error(ex, state, 4000, studioRefusal);
+            return;
+        }
         if (blank(botId) || (needsUser && blank(Json.str(req, "user_id")))) {
             http.envelopeError(ex, 200, 4000, "invalid parameter: bot_id and user_id are required");
             return;

@@ -47,6 +47,8 @@ public final class MockServer extends MockState {
         public final List<ServiceApp> serviceApps = new ArrayList<>();
         /** How far the mock's clock is ahead of this machine's (negative: behind): a client's clock off by minutes. */
         public Duration clockOffset = Duration.ZERO;
+        /** Speak Coze Studio's dialect (MockStudio): personal tokens only, its errors, stream endings and event names. */
+        public boolean studio;
     }
 
     /** A service app as registered on Coze: its client id, and the id and public half of its key pair. */
@@ -128,6 +130,7 @@ public final class MockServer extends MockState {
         api("POST /v1/workflow/stream_resume", workflows::streamResume);
         api("POST /v1/workflow/run", workflows::run);
         api("POST /v1/workflows/chat", workflows::chatflow);
+        if (config.studio) routes.keySet().removeIf(MockStudio::absent);
     }
 
     private void open(String route, HttpHandler handler) {
@@ -230,6 +233,10 @@ public final class MockServer extends MockState {
         Route route = routes.get(method + " " + template);
         if (route != null && route.open()) {
             route.handler().handle(ex);
+            return;
+        }
+        if (route == null && config.studio) {
+            MockStudio.notFound(ex);
             return;
         }
         if (!tokens.authorized(ex, path)) return;

@@ -31,12 +31,17 @@ public final class MockSseWriter {
     }
 
     void event(String name, String data) throws IOException {
+        if (state.config.studio && "done".equals(name)) {
+            // Studio's last event has no data; the empty data line lets a WHATWG parser see it at all.
+            send("event:" + MockStudio.eventName(name, false) + eol + "data:" + eol + eol);
+            return;
+        }
         send("event:" + name + eol + "data:" + data + eol + eol);
     }
 
     /** A workflow's event: an `id:` line first, and a space after each colon, as Coze sends those. */
     void event(long id, String name, JsonElement data) throws IOException {
-        send("id: " + id + eol + "event: " + name + eol + "data: " + data + eol + eol);
+        send("id: " + id + eol + "event: " + (state.config.studio ? MockStudio.eventName(name, true) : name) + eol + "data: " + data + eol + eol);
     }
 
     /** One event's text, with the stream faults that count events. */

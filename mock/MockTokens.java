@@ -88,6 +88,7 @@ final class MockTokens {
     boolean authorized(HttpExchange ex, String path) throws IOException {
         String h = ex.getRequestHeaders().getFirst("Authorization");
         String token = h != null && h.startsWith("Bearer ") ? h.substring(7).trim() : null;
+        if (state.config.studio) return token != null && pats.contains(token) || studioRefusal(ex);
         int status = path.equals("/v3/chat") ? 200 : 401;
         if (token == null || token.isEmpty()) {
             http.envelopeError(ex, status, 4101, "The token you entered is incorrect. Please double check and try again.");
@@ -105,6 +106,12 @@ final class MockTokens {
             return false;
         }
         return true;
+    }
+
+    /** Studio takes its personal access tokens only, and says so with HTTP 200. */
+    private boolean studioRefusal(HttpExchange ex) throws IOException {
+        MockStudio.error(ex, state, MockStudio.TOKEN_INVALID, "authentication failed: the API key is invalid");
+        return false;
     }
 
     /** The server's own PKCE and secrets, independent of the client's code it checks. */

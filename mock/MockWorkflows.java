@@ -52,12 +52,14 @@ final class MockWorkflows {
                 e.message("three", "End", true);
             }
             case "question" -> {
-                e.message("Which city?", "Question", true);
+                // Studio sends no Message for the question: it is in interrupt_data.data, a JSON string.
+                if (!state.config.studio) e.message("Which city?", "Question", true);
                 String eventId = String.valueOf(state.nextId());
                 interrupts.put(eventId, id);
                 JsonObject data = new JsonObject();
                 data.addProperty("event_id", eventId);
                 data.addProperty("type", 2);
+                if (state.config.studio) data.addProperty("data", "{\"question\":\"Which city?\"}");
                 JsonObject o = new JsonObject();
                 o.add("interrupt_data", data);
                 o.addProperty("node_title", "Question");

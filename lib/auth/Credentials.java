@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
+import lib.core.CozeException;
 import lib.http.Bearer;
 import lib.http.CozeHttp;
 
@@ -76,14 +77,42 @@ public final class Credentials {
         return "coze-jbang-" + Pkce.s256(envToken).substring(0, 16);
     }
 
-    /** The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. */
+    /**
+     * The API base to use: the flag or COZE_API_BASE, else the stored login's, else the default. Plain
+     * http:// off this machine needs --insecure-http now or the consent kept with the login for that
+     * base, and is then said on stderr each time.
+     */
     public String apiBase(String given, boolean insecureHttp) {
-        if (given != null && !given.isBlank()) return CozeConfig.apiBase(given, insecureHttp);
-        if (!fromEnvironment()) {
-            TokenStore.Login login = store.load();
-            if (login != null) return login.apiBase();
+        String base;
+        if (given != null && !given.isBlank()) {
+            try {
+                base = CozeConfig.apiBase(given, insecureHttp);
+            } catch (CozeException refused) {
+                base = consented(given, refused);
+            }
+        } else {
+            TokenStore.Login login = fromEnvironment() ? null : store.load();
+            base = login == null ? CozeConfig.DEFAULT_API_BASE : login.apiBase();
+            if (login != null && CozeConfig.inClear(base) && !insecureHttp && !login.site().insecureHttp())
+                throw new CozeException(CozeException.USAGE, "refusing " + base + ": over http:// your token would travel in clear",
+                        "log in with coze-login --api-base " + base + " --insecure-http if you accept that risk");
         }
-        return CozeConfig.DEFAULT_API_BASE;
+        if (CozeConfig.inClear(base)) store.warn().accept(CozeConfig.clearWarning(base));
+        return base;
+    }
+
+    /** The flag's http:// base when the stored login for it was given --insecure-http; else the refusal. */
+    private String consented(String given, CozeException refused) {
+        TokenStore.Login login = fromEnvironment() ? null : store.load();
+        if (login == null || !login.site().insecureHttp() || !login.apiBase().equals(CozeConfig.apiBase(given, true))) throw refused;
+        return login.apiBase();
+    }
+
+    /** Whether the stored login is for a Coze Studio (as coze-login found out, or was told with --site-kind). */
+    public boolean studio() {
+        if (fromEnvironment()) return false;
+        TokenStore.Login login = store.load();
+        return login != null && login.site().studio();
     }
 
     /** Who requests to `apiBase` go out as. */

@@ -27,21 +27,28 @@ public final class TokenStore {
      * A stored login. expiresAt is epoch seconds; 0 means the token carries no known expiry. `ended`
      * says why Coze ended it (a rejected refresh): it then holds no token, and is kept so that every
      * command can say "log in again" without asking Coze, and coze-login knows the client and the site.
+     * `site` is what coze-login found the API base to be (Coze's cloud or a Coze Studio) and whether the
+     * user consented to plain http:// there; files from before it was kept read as the cloud, no consent.
      */
     public record Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt,
-                 String userId, String ended, ServiceApp app, String workspace) {
+                 String userId, String ended, ServiceApp app, String workspace, Site site) {
         public Login(String kind, String apiBase, String clientId, String accessToken, String refreshToken, long expiresAt, String userId) {
-            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null, null, null);
+            this(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, null, null, null, Site.CLOUD);
+        }
+
+        /** The same login on a site of this kind, with or without the consent to plain http://. */
+        public Login on(Site where) {
+            return new Login(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, ended, app, workspace, where);
         }
 
         /** The same login scoped to one workspace (null: the whole account). */
         public Login inWorkspace(String id) {
-            return new Login(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, ended, app, id);
+            return new Login(kind, apiBase, clientId, accessToken, refreshToken, expiresAt, userId, ended, app, id, site);
         }
 
         /** A service app's login (kind "jwt"): no refresh token; the next grant is signed with the key in app.keyFile. */
         public static Login serviceApp(String apiBase, String clientId, ServiceApp app, String accessToken, long expiresAt, String userId) {
-            return new Login(JWT, apiBase, clientId, accessToken, null, expiresAt, userId, null, app, null);
+            return new Login(JWT, apiBase, clientId, accessToken, null, expiresAt, userId, null, app, null, Site.CLOUD);
         }
 
         /** Never the tokens: a Login may end up in a message or a log. */
@@ -49,12 +56,12 @@ public final class TokenStore {
         public String toString() {
             return "Login[kind=" + kind + ", apiBase=" + apiBase + ", clientId=" + clientId + ", expiresAt=" + expiresAt
                     + ", userId=" + userId + (ended == null ? "" : ", ended=" + ended) + (app == null ? "" : ", " + app)
-                    + (workspace == null ? "" : ", workspace=" + workspace) + "]";
+                    + (workspace == null ? "" : ", workspace=" + workspace) + (site.equals(Site.CLOUD) ? "" : ", " + site) + "]";
         }
 
         /** The same login, ended for this reason: its dead tokens are dropped. */
         Login endedBecause(String why) {
-            return new Login(kind, apiBase, clientId, null, null, 1, userId, why, app, workspace);
+            return new Login(kind, apiBase, clientId, null, null, 1, userId, why, app, workspace, site);
         }
 
         public boolean validFor(Duration margin, Instant now) {
@@ -66,7 +73,7 @@ public final class TokenStore {
         }
 
         Login withTokens(String access, String refresh, long expires) {
-            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId, null, app, workspace);
+            return new Login(kind, apiBase, clientId, access, refresh != null ? refresh : refreshToken, expires, userId, null, app, workspace, site);
         }
 
         /** Whether a stale token can be replaced without the user: a refresh token, or a service app's key. */
@@ -85,6 +92,8 @@ public final class TokenStore {
             o.addProperty("user_id", userId);
             if (ended != null) o.addProperty("ended", ended);
             if (workspace != null) o.addProperty("workspace_id", workspace);
+            if (site.studio()) o.addProperty("site_kind", Site.STUDIO);
+            if (site.insecureHttp()) o.addProperty("insecure_http", true);
             if (app != null) {
                 o.addProperty("key_id", app.keyId());
                 o.addProperty("private_key_file", app.keyFile());
@@ -94,6 +103,23 @@ public final class TokenStore {
                 o.addProperty("duration_seconds", app.durationSeconds());
             }
             return o;
+        }
+    }
+
+    /**
+     * What kind of server the API base is: Coze's cloud, or a self-hosted Coze Studio (its dialect of the
+     * API); and whether the user consented, at login, to sending the token over plain http:// off this machine.
+     */
+    public record Site(String kind, boolean insecureHttp) {
+        public static final String CLOUD_KIND = "cloud", STUDIO = "studio";
+        public static final Site CLOUD = new Site(CLOUD_KIND, false);
+
+        public Site {
+            if (!CLOUD_KIND.equals(kind) && !STUDIO.equals(kind)) throw new IllegalStateException("site_kind is cloud or studio");
+        }
+
+        public boolean studio() {
+            return STUDIO.equals(kind);
         }
     }
 
@@ -195,7 +221,8 @@ public final class TokenStore {
         if (app != null && string(o, "client_id", false) == null) throw new IllegalStateException("missing client_id");
         return new Login(kind, apiBase, string(o, "client_id", false),
                 string(o, "access_token", ended == null), string(o, "refresh_token", false),
-                number(o, "expires_at"), string(o, "user_id", true), ended, app, string(o, "workspace_id", false));
+                number(o, "expires_at"), string(o, "user_id", true), ended, app, string(o, "workspace_id", false),
+                new Site(string(o, "site_kind", false) == null ? Site.CLOUD_KIND : string(o, "site_kind", false), flag(o, "insecure_http")));
     }
 
     private static String string(JsonObject o, String name, boolean required) {
@@ -211,6 +238,14 @@ public final class TokenStore {
         if (s.codePoints().anyMatch(cp -> cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE))
             throw new IllegalStateException(name + " is not valid Unicode text");
         return s;
+    }
+
+    /** An optional true or false, absent meaning false. */
+    private static boolean flag(JsonObject o, String name) {
+        JsonElement e = o.get(name);
+        if (e == null) return false;
+        if (!e.isJsonPrimitive() || !((JsonPrimitive) e).isBoolean()) throw new IllegalStateException(name + " is not true or false");
+        return e.getAsBoolean();
     }
 
     private static long number(JsonObject o, String name) {

@@ -24,8 +24,8 @@ public record ChatRequest(String botId, String workflowId, String userId, String
             if (conversationId != null) b.addProperty("conversation_id", conversationId);
         } else {
             b.addProperty("user_id", userId);
+            // No auto_save_history: Coze defaults it to true, and Coze Studio's request has no such field.
             b.addProperty("stream", stream);
-            b.addProperty("auto_save_history", true);
         }
         if (botId != null) b.addProperty("bot_id", botId);
         fields.entrySet().forEach(field -> b.add(field.getKey(), field.getValue()));

@@ -241,7 +241,10 @@ public final class ChatStream {
         Thread.interrupted();
     }
 
-    /** Coze's events (https://www.coze.cn/open/docs/developer_guides/chat_v3); unknown ones are ignored. */
+    /**
+     * Coze's events (https://www.coze.cn/open/docs/developer_guides/chat_v3); unknown ones are ignored.
+     * A stream the server closes after `conversation.chat.completed`, without `done` (Coze Studio may), is a whole turn.
+     */
     private final class Handler implements EventStream.Handler {
         final Events events;
         final Consumer<String> onConversation;
@@ -306,6 +309,7 @@ public final class ChatStream {
                     return false;
                 }
                 case "done":
+                case "conversation.stream.done": // Coze Studio's last event instead of `done`, with no data
                     if (result.status == null && failure == null) result.status = "completed";
                     return false;
                 default:

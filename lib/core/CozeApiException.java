@@ -55,6 +55,9 @@ public final class CozeApiException extends CozeException {
         if (code == CHAT_IN_PROGRESS) return "wait for it to finish, or start a new conversation (without -c)";
         if (isAuthCode(code)) return "run coze-login (and check --api-base cn/com)";
         if (code == NOT_FOUND) return "check the id and --api-base cn/com, and publish it to the API channel";
+        // Coze Studio's words when the token's owner did not create the bot, or the bot is not on the API channel.
+        if (msg != null && msg.toLowerCase(java.util.Locale.ROOT).contains("agent not match"))
+            return "on Coze Studio, use a token of the account that made the bot, and publish the bot to the API channel";
         return null;
     }
 }

@@ -48,6 +48,17 @@ public final class CozeConfig {
         return s;
     }
 
+    /** The one line said each time a command talks to such a base. */
+    public static String clearWarning(String apiBase) {
+        return "warning: " + apiBase + " is plain http:// off this machine: the token travels in clear (--insecure-http)";
+    }
+
+    /** Whether requests to this API base would carry the token in clear off this machine (http:// to a host not spelled as loopback). */
+    public static boolean inClear(String apiBase) {
+        URI uri = URI.create(apiBase);
+        return "http".equals(uri.getScheme()) && !loopback(uri.getHost());
+    }
+
     /**
      * A loopback host by its spelling alone, never by a lookup: `localhost`, an IPv4 literal in
      * 127.0.0.0/8 or the IPv6 literal ::1. (`127.attacker.test` is a DNS name like any other.)

@@ -160,7 +160,14 @@ public final class CozeHttp {
             return call.apply(token);
         } catch (CozeApiException e) {
             if (!e.isAuthError()) throw e;
-            String fresh = bearer.afterRejection(token);
+            String fresh;
+            try {
+                fresh = bearer.afterRejection(token);
+            } catch (CozeException cannot) {
+                // The server's own words too: Coze Studio's message is often the only clue to what is wrong with the token.
+                if (cannot.exitCode != CozeException.AUTH || e.getMessage() == null) throw cannot;
+                throw new CozeException(cannot.exitCode, cannot.getMessage() + " (" + e.code + ": " + e.getMessage() + ")", cannot.hint, e);
+            }
             if (fresh == null) throw e;
             return call.apply(fresh);
         }

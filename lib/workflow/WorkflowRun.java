@@ -1,7 +1,10 @@
 package lib.workflow;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 import lib.core.CozeApiException;
 import lib.core.CozeException;
@@ -50,6 +53,27 @@ public final class WorkflowRun {
         return http.call("POST", "/v1/workflow/run", body);
     }
 
+    /**
+     * Coze Studio puts the question node's question in `interrupt_data.data`, a JSON string: the
+     * question as text, or an object with it under `question` or `content`; else the string as it is.
+     */
+    public static String question(String data) {
+        if (data == null || data.isBlank()) return null;
+        try {
+            JsonElement e = Json.parseStrict(data);
+            if (e.isJsonPrimitive()) return e.getAsString();
+            if (e.isJsonObject()) {
+                for (String field : new String[] {"question", "content"}) {
+                    String q = Json.str(e.getAsJsonObject(), field);
+                    if (q != null && !q.isBlank()) return q;
+                }
+            }
+        } catch (JsonParseException notJson) {
+            // Shown as it came.
+        }
+        return data;
+    }
+
     /** From another thread (Ctrl-C): stops reading; the run returns as cancelled. */
     public void cancel() {
         stream.close();
@@ -70,18 +94,21 @@ public final class WorkflowRun {
         public boolean onEvent(String type, String data, String id) {
             JsonObject o = Json.objectOrEmpty(data);
             events.event(type, id, o);
-            switch (type) {
-                case "Message" -> {
+            // Coze Studio before v0.3.0 names them in lower case (`message`, `done`, …).
+            switch (type.toLowerCase(Locale.ROOT)) {
+                case "message" -> {
                     String content = Json.str(o, "content");
                     if (content != null) events.message(content, !"false".equals(Json.str(o, "node_is_finish")));
                     return true;
                 }
-                case "Done" -> {
+                case "done" -> {
                     outcome = new Outcome(true, null, Json.str(o, "debug_url"), false);
                     return false;
                 }
-                case "Interrupt" -> {
+                case "interrupt" -> {
                     JsonObject i = Json.obj(o, "interrupt_data");
+                    String question = question(Json.str(i, "data"));
+                    if (question != null) events.message(question, true);
                     String eventId = Json.str(i, "event_id");
                     if (eventId == null) {
                         failure = new CozeException(CozeException.FAILED, "the workflow stopped at an interrupt Coze gave no event id for");
@@ -90,7 +117,7 @@ public final class WorkflowRun {
                     outcome = new Outcome(false, new Waiting.Resume(workflowId, eventId, (int) Json.num(i, "type", 0)), null, false);
                     return false;
                 }
-                case "Error" -> {
+                case "error" -> {
                     String message = Json.str(o, "error_message");
                     failure = new CozeApiException((int) Json.num(o, "error_code", 0), "the workflow failed: "
                             + (message == null || message.isBlank() ? "no reason given" : message), 200, null);
@@ -101,5 +128,6 @@ public final class WorkflowRun {
                 }
             }
         }
+
     }
 }

@@ -1,0 +1,67 @@
+package mock;
+
+import com.google.gson.JsonObject;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Coze Studio's dialect of the API (the self-hosted, open-source Coze), for `coze-mock --studio`:
+ * personal access tokens only (no OAuth, JWT or device routes), no user, workspace or bot listing
+ * and no local plugins (`submit_tool_outputs`); a bad token is HTTP 200 with code 700012006; a chat
+ * stream ends with `conversation.stream.done`; workflow events are named in lower case (before
+ * v0.3.0); a question node's question travels in `interrupt_data.data` as a JSON string.
+ */
+final class MockStudio {
+    /** Studio's "authentication failed" (errno/user.go), sent as HTTP 200. */
+    static final int TOKEN_INVALID = 700012006;
+    /** The cloud's routes Studio does not serve. */
+    private static final Set<String> ABSENT = Set.of("GET /v1/users/me", "GET /v1/workspaces", "GET /v1/bots",
+            "POST /v3/chat/submit_tool_outputs");
+
+    private MockStudio() {}
+
+    /** Whether Studio lacks this route of the table ("METHOD /path"). */
+    static boolean absent(String route) {
+        return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device");
+    }
+
+    /** Studio's error envelope: no `detail`, always HTTP 200. */
+    static void error(HttpExchange ex, MockState state, int code, String msg) throws IOException {
+        state.bump("error." + code);
+        JsonObject o = new JsonObject();
+        o.addProperty("code", code);
+        o.addProperty("msg", msg);
+        send(ex, 200, "application/json; charset=utf-8", o.toString());
+    }
+
+    /** A path Studio's router does not know: its web server's plain 404. */
+    static void notFound(HttpExchange ex) throws IOException {
+        send(ex, 404, "text/plain; charset=utf-8", "404 page not found");
+    }
+
+    /**
+     * What Studio says about a chat request its ChatV3Request cannot take, or null: `parameters` must be
+     * a JSON object. Fields it does not have (`auto_save_history`) it ignores; they are counted for tests.
+     */
+    static String refusal(JsonObject req, MockState state) {
+        if (req.has("auto_save_history")) state.bump("studio.auto_save_history");
+        if (req.has("parameters") && !req.get("parameters").isJsonObject()) return "invalid parameter: parameters must be a JSON object";
+        return null;
+    }
+
+    /** The cloud's event name as Studio sends it: its last chat event, and workflow events in lower case. */
+    static String eventName(String cloud, boolean workflow) {
+        if (!workflow) return "done".equals(cloud) ? "conversation.stream.done" : cloud;
+        return cloud.toLowerCase(Locale.ROOT);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+    }
+}

@@ -1,0 +1,174 @@
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import mock.MockFaults;
+import mock.MockServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A self-hosted Coze Studio (coze-mock in its Studio dialect): a personal token stored with
+ * `--api-base`, then coze-chat and coze-workflow with no other flag; Studio's stream endings,
+ * lower-case workflow events, the question in interrupt_data.data, its 700012006 error; plain http://
+ * off this machine only with the consent given at login.
+ */
+@ExtendWith(MockHome.class)
+class StudioTest {
+    MockServer mock;
+    Path home;
+
+    @BeforeEach
+    void asStudio() throws Exception {
+        mock.stop(); // MockHome's cloud mock; this class talks to a Studio
+        mock = studio();
+    }
+
+    private static MockServer studio(String... faults) throws Exception {
+        MockServer.Config c = new MockServer.Config();
+        c.pats.add(TestSupport.PAT);
+        c.faults = MockFaults.parse(java.util.List.of(faults));
+        c.studio = true;
+        return MockServer.start(c);
+    }
+
+    private TestSupport.Result login(String base, String... more) throws Exception {
+        String[] args = new String[more.length + 3];
+        args[0] = "--api-base";
+        args[1] = base;
+        args[2] = "--with-token";
+        System.arraycopy(more, 0, args, 3, more.length);
+        return TestSupport.script(CozeLogin.class, home, args).stdin(TestSupport.PAT + "\n").run();
+    }
+
+    @Test
+    void aStoredTokenIsFoundToBeStudioAndChatAndWorkflowsNeedNoOtherFlag() throws Exception {
+        TestSupport.Result in = login(mock.baseUrl());
+        assertEquals(0, in.exit, in.toString());
+        assertTrue(in.err.contains("Logged in to the Coze Studio at " + mock.baseUrl()), in.err);
+        String stored = Files.readString(home.resolve("token.json"), StandardCharsets.UTF_8);
+        assertTrue(stored.contains("\"site_kind\":\"studio\""), "the kind is kept with the login");
+
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(0, status.exit, status.toString());
+        assertTrue(status.out.startsWith("Logged in to a Coze Studio (self-hosted)"), status.out);
+        assertFalse(status.out.contains("HTTP 404"), "no user lookup Studio cannot answer: " + status.out);
+
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hello studio").run();
+        assertEquals(0, chat.exit, "a stream ending with conversation.stream.done is a whole turn: " + chat);
+        assertEquals("hello studio\n", chat.out);
+
+        TestSupport.Result run = TestSupport.script(CozeWorkflow.class, home, "multi").run();
+        assertEquals(0, run.exit, "lower-case workflow events: " + run);
+        assertEquals("one\ntwo\nthree\n", run.out);
+    }
+
+    @Test
+    void aStreamTheServerClosesAfterChatCompletedIsAWholeTurn() throws Exception {
+        mock.stop();
+        mock = studio("no-done");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "closed early").run();
+        assertEquals(0, chat.exit, chat.toString());
+        assertEquals("closed early\n", chat.out);
+    }
+
+    @Test
+    void conversationStreamDoneEndsTheTurnEvenWhenTheConnectionStaysOpen() throws Exception {
+        mock.stop();
+        mock = studio("keep-open");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        long started = System.nanoTime();
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--idle-timeout", "20s", "done?").run();
+        assertEquals(0, chat.exit, chat.toString());
+        assertEquals("done?\n", chat.out);
+        assertTrue(System.nanoTime() - started < 15_000_000_000L, "ended at conversation.stream.done, not at the idle timeout");
+    }
+
+    @Test
+    void aChatSendsWhatStudiosRequestHas() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--param", "city=北京", "hi").run();
+        assertEquals(0, chat.exit, "parameters as a JSON object: " + chat);
+        assertEquals(1, mock.count("chat"));
+        assertEquals(0, mock.count("studio.auto_save_history"), "no auto_save_history, which Studio's request lacks");
+    }
+
+    @Test
+    void whatStudioLacksIsOneLineAndExitTwo() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result list = TestSupport.script(CozeChat.class, home, "--list-bots").run();
+        assertEquals(2, list.exit, list.toString());
+        assertTrue(list.err.contains("Coze Studio has no API that lists bots"), list.err);
+        assertFalse(list.err.contains("404"), list.err);
+        TestSupport.Result tool = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--tool", "weather=echo sunny", "hi").run();
+        assertEquals(2, tool.exit, tool.toString());
+        assertTrue(tool.err.contains("no --tool"), tool.err);
+        assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
+    @Test
+    void aQuestionInInterruptDataIsShownAndAnswered() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result asked = TestSupport.script(CozeWorkflow.class, home, "question").run();
+        assertEquals(6, asked.exit, asked.toString());
+        assertEquals("Which city?\n", asked.out, "Studio sends the question only in interrupt_data.data");
+        Matcher hint = Pattern.compile("--resume (\\d+) ").matcher(asked.err);
+        assertTrue(hint.find(), asked.err);
+        TestSupport.Result answered = TestSupport.script(CozeWorkflow.class, home, "question", "--resume", hint.group(1), "Beijing").run();
+        assertEquals(0, answered.exit, answered.toString());
+        assertEquals("Weather in Beijing: sunny\n", answered.out);
+    }
+
+    @Test
+    void studiosTokenErrorIsExitFourWithItsMessage() throws Exception {
+        TestSupport.Result refused = TestSupport.script(CozeLogin.class, home, "--api-base", mock.baseUrl(), "--with-token")
+                .stdin("pat_not_known_to_studio\n").run();
+        assertEquals(4, refused.exit, refused.toString());
+        assertTrue(refused.err.contains("700012006") && refused.err.contains("authentication failed"), refused.err);
+        assertFalse(Files.exists(home.resolve("token.json")), "a refused token is not stored");
+
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock)
+                .env("COZE_API_TOKEN", "pat_not_known_to_studio").run();
+        assertEquals(4, chat.exit, chat.toString());
+        assertTrue(chat.err.contains("authentication failed") && chat.err.contains("700012006"), chat.err);
+        assertFalse(chat.err.contains("pat_not_known_to_studio"), "never the token");
+    }
+
+    @Test
+    void plainHttpOffThisMachineNeedsOneConsentAtLoginAndIsSaidEachTime() throws Exception {
+        // 0.0.0.0 is not spelled as loopback, yet reaches this machine: another machine of the network, by construction.
+        String remote = "http://0.0.0.0:" + mock.port();
+        TestSupport.Result refused = login(remote);
+        assertEquals(2, refused.exit, refused.toString());
+        assertTrue(refused.err.contains("--insecure-http"), refused.err);
+        assertFalse(Files.exists(home.resolve("token.json")));
+
+        TestSupport.Result in = login(remote, "--insecure-http");
+        assertEquals(0, in.exit, in.toString());
+        assertTrue(in.err.contains("warning: " + remote + " is plain http://"), in.err);
+
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "over the network").run();
+        assertEquals(0, chat.exit, chat.toString());
+        assertEquals("over the network\n", chat.out);
+        assertEquals(1, chat.err.lines().filter(l -> l.contains("is plain http://")).count(), "one warning line: " + chat.err);
+        TestSupport.Result run = TestSupport.script(CozeWorkflow.class, home, "echo", "--param", "input=x").run();
+        assertEquals(0, run.exit, run.toString());
+        assertTrue(run.err.contains("warning: " + remote + " is plain http://"), run.err);
+    }
+
+    @Test
+    void siteKindOverridesWhatTheProbeWouldFind() throws Exception {
+        TestSupport.Result asCloud = login(mock.baseUrl(), "--site-kind", "cloud");
+        assertNotEquals(0, asCloud.exit, "told it is the cloud, the login asks /v1/users/me, which Studio lacks: " + asCloud);
+        TestSupport.Result oauth = TestSupport.script(CozeLogin.class, home, "--api-base", mock.baseUrl(), "--site-kind", "studio",
+                "--client-id", "x.app.coze").run();
+        assertEquals(2, oauth.exit, oauth.toString());
+        assertTrue(oauth.err.contains("personal access tokens only"), oauth.err);
+        assertEquals(2, login(mock.baseUrl(), "--site-kind", "moon").exit);
+    }
+}
