@@ -27,7 +27,7 @@ import lib.core.Json;
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
  * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
- * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows, MockServiceApps), given the one MockState,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
 public final class MockServer extends MockState {
@@ -128,6 +128,7 @@ public final class MockServer extends MockState {
         api("POST /v1/workflow/stream_resume", workflows::streamResume);
         api("POST /v1/workflow/run", workflows::run);
         api("POST /v1/workflows/chat", workflows::chatflow);
+        api("GET /v1/workflows/{id}/run_histories/{id}", workflows.histories::history);
     }
 
     private void open(String route, HttpHandler handler) {
@@ -223,10 +224,13 @@ public final class MockServer extends MockState {
     /** The paths with an id in them, as `{id}` in the route table. */
     private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
             + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
+    /** The paths with two ids in them. */
+    private static final Pattern WITH_IDS = Pattern.compile("(/v1/workflows/)[^/]+(/run_histories/)[^/]+");
 
     /** OAuth's routes answer anyone; every other path, known or not, first checks the bearer token. */
     private void route(HttpExchange ex, String method, String path) throws IOException {
-        String template = WITH_ID.matcher(path).matches() ? WITH_ID.matcher(path).replaceFirst("$1{id}$2") : path;
+        String template = WITH_ID.matcher(path).matches() ? WITH_ID.matcher(path).replaceFirst("$1{id}$2")
+                : WITH_IDS.matcher(path).matches() ? WITH_IDS.matcher(path).replaceFirst("$1{id}$2{id}") : path;
         Route route = routes.get(method + " " + template);
         if (route != null && route.open()) {
             route.handler().handle(ex);
