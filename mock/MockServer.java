@@ -27,7 +27,7 @@ import lib.core.Json;
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
  * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
- * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge, MockServiceApps), given the one MockState,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge, MockAudio, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
 public final class MockServer extends MockState {
@@ -94,6 +94,7 @@ public final class MockServer extends MockState {
         MockDirectory directory = new MockDirectory(this, replies);
         MockWorkflows workflows = new MockWorkflows(this, replies, chat);
         MockKnowledge knowledge = new MockKnowledge(this, replies);
+        MockAudio audio = new MockAudio(this, replies);
         open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
@@ -137,6 +138,9 @@ public final class MockServer extends MockState {
         api("POST /v1/datasets/{id}/process", knowledge::process);
         api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
         api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
+        api("GET /v1/audio/voices", audio::voices);
+        api("POST /v1/audio/speech", audio::speech);
+        api("POST /v1/audio/transcriptions", audio::transcriptions);
     }
 
     private void open(String route, HttpHandler handler) {
