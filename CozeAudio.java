@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
         description = "Coze's voices: list them, make speech from text, and text from speech.",
         footer = {"", "Examples:", "  coze-audio voices", "  coze-audio speak \"你好\" -o hello.mp3 --voice 7426...",
                 "  echo 'Good morning' | coze-audio speak -o - --format wav | aplay", "  coze-audio transcribe meeting.ogg > meeting.txt", "",
-                "Exit codes: 0 ok, 1 Coze refused, 2 usage, 3 rate limited, 4 login needed, 5 network,",
-                "130 interrupted, 141 stdout was closed."})
+                "Exit codes: 0 ok, 1 Coze refused, 2 usage, 3 rate limited, 4 login needed,",
+                "5 network, 130 interrupted, 141 stdout was closed."})
 public class CozeAudio implements Callable<Integer> {
     @Mixin
     CozeCli.Common common;

@@ -32,8 +32,8 @@ import picocli.CommandLine.Parameters;
         description = {"Coze knowledge bases: results on stdout (tab-separated, or JSON lines with --json), everything else on stderr."},
         footer = {"", "Examples:", "  coze-knowledge list --workspace 7000...", "  id=$(coze-knowledge create \"Handbook\" --workspace 7000...)",
                 "  coze-knowledge add \"$id\" docs/*.md https://example.com/faq --wait", "  coze-knowledge docs \"$id\" --json", "",
-                "Exit codes: 0 ok, 1 Coze refused or a document failed, 2 usage, 3 rate limited, 4 login needed,",
-                "5 network or --timeout passed, 130 interrupted, 141 stdout was closed."})
+                "Exit codes: 0 ok, 1 Coze refused or a document failed, 2 usage,",
+                "3 rate limited, 4 login needed, 5 network or --timeout passed,", "130 interrupted, 141 stdout was closed."})
 public class CozeKnowledge implements Callable<Integer> {
     @Mixin
     CozeCli.Common common;
@@ -167,7 +167,8 @@ public class CozeKnowledge implements Callable<Integer> {
     @Command(name = "add", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
             description = {"Add local files (txt, md, pdf, docx, …; streamed, not read into memory) and web pages (http/https).",
                     "Each added document is printed (ID, name, state); with --wait once its processing has ended."},
-            footer = {"", "Exit codes: 0 all made it, 1 one or more were refused or failed in processing (said on stderr)."})
+            footer = {"", "Exit codes: 0 all made it, 1 one or more were refused or failed in processing",
+                    "(said on stderr), 5 --timeout passed."})
     static class Add extends Sub {
         @Parameters(index = "0", paramLabel = "DATASET_ID")
         String id;

@@ -50,7 +50,7 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  coze-workflow 7501... --param city=北京 --param days=3",
                 "  echo '{\"city\":\"Paris\"}' | coze-workflow 7501... --input -",
                 "  coze-workflow 7501... --resume 7400... \"Beijing\"", "  coze-workflow 7501... --no-stream --json",
-                "  id=$(coze-workflow 7501... --async) && coze-workflow status 7501... \"$id\" --wait", "",
+                "  coze-workflow 7501... --async", "  coze-workflow status 7501... 7402... --wait", "",
                 "Exit codes: 0 done, 1 the workflow or the API failed, 2 usage, 3 rate limited,",
                 "4 login needed, 5 network, 6 waiting at a question node, 130 interrupted,",
                 "141 stdout was closed (| head)."})
@@ -169,8 +169,9 @@ public class CozeWorkflow implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
             description = {"How an asynchronous run (--async) stands: its output once done (stdout), its error, or the question it waits at."},
             footer = {"", "Examples:", "  coze-workflow status 7501... 7402...", "  coze-workflow status 7501... 7402... --wait --json", "",
-                    "Exit codes: 0 done (or still running, without --wait), 1 the run failed, 4 login needed,",
-                    "5 network or --idle-timeout passed while waiting, 6 waiting at a question node, 130 interrupted."})
+                    "Exit codes: 0 done (or still running, without --wait), 1 the run failed,",
+                    "4 login needed, 5 network or --idle-timeout passed while waiting,",
+                    "6 waiting at a question node, 130 interrupted."})
     static class Status implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow.")
         String workflowId;
