@@ -19,6 +19,7 @@
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,7 +30,9 @@ import lib.core.Input;
 import lib.core.Interrupts;
 import lib.core.Json;
 import lib.core.Os;
+import lib.core.Terminal;
 import lib.http.CozeHttp;
+import lib.workflow.RunHistory;
 import lib.workflow.WorkflowOutput;
 import lib.workflow.WorkflowRehearsal;
 import lib.workflow.WorkflowRequest;
@@ -41,16 +44,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-workflow", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        subcommands = CozeWorkflow.Status.class,
         description = {"Run a published Coze workflow. Its messages stream to stdout as they come; everything else goes to stderr.",
                 "A question node ends the run with exit code 6 and says how to answer it (--resume)."},
         footer = {"", "Examples:", "  coze-workflow 7501... --param city=北京 --param days=3",
                 "  echo '{\"city\":\"Paris\"}' | coze-workflow 7501... --input -",
-                "  coze-workflow 7501... --resume 7400... \"Beijing\"", "  coze-workflow 7501... --no-stream --json", "",
+                "  coze-workflow 7501... --resume 7400... \"Beijing\"", "  coze-workflow 7501... --no-stream --json",
+                "  coze-workflow 7501... --async", "  coze-workflow status 7501... 7402... --wait", "",
                 "Exit codes: 0 done, 1 the workflow or the API failed, 2 usage, 3 rate limited,",
                 "4 login needed, 5 network, 6 waiting at a question node, 130 interrupted,",
                 "141 stdout was closed (| head)."})
 public class CozeWorkflow implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow (the number in its editor's address).")
+    // Optional to picocli only: a required one would be required before the status subcommand too.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW_ID", description = "The workflow (the number in its editor's address).")
     String workflowId;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "ANSWER", description = "With --resume: the answer to the question node.")
@@ -87,6 +93,9 @@ public class CozeWorkflow implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Wait for the whole run (/v1/workflow/run) and print its output.")
     boolean noStream;
 
+    @Option(names = "--async", description = "Start the run and print its execute id at once; follow it with the status subcommand.")
+    boolean async;
+
     @Mixin
     CozeCli.Site site;
 
@@ -102,6 +111,7 @@ public class CozeWorkflow implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (workflowId == null) throw new CozeException(CozeException.USAGE, "which workflow? Give its WORKFLOW_ID", "see coze-workflow --help");
         if (resume != null && answer == null)
             throw new CozeException(CozeException.USAGE, "--resume needs the answer", "coze-workflow " + workflowId + " --resume " + resume + " \"…\"");
         if (resume == null && answer != null)
@@ -109,6 +119,14 @@ public class CozeWorkflow implements Callable<Integer> {
         Credentials creds = Credentials.of(common);
         CozeHttp http = creds.http(creds.apiBase(site.apiBase, common.insecureHttp));
         WorkflowOutput out = new WorkflowOutput(common.out(), json);
+        if (async) {
+            if (resume != null) throw new CozeException(CozeException.USAGE, "--async starts a run; it cannot resume one");
+            JsonObject started = RunHistory.start(http, runBody());
+            out.started(started);
+            common.say("coze-workflow: started; follow it with: coze-workflow status " + Os.current().shellWord(workflowId) + " "
+                    + Os.current().shellWord(Json.str(started, "execute_id")) + " --wait");
+            return 0;
+        }
         if (noStream) {
             JsonObject reply = WorkflowRun.whole(http, runBody());
             out.whole(reply);
@@ -146,5 +164,56 @@ public class CozeWorkflow implements Callable<Integer> {
     private int done(String trace) {
         if (trace != null) common.say("coze-workflow: done; its trace: " + trace);
         return 0;
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = {"How an asynchronous run (--async) stands: its output once done (stdout), its error, or the question it waits at."},
+            footer = {"", "Examples:", "  coze-workflow status 7501... 7402...", "  coze-workflow status 7501... 7402... --wait --json", "",
+                    "Exit codes: 0 done (or still running, without --wait), 1 the run failed,",
+                    "4 login needed, 5 network or --idle-timeout passed while waiting,",
+                    "6 waiting at a question node, 130 interrupted."})
+    static class Status implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow.")
+        String workflowId;
+
+        @Parameters(index = "1", paramLabel = "EXECUTE_ID", description = "The run, as --async printed it.")
+        String executeId;
+
+        @Option(names = "--wait", description = "Ask again, less and less often, until the run is over.")
+        boolean await;
+
+        @Option(names = "--json", description = "Print Coze's record of the run as one JSON object.")
+        boolean json;
+
+        @Option(names = "--idle-timeout", defaultValue = "10m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+                description = "With --wait: give up (exit 5) when the run still goes on after this long (default: ${DEFAULT-VALUE}).")
+        Duration limit;
+
+        @Mixin
+        CozeCli.Site site;
+
+        @Mixin
+        CozeCli.Common common;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Credentials creds = Credentials.of(common);
+            CozeHttp http = creds.http(creds.apiBase(site.apiBase, common.insecureHttp));
+            String again = "coze-workflow status " + Os.current().shellWord(workflowId) + " " + Os.current().shellWord(executeId);
+            Interrupts.onCtrlC(() -> {
+                common.say("coze-workflow: stopped waiting; the run goes on: " + again);
+                return false;
+            });
+            RunHistory h = await ? RunHistory.await(http, workflowId, executeId, limit) : RunHistory.fetch(http, workflowId, executeId);
+            new WorkflowOutput(common.out(), json).history(h);
+            if (h.waiting() != null) {
+                common.say("coze-workflow: " + h.waiting().line(Os.current()));
+                return CozeException.WAITING;
+            }
+            if (h.status().equals(RunHistory.FAIL)) throw h.failure();
+            if (h.running()) common.say("coze-workflow: " + Terminal.oneLine(h.status()) + "; wait for it with: " + again + " --wait");
+            else if (h.debugUrl() != null) common.say("coze-workflow: done; its trace: " + h.debugUrl());
+            return 0;
+        }
     }
 }

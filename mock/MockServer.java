@@ -27,7 +27,7 @@ import lib.core.Json;
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
  * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
- * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows, MockServiceApps), given the one MockState,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge, MockAudio, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
 public final class MockServer extends MockState {
@@ -95,6 +95,8 @@ public final class MockServer extends MockState {
         MockChat chat = new MockChat(this, replies, conversations, chats, files, new MockStreamFaults(this, conversations, chats), actions);
         MockDirectory directory = new MockDirectory(this, replies);
         MockWorkflows workflows = new MockWorkflows(this, replies, chat);
+        MockKnowledge knowledge = new MockKnowledge(this, replies);
+        MockAudio audio = new MockAudio(this, replies);
         open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
@@ -130,6 +132,17 @@ public final class MockServer extends MockState {
         api("POST /v1/workflow/stream_resume", workflows::streamResume);
         api("POST /v1/workflow/run", workflows::run);
         api("POST /v1/workflows/chat", workflows::chatflow);
+        api("GET /v1/workflows/{id}/run_histories/{id}", workflows.histories::history);
+        api("GET /v1/datasets", knowledge::list);
+        api("POST /v1/datasets", knowledge::create);
+        api("PUT /v1/datasets/{id}", knowledge::update);
+        api("DELETE /v1/datasets/{id}", knowledge::delete);
+        api("POST /v1/datasets/{id}/process", knowledge::process);
+        api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
+        api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
+        api("GET /v1/audio/voices", audio::voices);
+        api("POST /v1/audio/speech", audio::speech);
+        api("POST /v1/audio/transcriptions", audio::transcriptions);
         if (config.studio) routes.keySet().removeIf(MockStudio::absent);
     }
 
@@ -226,10 +239,16 @@ public final class MockServer extends MockState {
     /** The paths with an id in them, as `{id}` in the route table. */
     private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
             + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
+    /** The paths with two ids in them. */
+    private static final Pattern WITH_IDS = Pattern.compile("(/v1/workflows/)[^/]+(/run_histories/)[^/]+");
+    /** A path that ends in an id, or an id and one more word. */
+    private static final Pattern ENDS_WITH_ID = Pattern.compile("(/v1/datasets/)[^/]+(/process)?");
 
     /** OAuth's routes answer anyone; every other path, known or not, first checks the bearer token. */
     private void route(HttpExchange ex, String method, String path) throws IOException {
-        String template = WITH_ID.matcher(path).matches() ? WITH_ID.matcher(path).replaceFirst("$1{id}$2") : path;
+        String template = WITH_ID.matcher(path).matches() ? WITH_ID.matcher(path).replaceFirst("$1{id}$2")
+                : WITH_IDS.matcher(path).matches() ? WITH_IDS.matcher(path).replaceFirst("$1{id}$2{id}")
+                : ENDS_WITH_ID.matcher(path).matches() ? ENDS_WITH_ID.matcher(path).replaceFirst("$1{id}$2") : path;
         Route route = routes.get(method + " " + template);
         if (route != null && route.open()) {
             route.handler().handle(ex);

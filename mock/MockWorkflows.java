@@ -29,11 +29,21 @@ final class MockWorkflows {
     private final MockState state;
     private final MockHttp http;
     private final MockChat chat;
+    /** Runs started with is_async and their histories. */
+    final MockRunHistories histories;
 
     MockWorkflows(MockState state, MockHttp http, MockChat chat) {
         this.state = state;
         this.http = http;
         this.chat = chat;
+        this.histories = new MockRunHistories(state, http, this);
+    }
+
+    /** A new interrupt of workflow `id`, waiting for stream_resume; returns its event id. */
+    String awaitAnswer(String id) {
+        String eventId = String.valueOf(state.nextId());
+        interrupts.put(eventId, id);
+        return eventId;
     }
 
     /** `POST /v1/workflow/stream_run` `{workflow_id, parameters, bot_id?, app_id?}`. */
@@ -54,10 +64,8 @@ final class MockWorkflows {
             case "question" -> {
                 // Studio sends no Message for the question: it is in interrupt_data.data, a JSON string.
                 if (!state.config.studio) e.message("Which city?", "Question", true);
-                String eventId = String.valueOf(state.nextId());
-                interrupts.put(eventId, id);
                 JsonObject data = new JsonObject();
-                data.addProperty("event_id", eventId);
+                data.addProperty("event_id", awaitAnswer(id));
                 data.addProperty("type", 2);
                 if (state.config.studio) data.addProperty("data", "{\"question\":\"Which city?\"}");
                 JsonObject o = new JsonObject();
@@ -94,24 +102,26 @@ final class MockWorkflows {
         e.done(id);
     }
 
-    /** `POST /v1/workflow/run`: the whole run at once, its output a JSON *string* in `data`. */
+    /** `POST /v1/workflow/run`: the whole run at once, its output a JSON *string* in `data`; with is_async, MockRunHistories'. */
     void run(HttpExchange ex) throws IOException {
         JsonObject req = Json.object(body(ex));
         String id = Json.str(req, "workflow_id");
         if (!published(ex, id)) return;
         state.bump("workflow.run");
         JsonObject output = new JsonObject();
-        switch (id) {
-            case "echo" -> output.addProperty("output", input(req));
-            case "multi" -> output.addProperty("output", "one two three");
-            case "question" -> {
-                http.envelopeError(ex, 200, 4000, "the workflow has a question node: run it with stream_run");
-                return;
-            }
-            default -> {
-                http.envelopeError(ex, 200, 720701013, "the code node raised an error");
-                return;
-            }
+        if (id.equals("echo")) output.addProperty("output", input(req));
+        if (id.equals("multi")) output.addProperty("output", "one two three");
+        if (MockRunHistories.async(req)) {
+            histories.start(ex, id, output.toString());
+            return;
+        }
+        if (id.equals("question")) {
+            http.envelopeError(ex, 200, 4000, "the workflow has a question node: run it with stream_run");
+            return;
+        }
+        if (id.equals("fail")) {
+            http.envelopeError(ex, 200, 720701013, "the code node raised an error");
+            return;
         }
         JsonObject o = new JsonObject();
         o.addProperty("code", 0);

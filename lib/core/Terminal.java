@@ -39,7 +39,7 @@ public final class Terminal {
     }
 
     /** Whether stderr is a terminal (where a spinner and dim notes belong). */
-    static boolean stderr() {
+    public static boolean stderr() {
         return Boolean.TRUE.equals(ask(2, probes(System.getenv())));
     }
 

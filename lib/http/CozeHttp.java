@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import lib.core.CozeApiException;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
@@ -37,6 +38,7 @@ import lib.core.Json;
 public final class CozeHttp {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
     static final int MAX_ERROR_BODY = 1 << 20;
     /**
      * A successful answer can be big (a workflow's whole output, a page of long messages): it is parsed as
@@ -129,6 +131,33 @@ public final class CozeHttp {
                 throw new CozeException(CozeException.INTERRUPTED, "interrupted");
             }
         }).getAsJsonObject("data");
+    }
+
+    /**
+     * An envelope call with a body of its own kind (a file streamed into JSON or multipart) and extra
+     * headers as name, value pairs. `body` is asked again for the retry after an auth error, and a
+     * large upload gets minutes, not RESPONSE_TIMEOUT, before Coze answers.
+     */
+    public JsonObject call(String method, String pathAndQuery, Supplier<HttpRequest.BodyPublisher> body, String contentType, String... headers) {
+        return authorized(token -> checkEnvelope(readReply(exchange(custom(method, pathAndQuery, body.get(), contentType, headers, token)))));
+    }
+
+    /** The same for an answer that is not JSON (audio): the caller reads and closes its body; a JSON answer is its error. */
+    public HttpResponse<InputStream> fetch(String method, String pathAndQuery, Supplier<HttpRequest.BodyPublisher> body, String contentType) {
+        return authorized(token -> {
+            HttpResponse<InputStream> r = exchange(custom(method, pathAndQuery, body.get(), contentType, new String[0], token));
+            String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            if (r.statusCode() == 200 && !type.contains("json")) return r;
+            Reply reply = readReply(r);
+            if (reply.json() != null) checkEnvelope(reply);
+            throw httpError(reply.status() == 200 ? 502 : reply.status(), reply.logId());
+        });
+    }
+
+    private HttpRequest custom(String method, String pathAndQuery, HttpRequest.BodyPublisher body, String contentType, String[] headers, String token) {
+        HttpRequest.Builder b = request(method, pathAndQuery, null, token).timeout(UPLOAD_TIMEOUT).header("Content-Type", contentType).method(method, body);
+        for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        return b.build();
     }
 
     /** One request with no bearer token and no retry: token calls must not be repeated (a code or refresh token is single-use). */

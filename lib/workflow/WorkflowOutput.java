@@ -48,6 +48,20 @@ public final class WorkflowOutput implements WorkflowRun.Events {
         out.flush();
     }
 
+    /** --async: the execute id alone, for `id=$(…)`, or Coze's whole answer with --json. */
+    public void started(JsonObject reply) {
+        out.println(json ? Json.line(reply) : Json.str(reply, "execute_id"));
+        out.flush();
+    }
+
+    /** A run's record: Coze's own with --json; else the output of a run that is done, as it is. */
+    public void history(RunHistory h) {
+        if (json) out.println(Json.line(h.raw()));
+        else if (h.status().equals(RunHistory.SUCCESS) && h.output() != null) out.println(terminal ? Terminal.visible(h.output()) : h.output());
+        out.flush();
+        CozeException.ensureOpen(out);
+    }
+
     /** Ends a line a node left open. */
     public void endLine() {
         if (!atLineStart) out.print('\n');

@@ -193,7 +193,7 @@ class DistTest {
         TestSupport.Result list = bash("jbang alias list " + catalog, "");
         assertEquals(0, list.exit, list.toString());
         String plain = list.out.replaceAll("\u001B\\[[0-9;]*m", "");
-        for (String alias : List.of("coze-login", "coze-chat", "coze-refresh", "coze-workflow", "coze-serve", "coze-mock"))
+        for (String alias : List.of("coze-login", "coze-chat", "coze-refresh", "coze-workflow", "coze-knowledge", "coze-audio", "coze-serve", "coze-mock"))
             assertTrue(Pattern.compile("(?m)^" + alias + "@\\S+\n   \\S.{20,}").matcher(plain).find(),
                     "alias " + alias + " is listed with its description: " + plain);
 
@@ -223,7 +223,8 @@ class DistTest {
     /** Help is read at 80 columns: no line of an example, a URL or the exit codes may wrap in the middle. */
     @Test
     void helpFootersFitWithoutWrapping() throws Exception {
-        for (Class<?> command : List.of(CozeLogin.class, CozeChat.class, CozeRefresh.class, CozeWorkflow.class, CozeServe.class, CozeMock.class)) {
+        for (Class<?> command : List.of(CozeLogin.class, CozeChat.class, CozeRefresh.class, CozeWorkflow.class, CozeKnowledge.class, CozeAudio.class, CozeServe.class,
+                CozeMock.class)) {
             TestSupport.Result help = TestSupport.script(command, home, "--help").run();
             picocli.CommandLine.Command c = command.getAnnotation(picocli.CommandLine.Command.class);
             for (String line : c.footer())

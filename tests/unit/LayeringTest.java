@@ -20,17 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 class LayeringTest {
     /** Each package and the project packages it may use; the JDK and the dependencies are free for all. */
-    static final Map<String, Set<String>> ALLOWED = Map.of(
-            "lib.core", Set.of(),
-            "lib.http", Set.of("lib.core"),
-            "lib.auth", Set.of("lib.core", "lib.http"),
-            "lib.discover", Set.of("lib.core", "lib.http", "lib.auth"),
-            "lib.workflow", Set.of("lib.core", "lib.http", "lib.auth"),
-            "lib.chat", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover"),
-            "lib.repl", Set.of("lib.core", "lib.auth", "lib.discover", "lib.chat"),
-            "lib.mcp", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.workflow", "lib.chat"),
-            "lib.serve", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.chat"),
-            "mock", Set.of("lib.core"));
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("lib.core", Set.of()),
+            Map.entry("lib.http", Set.of("lib.core")),
+            Map.entry("lib.auth", Set.of("lib.core", "lib.http")),
+            Map.entry("lib.discover", Set.of("lib.core", "lib.http", "lib.auth")),
+            Map.entry("lib.workflow", Set.of("lib.core", "lib.http", "lib.auth")),
+            Map.entry("lib.knowledge", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover")),
+            Map.entry("lib.audio", Set.of("lib.core", "lib.http", "lib.auth")),
+            Map.entry("lib.chat", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover")),
+            Map.entry("lib.repl", Set.of("lib.core", "lib.auth", "lib.discover", "lib.chat")),
+            Map.entry("lib.mcp", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.workflow", "lib.chat")),
+            Map.entry("lib.serve", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.chat")),
+            Map.entry("mock", Set.of("lib.core")));
 
     private static final Pattern USE = Pattern.compile("\\b((?:lib\\.\\w+)|mock)\\.[A-Z]\\w*");
 
