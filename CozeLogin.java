@@ -323,8 +323,11 @@ public class CozeLogin implements Callable<Integer> {
                     if (login.validFor(Duration.ZERO, Instant.now())) token = login.accessToken();
                 }
             }
+            JsonObject user = token == null ? null : user(Json.str(o, "api_base"), token);
+            // A token Coze rejects is not usable, whatever its expiry says.
+            if (user != null && user.has("rejected")) usable = false;
             o.addProperty("usable", usable);
-            if (token != null) o.add("user", user(Json.str(o, "api_base"), token));
+            if (user != null) o.add("user", user);
             if (json) common.out().println(Json.line(o));
             else common.out().println(text(o));
             return usable ? 0 : CozeException.AUTH;
@@ -340,6 +343,7 @@ public class CozeLogin implements Callable<Integer> {
                 u.addProperty("nick_name", me.nickName());
             } catch (CozeException e) {
                 u.addProperty("error", e.getMessage());
+                if (e.exitCode == CozeException.AUTH) u.addProperty("rejected", true);
             }
             return u;
         }
@@ -350,8 +354,10 @@ public class CozeLogin implements Callable<Integer> {
             if ("ended login".equals(source))
                 return "The " + CozeConfig.shortName(Json.str(o, "api_base")) + " login has ended: " + Terminal.visible(Json.str(o, "ended"))
                         + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
-            StringBuilder sb = new StringBuilder("Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
             JsonObject user = Json.obj(o, "user");
+            StringBuilder sb = new StringBuilder(user != null && user.has("rejected")
+                    ? CozeConfig.shortName(Json.str(o, "api_base")) + " rejects this token: it is not usable; log in again or set a valid token.\n"
+                    : "Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
                     ? "unknown (" + Json.str(user, "error") + ")"
                     : name(new Directory.Me(Json.str(user, "id"), Json.str(user, "name"), Json.str(user, "nick_name"))))).append('\n');
