@@ -25,4 +25,20 @@ class NewcomerTest {
         assertEquals(0, good.exit, good.toString());
         assertTrue(good.out.startsWith("Logged in"), good.out);
     }
+
+    @Test
+    void aLoginWithNoDisplaySaysAtOnceHowToFinish() throws Exception {
+        TestSupport.Running login = TestSupport.script(CozeLogin.class, home, "--client-id", "c.app.coze", "--redirect-uri",
+                "http://127.0.0.1:" + TestSupport.freePort() + "/callback", "--timeout", "60s").api(mock)
+                .env("DISPLAY", "").env("WAYLAND_DISPLAY", "").start();
+        try {
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (!login.err().contains("Waiting for the browser") && login.process.isAlive() && System.nanoTime() < end) Thread.sleep(20);
+            String err = login.err();
+            assertTrue(login.process.isAlive(), "still waiting for the browser: " + err);
+            assertTrue(err.contains("No display found") && err.contains("--paste") && err.contains("--device"), err);
+        } finally {
+            login.process.destroy();
+        }
+    }
 }
