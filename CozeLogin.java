@@ -356,7 +356,8 @@ public class CozeLogin implements Callable<Integer> {
                         + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
             JsonObject user = Json.obj(o, "user");
             StringBuilder sb = new StringBuilder(user != null && user.has("rejected")
-                    ? CozeConfig.shortName(Json.str(o, "api_base")) + " rejects this token: it is not usable; log in again or set a valid token.\n"
+                    ? CozeConfig.shortName(Json.str(o, "api_base")) + " rejects this token: it is not usable; "
+                            + ("COZE_API_TOKEN".equals(source) ? "check COZE_API_TOKEN and the site it is for (--api-base cn/com).\n" : "run coze-login.\n")
                     : "Logged in to " + CozeConfig.shortName(Json.str(o, "api_base")) + "\n");
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
                     ? "unknown (" + Json.str(user, "error") + ")"

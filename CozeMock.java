@@ -27,7 +27,9 @@ import mock.MockServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "coze-mock", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
         subcommands = CozeMock.Exec.class,
@@ -176,8 +178,14 @@ public class CozeMock implements Callable<Integer> {
         @Option(names = "--no-token", description = "Do not set COZE_API_TOKEN (to try coze-login against the mock).")
         boolean noToken;
 
-        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run, after --.")
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run and its arguments (-- before it is optional).")
         List<String> command;
+
+        /** As env and time do: the command's own options (coze-chat --bot) are not exec's. */
+        @Spec
+        void commandEndsTheOptions(CommandSpec spec) {
+            spec.parser().stopAtPositional(true);
+        }
 
         @Override
         public Integer call() throws Exception {

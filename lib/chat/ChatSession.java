@@ -61,7 +61,7 @@ public final class ChatSession {
         JsonObject f = new JsonObject();
         if (!vars.isEmpty()) {
             JsonObject v = new JsonObject();
-            for (var kv : Params.parse(vars).entrySet())
+            for (var kv : Params.parse(vars, "--var").entrySet())
                 v.addProperty(kv.getKey(), kv.getValue().isJsonPrimitive() ? kv.getValue().getAsString() : kv.getValue().toString());
             f.add("custom_variables", v);
         }
