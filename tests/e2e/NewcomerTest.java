@@ -1,5 +1,7 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import lib.core.Json;
 import mock.MockServer;
@@ -67,5 +69,37 @@ class NewcomerTest {
                 "CozeChat", "--bot", "echo", "hi").run();
         assertEquals(0, exec.exit, exec.toString());
         assertTrue(exec.out.startsWith("hi"), exec.toString());
+    }
+
+    @Test
+    void cozeMockExplainsItselfAndStaysOutOfTheWay() throws Exception {
+        TestSupport.Result help = TestSupport.script(CozeMock.class, home, "--help").run();
+        String helpText = help.out.replaceAll("\\s+", " ");
+        for (String offered : new String[] {"echo streams your text back", "reasoner ", "multi two answers", "7300000000000000001",
+                "question asks", "fail ends", "chatflow a chatflow", "exec Run COMMAND against a mock started for it alone."})
+            assertTrue(helpText.contains(offered), "--help names " + offered + ":\n" + help.out);
+        assertFalse(help.out.matches("(?s).*=<[a-zA-Z]+>.*"), "no raw picocli labels: " + help.out);
+
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        TestSupport.Result quiet = TestSupport.script(CozeMock.class, home, "exec", "--", java, "-cp", cp, "CozeChat", "--bot", "echo", "hi").run();
+        assertEquals(0, quiet.exit, quiet.toString());
+        assertFalse(quiet.err.contains("/v3/chat"), "no request log under exec: " + quiet.err);
+        TestSupport.Result verbose = TestSupport.script(CozeMock.class, home, "exec", "-v", "--", java, "-cp", cp, "CozeChat", "--bot", "echo", "hi").run();
+        assertTrue(verbose.err.contains("POST /v3/chat 200"), "-v shows it: " + verbose.err);
+
+        TestSupport.Result before = TestSupport.script(CozeMock.class, home, "--fault", "drip=400", "exec", "--", "true").run();
+        assertEquals(2, before.exit, "an option before exec is refused, not ignored: " + before);
+        assertEquals("coze-mock: error: --fault before exec is not used: put it after exec; coze-mock exec --fault drip=400 -- COMMAND\n", before.err);
+
+        TestSupport.Result missing = TestSupport.script(CozeMock.class, home, "--bots", home.resolve("bots.json").toString()).run();
+        assertEquals(2, missing.exit, missing.toString());
+        assertTrue(missing.err.startsWith("coze-mock: error: there is no bots file ") && !missing.err.contains("Exception"), missing.err);
+
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            TestSupport.Result busy = TestSupport.script(CozeMock.class, home, "--port", String.valueOf(taken.getLocalPort())).run();
+            assertEquals(2, busy.exit, "a busy port is a local conflict, exit 2 as the README says: " + busy);
+            assertTrue(busy.err.contains("is busy"), busy.err);
+        }
     }
 }
