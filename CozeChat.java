@@ -200,6 +200,7 @@ public class CozeChat implements Callable<Integer> {
         if (history) return list(l -> l.history(session.directory().history(session.conversation())));
         Interrupts.onCtrlC(() -> session.cancel() || inRepl);
         if (message != null) return oneShot(message);
+        if (!attach.isEmpty()) return oneShot(""); // the files alone, as Coze takes them
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");

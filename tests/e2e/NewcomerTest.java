@@ -102,4 +102,32 @@ class NewcomerTest {
             assertTrue(busy.err.contains("is busy"), busy.err);
         }
     }
+
+    @Test
+    void inputsAreCheckedBeforeAnythingIsSent() throws Exception {
+        // From a file, as `coze-chat < big.txt`: the command reads only as much as it needs to refuse.
+        Path big = java.nio.file.Files.writeString(home.getParent().resolve("big.txt"), "a".repeat(10 << 20));
+        TestSupport.Result tooLong = TestSupport.script(CozeChat.class, home, "--bot", "echo").api(mock).pat()
+                .under("sh", "-c", "exec \"$@\" < \"$0\"", big.toString()).run();
+        assertEquals(2, tooLong.exit, tooLong.toString());
+        assertEquals("coze-chat: error: the message is over 1 MiB, the most one message may carry; send a shorter text, or attach the file"
+                + " with -a FILE\n", tooLong.err, "one line with the limit, the same every run");
+        assertEquals(0, mock.count("chat"), "nothing was sent");
+
+        TestSupport.Result emptyArg = TestSupport.script(CozeChat.class, home, "--bot", "echo", "").api(mock).pat().stdin("").run();
+        TestSupport.Result emptyStdin = TestSupport.script(CozeChat.class, home, "--bot", "echo").api(mock).pat().stdin("").run();
+        assertEquals(2, emptyArg.exit, emptyArg.toString());
+        assertEquals(emptyStdin.exit + emptyStdin.err, emptyArg.exit + emptyArg.err, "\"\" is no message, as empty stdin is");
+
+        Path photo = java.nio.file.Files.write(home.getParent().resolve("photo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        TestSupport.Result alone = TestSupport.script(CozeChat.class, home, "--bot", "echo", "-a", photo.toString()).api(mock).pat().stdin("").run();
+        assertEquals(0, alone.exit, alone.toString());
+        assertEquals("[image photo.png]\n", alone.out, "the file is sent alone");
+
+        TestSupport.Script binary = TestSupport.script(CozeChat.class, home, "--bot", "echo").api(mock).pat();
+        binary.stdin = java.nio.file.Files.readAllBytes(photo);
+        TestSupport.Result refused = binary.run();
+        assertEquals(2, refused.exit, refused.toString());
+        assertTrue(refused.err.startsWith("coze-chat: error: stdin is not UTF-8 text") && refused.err.contains("-a FILE"), refused.err);
+    }
 }
