@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import lib.core.CozeApiException;
 import lib.core.CozeException;
 import lib.core.Params;
 import lib.discover.BotNames;
@@ -39,6 +40,8 @@ public final class ChatSession {
     /** chat.json could not be written: said once, not at every turn or name. */
     private final AtomicBoolean toldUnsaved = new AtomicBoolean();
     private String bot, workflow, conversation;
+    /** The conversation is the remembered one (-c), not one the user named: if Coze has lost it, a new one starts. */
+    private boolean remembered;
     private List<String> attach = List.of();
     private Attachments attachments = Attachments.of(List.of());
     private volatile ChatStream current;
@@ -73,7 +76,7 @@ public final class ChatSession {
     public String useBot(String idOrName) {
         bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, this::unsaved, debug);
         workflow = null;
-        conversation = null;
+        newConversation();
         return bot;
     }
 
@@ -84,16 +87,19 @@ public final class ChatSession {
 
     public void useConversation(String id) {
         conversation = id;
+        remembered = false;
     }
 
     /** Continues the last conversation with this bot or chatflow; false when there is none yet. */
     public boolean continueLast() {
         conversation = memory.lastConversation(apiBase, settings.userId(), target());
-        return conversation != null;
+        remembered = conversation != null;
+        return remembered;
     }
 
     public void newConversation() {
         conversation = null;
+        remembered = false;
     }
 
     /** Files and links for the next message, checked now, uploaded when it is sent. */
@@ -152,6 +158,12 @@ public final class ChatSession {
                 if ((outputs = outputs(result, out, typed)) == null) break;
             }
         } catch (CozeException e) {
+            if (remembered && e instanceof CozeApiException api && api.missingConversation()) {
+                say.accept("the last conversation (" + conversation + ") is gone on Coze; starting a new one");
+                newConversation();
+                out.aside();
+                return turn(message, out, notes, typed);
+            }
             out.failed(e);
             throw e;
         } finally {
@@ -159,6 +171,7 @@ public final class ChatSession {
             awaitQuietly(saving[0]);
         }
         out.finished(result);
+        remembered = false;
         conversation = result.conversationId;
         notes.ended(result);
         return result;

@@ -130,4 +130,57 @@ class NewcomerTest {
         assertEquals(2, refused.exit, refused.toString());
         assertTrue(refused.err.startsWith("coze-chat: error: stdin is not UTF-8 text") && refused.err.contains("-a FILE"), refused.err);
     }
+
+    @Test
+    void smallerSlips() throws Exception {
+        TestSupport.Result refresh = TestSupport.script(CozeRefresh.class, home, "--json").run();
+        assertEquals(4, refresh.exit, refresh.toString());
+        assertEquals("not logged in", Json.str(Json.object(refresh.out.strip()), "error"), "JSON also when not logged in: " + refresh);
+
+        TestSupport.Result help = TestSupport.script(CozeChat.class, home, "--bot", "echo", "help").api(mock).pat().run();
+        assertEquals(0, help.exit, help.toString());
+        assertTrue(help.err.contains("coze-chat --help"), "a lone subcommand-like word gets a hint: " + help.err);
+
+        TestSupport.Result both = TestSupport.script(CozeChat.class, home, "--bot", "echo", "-c", "--conversation", "7400000000000000001", "hi")
+                .api(mock).pat().run();
+        assertEquals(2, both.exit, both.toString());
+        assertTrue(both.err.startsWith("coze-chat: error: -c and --conversation"), both.err);
+    }
+
+    /** -c after the conversation went away on Coze (here: the server lost it) starts a new one and says so. */
+    @Test
+    void continuingAConversationThatIsGoneStartsANewOne() throws Exception {
+        assertEquals(0, TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin(TestSupport.PAT + "\n").run().exit);
+        assertEquals("first\n", TestSupport.script(CozeChat.class, home, "--bot", "echo", "first").run().out);
+        int port = mock.port();
+        mock.stop();
+        MockServer.Config fresh = new MockServer.Config();
+        fresh.port = port;
+        fresh.pats.add(TestSupport.PAT);
+        mock = MockServer.start(fresh);
+        TestSupport.Result again = TestSupport.script(CozeChat.class, home, "-c", "again").run();
+        assertEquals(0, again.exit, again.toString());
+        assertEquals("again\n", again.out);
+        assertTrue(again.err.contains("is gone on Coze; starting a new one"), again.err);
+        TestSupport.Result then = TestSupport.script(CozeChat.class, home, "-c", "then").run();
+        assertEquals(0, then.exit, then.toString());
+        assertFalse(then.err.contains("is gone"), "the new conversation is the one -c continues now: " + then.err);
+    }
+
+    @Test
+    void aBadPasteAsksAgain() throws Exception {
+        TestSupport.Running run = TestSupport.script(CozeLogin.class, home, "--client-id", "c.app.coze", "--redirect-uri",
+                "http://127.0.0.1:" + TestSupport.freePort() + "/callback", "--paste", "--timeout", "30s").api(mock).interactive().start();
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (!run.err().contains("Address:") && run.process.isAlive() && System.nanoTime() < end) Thread.sleep(20);
+        String url = run.err().lines().filter(l -> l.contains("authorize?")).findFirst().orElseThrow().strip();
+        run.type("the wrong thing from the clipboard\n");
+        while (!run.err().contains("paste the whole address") && run.process.isAlive() && System.nanoTime() < end) Thread.sleep(20);
+        assertTrue(run.process.isAlive(), "still asking: " + run.err());
+        run.type(LoginTest.FakeBrowser.consent(url, "authorize") + "\n");
+        run.process.getOutputStream().close();
+        TestSupport.Result r = run.finish();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("Logged in to"), r.err);
+    }
 }
