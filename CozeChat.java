@@ -173,7 +173,12 @@ public class CozeChat implements Callable<Integer> {
         }
     }
 
+    /** Words that are subcommands of the other commands (coze-login status, coze-mock exec): a lone one here is likely a slip. */
+    private static final java.util.Set<String> OTHER_COMMANDS = java.util.Set.of("help", "status", "logout", "login", "exec", "refresh", "version");
+
     private int chat() throws IOException {
+        if (continueLast && conversation != null)
+            throw new CozeException(CozeException.USAGE, "-c and --conversation both choose the conversation", "give one of them");
         look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdoutMayBe(), raw ? Style.NONE : Style.stdout(),
                 common.quiet ? Style.NONE : Style.stderr());
         Credentials creds = Credentials.of(common);
@@ -190,6 +195,8 @@ public class CozeChat implements Callable<Integer> {
         if (listWorkspaces) return list(l -> l.workspaces(session.directory().workspaces()));
         if (listBots) return list(l -> l.bots(workspace == null ? session.directory().bots() : session.directory().bots(workspace)));
         String message = listConversations || history ? null : Input.message(words, !noStdin);
+        if (words != null && words.size() == 1 && OTHER_COMMANDS.contains(words.get(0)))
+            common.say("coze-chat: sending \"" + words.get(0) + "\" to the bot as a message; coze-chat has no subcommands (coze-chat --help)");
         chooseBot(memory);
         if (conversation != null) session.useConversation(conversation);
         else if ((continueLast || history) && !session.continueLast()) {
@@ -201,6 +208,7 @@ public class CozeChat implements Callable<Integer> {
         if (history) return list(l -> l.history(session.directory().history(session.conversation())));
         Interrupts.onCtrlC(() -> session.cancel() || inRepl);
         if (message != null) return oneShot(message);
+        if (!attach.isEmpty()) return oneShot(""); // the files alone, as Coze takes them
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");

@@ -366,9 +366,12 @@ public class CozeLogin implements Callable<Integer> {
                     if (login.validFor(Duration.ZERO, Instant.now())) token = login.accessToken();
                 }
             }
-            o.addProperty("usable", usable);
             // Coze Studio cannot say who a token belongs to (it has no /v1/users/me).
-            if (token != null && !TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"))) o.add("user", user(Json.str(o, "api_base"), token));
+            JsonObject user = token == null || TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind")) ? null : user(Json.str(o, "api_base"), token);
+            // A token Coze rejects is not usable, whatever its expiry says.
+            if (user != null && user.has("rejected")) usable = false;
+            o.addProperty("usable", usable);
+            if (user != null) o.add("user", user);
             if (json) common.out().println(Json.line(o));
             else common.out().println(text(o));
             return usable ? 0 : CozeException.AUTH;
@@ -384,6 +387,7 @@ public class CozeLogin implements Callable<Integer> {
                 u.addProperty("nick_name", me.nickName());
             } catch (CozeException e) {
                 u.addProperty("error", e.getMessage());
+                if (e.exitCode == CozeException.AUTH) u.addProperty("rejected", true);
             }
             return u;
         }
@@ -395,8 +399,11 @@ public class CozeLogin implements Callable<Integer> {
                 return "The " + CozeConfig.shortName(Json.str(o, "api_base")) + " login has ended: " + Terminal.visible(Json.str(o, "ended"))
                         + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
             boolean studio = TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"));
-            StringBuilder sb = new StringBuilder("Logged in to " + (studio ? "a Coze Studio (self-hosted)" : CozeConfig.shortName(Json.str(o, "api_base"))) + "\n");
             JsonObject user = Json.obj(o, "user");
+            StringBuilder sb = new StringBuilder(user != null && user.has("rejected")
+                    ? CozeConfig.shortName(Json.str(o, "api_base")) + " rejects this token: it is not usable; "
+                            + ("COZE_API_TOKEN".equals(source) ? "check COZE_API_TOKEN and the site it is for (--api-base cn/com).\n" : "run coze-login.\n")
+                    : "Logged in to " + (studio ? "a Coze Studio (self-hosted)" : CozeConfig.shortName(Json.str(o, "api_base"))) + "\n");
             if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
                     ? "unknown (" + Json.str(user, "error") + ")"
                     : name(new Directory.Me(Json.str(user, "id"), Json.str(user, "name"), Json.str(user, "nick_name"))))).append('\n');

@@ -27,12 +27,29 @@ import mock.MockServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "coze-mock", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
         subcommands = CozeMock.Exec.class,
-        description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.",
-                "Built-in bots: echo (streams your text back), reasoner (reasoning and follow-ups), multi (two answers)."},
+        description = {"A local Coze-compatible server for trying coze-jbang offline and for tests.", "",
+                "Bots (coze-chat --bot NAME):",
+                "  echo      streams your text back",
+                "  reasoner  thinks aloud (--reasoning), answers \"The answer is 42.\",",
+                "            suggests two follow-up questions",
+                "  multi     two answers to each message",
+                "  7300000000000000001 to 7300000000000000025: team bots in a second",
+                "            workspace (every fifth one unpublished)",
+                "Workflows (coze-workflow ID):",
+                "  echo      says its input back (--param input=hi)",
+                "  multi     three messages: one, two, three",
+                "  question  asks \"Which city?\", then answers your reply",
+                "  fail      ends with the error of a failed code node",
+                "  chatflow  a chatflow that echoes (coze-chat --workflow chatflow)",
+                "More bots with scripted answers: --bots FILE, a JSON file such as",
+                "  {\"bots\":[{\"id\":\"7443…\",\"name\":\"My bot\",\"answers\":[[\"He\",\"llo\"]]}]}",
+                "A DURATION is 250ms, 30s, 5m or 1h.", ""},
         footer = {"", "Faults (--fault NAME[=VALUE], repeatable; a bot file can give a bot its own):", "${sys:coze-mock.faults}",
                 "Point the other commands at a running coze-mock (it takes any client id):",
                 "  coze-mock --port 8123 --auto-approve --pat my-test-token",
@@ -52,12 +69,15 @@ public class CozeMock implements Callable<Integer> {
     @Mixin
     CozeCli.Common common;
 
+    @Spec
+    CommandSpec spec;
+
     /** Server options shared by the plain server and `exec`. */
     static class Options {
-        @Option(names = "--port", defaultValue = "0", description = "Port to listen on (default: 0, a free port, printed).")
+        @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = "Port to listen on (default: 0, a free port, printed).")
         int port;
 
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "Address to bind (default: ${DEFAULT-VALUE}).")
         String bind;
 
         @Option(names = "--auto-approve", description = "Approve OAuth consent and device codes at once, for scripted runs.")
@@ -91,7 +111,7 @@ public class CozeMock implements Callable<Integer> {
                 + " chat streams ending with conversation.stream.done, workflow events in lower case.")
         boolean studio;
 
-        @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class,
+        @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
 
@@ -107,8 +127,8 @@ public class CozeMock implements Callable<Integer> {
             }
         }
 
-        /** Logs each request on stderr unless --quiet; warns even then when the server can be reached from other machines. */
-        MockServer start(CozeCli.Common common) throws IOException {
+        /** Logs each request on stderr when `log`; warns even without when the server can be reached from other machines. */
+        MockServer start(CozeCli.Common common, boolean log) throws IOException {
             MockServer.Config c = new MockServer.Config();
             c.bind = bind;
             c.port = port;
@@ -125,12 +145,14 @@ public class CozeMock implements Callable<Integer> {
             for (String spec : serviceApps) c.serviceApps.add(serviceApp(spec));
             c.tlsKeyStore = tlsKeyStore;
             c.tlsPassword = tlsPassword.toCharArray();
-            c.log = common.quiet ? null : line -> common.err().println(line);
+            c.log = log ? line -> common.err().println(line) : null;
             if (botsFile != null) {
                 try {
                     c.scriptedBots = Files.readString(botsFile);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new CozeException(CozeException.USAGE, "there is no bots file " + botsFile, "check the path given to --bots");
                 } catch (IOException e) {
-                    throw new CozeException(CozeException.USAGE, "cannot read the bots file " + botsFile + " (" + e + ")");
+                    throw new CozeException(CozeException.USAGE, "cannot read the bots file " + botsFile + " (" + e.getMessage() + ")");
                 }
             }
             if (!CozeConfig.loopback(bind))
@@ -142,7 +164,8 @@ public class CozeMock implements Callable<Integer> {
                 throw new CozeException(CozeException.USAGE, "the bots file " + botsFile + " is not valid: " + e.getMessage(),
                         "see the bot file's shape in the README (Try it offline)");
             } catch (java.net.BindException e) {
-                throw new CozeException(CozeException.FAILED, "cannot listen on " + bind + ":" + port + " (" + e.getMessage() + ")",
+                // A local conflict, exit 2 as the README's table says (like coze-login's busy callback port).
+                throw new CozeException(CozeException.USAGE, "port " + port + " on " + bind + " is busy (" + e.getMessage() + ")",
                         "pick another port with --port, or --port 0 for a free one");
             } catch (IOException e) {
                 throw new CozeException(CozeException.USAGE, "cannot start: " + e.getMessage());
@@ -156,7 +179,7 @@ public class CozeMock implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MockServer server = options.start(common);
+        MockServer server = options.start(common, !common.quiet);
         common.err().println("coze-mock listening on " + server.baseUrl() + "  (Ctrl-C to stop)");
         common.out().println(server.port());
         common.out().flush();
@@ -166,8 +189,14 @@ public class CozeMock implements Callable<Integer> {
     }
 
     @Command(name = "exec", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-            description = {"Start the server on a free loopback port, run COMMAND with COZE_API_BASE pointing at it,",
-                    "a demo COZE_API_TOKEN and a throw-away COZE_HOME, stop the server, and exit with COMMAND's code."})
+            description = {"Run COMMAND against a mock started for it alone.", "",
+                    "The mock listens on a free loopback port; COMMAND gets COZE_API_BASE",
+                    "pointing at it, a demo COZE_API_TOKEN and a throw-away COZE_HOME. The",
+                    "server stops when COMMAND ends; exec exits with COMMAND's code (127 when",
+                    "it cannot be run). Server options (--fault, --bots, …) go after exec;",
+                    "requests are logged only with -v.", ""},
+            footer = {"", "Examples:", "  coze-mock exec -- coze-chat --bot echo hello",
+                    "  coze-mock exec --fault drip=100 -v -- coze-chat --bot echo \"slowly\""})
     static class Exec implements Callable<Integer> {
         static final String DEMO_TOKEN = "pat_coze_mock_demo";
         /** A command that cannot be run, as env and the shells say it. */
@@ -182,13 +211,33 @@ public class CozeMock implements Callable<Integer> {
         @Option(names = "--no-token", description = "Do not set COZE_API_TOKEN (to try coze-login against the mock).")
         boolean noToken;
 
-        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run, after --.")
+        @Option(names = {"-v", "--verbose"}, description = "Log each request on stderr (off under exec: it would mix with the command's output).")
+        boolean verbose;
+
+        @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command to run and its arguments (-- before it is optional).")
         List<String> command;
+
+        /** As env and time do: the command's own options (coze-chat --bot) are not exec's. */
+        @Spec
+        void commandEndsTheOptions(CommandSpec spec) {
+            spec.parser().stopAtPositional(true);
+        }
+
+        @picocli.CommandLine.ParentCommand
+        CozeMock parent;
 
         @Override
         public Integer call() throws Exception {
+            // exec has its own server options; one given before it would be silently ignored.
+            List<picocli.CommandLine.Model.OptionSpec> before = parent.spec.commandLine().getParseResult().matchedOptions();
+            if (!before.isEmpty()) {
+                var first = before.get(0);
+                String given = first.longestName() + (first.arity().max() > 0 ? " " + first.originalStringValues().get(0) : "");
+                throw new CozeException(CozeException.USAGE, first.longestName() + " before exec is not used: put it after exec",
+                        "coze-mock exec " + given + " -- COMMAND");
+            }
             options.pats.add(DEMO_TOKEN);
-            MockServer server = options.start(common);
+            MockServer server = options.start(common, verbose && !common.quiet);
             Path home = Files.createTempDirectory("coze-mock-home");
             try {
                 ProcessBuilder pb = new ProcessBuilder(command).inheritIO();

@@ -62,12 +62,23 @@ public class CozeRefresh implements Callable<Integer> {
     @Override
     public Integer call() {
         if (print && json) throw new CozeException(CozeException.USAGE, "--print and --json both write stdout", "choose one");
+        try {
+            return refresh();
+        } catch (CozeException e) {
+            // A script reading --json gets JSON in every case, not an empty stdout (the line on stderr stays).
+            if (json) common.out().println(Json.line(failure(e)));
+            throw e;
+        }
+    }
+
+    private int refresh() {
         Credentials creds = Credentials.of(common);
         Duration margin = minValid != null ? minValid : Credentials.DEFAULT_MARGIN;
         if (creds.fromEnvironment()) {
             // A service app in the environment mints its token now, in memory; COZE_API_TOKEN is printed as it is.
             if (print) common.out().println(creds.envToken(creds.apiBase(System.getenv("COZE_API_BASE"), common.insecureHttp), margin));
-            else if (!json) common.say(creds.environmentSource() + " is set: the environment's login is not stored, so there is nothing to refresh");
+            else if (json) common.out().println(Json.line(environment(creds.environmentSource())));
+            else common.say(creds.environmentSource() + " is set: the environment's login is not stored, so there is nothing to refresh");
             return 0;
         }
         StoredLogin stored = creds.stored(null);
@@ -82,6 +93,24 @@ public class CozeRefresh implements Callable<Integer> {
         if (!print) common.say((refreshed ? "Refreshed the " : "Not refreshed: the ") + CozeConfig.shortName(after.apiBase())
                 + " login" + (refreshed ? "; it is valid until " : " is valid until ") + CozeCli.until(after.expiresAt()));
         return 0;
+    }
+
+    /** `{"error":…,"hint":…,"exit_code":…}`: why there is no status. */
+    private static JsonObject failure(CozeException e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("error", e.getMessage());
+        if (e.hint != null) o.addProperty("hint", e.hint);
+        o.addProperty("exit_code", e.exitCode);
+        return o;
+    }
+
+    /** The environment's login: nothing stored, nothing refreshed. */
+    private static JsonObject environment(String source) {
+        JsonObject o = new JsonObject();
+        o.addProperty("source", source);
+        o.addProperty("stored", false);
+        o.addProperty("refreshed", false);
+        return o;
     }
 
     private static JsonObject status(TokenStore.Login login, boolean refreshed) {

@@ -40,7 +40,8 @@ final class MockHttp {
 
     static String body(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
-            byte[] b = in.readNBytes(1 << 20);
+            // Room for coze-chat's largest message (1 MiB) even with every character escaped in JSON.
+            byte[] b = in.readNBytes(8 << 20);
             return new String(b, StandardCharsets.UTF_8);
         }
     }

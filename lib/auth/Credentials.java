@@ -26,12 +26,15 @@ public final class Credentials {
     private final EnvServiceApp.Settings envApp;
     private final Consumer<String> debug;
     private EnvServiceApp envAppBearer;
+    /** The site COZE_API_BASE names, or null: a site equal to it came from there, not from --api-base. */
+    private final String envBase;
 
     public Credentials(TokenStore store, Map<String, String> env, Consumer<String> debug) {
         this.store = store;
         String t = env.get("COZE_API_TOKEN");
         this.envToken = t == null || t.isBlank() ? null : t.trim();
         this.envApp = envToken == null ? EnvServiceApp.Settings.of(env) : null;
+        this.envBase = siteOf(env.get("COZE_API_BASE"));
         this.debug = debug;
     }
 
@@ -62,7 +65,7 @@ public final class Credentials {
 
     /** The stored login, for what only a stored login has (coze-refresh); apiBase null: whichever site it is for. */
     public StoredLogin stored(String apiBase) {
-        return new StoredLogin(store, apiBase, REQUEST_MARGIN, debug);
+        return new StoredLogin(store, apiBase, apiBase != null && apiBase.equals(envBase), REQUEST_MARGIN, debug);
     }
 
     /** The stored login, or exit 4 saying how to log in. */
@@ -113,6 +116,15 @@ public final class Credentials {
         if (fromEnvironment()) return false;
         TokenStore.Login login = store.load();
         return login != null && login.site().studio();
+    }
+
+    private static String siteOf(String given) {
+        if (given == null || given.isBlank()) return null;
+        try {
+            return CozeConfig.apiBase(given, true);
+        } catch (RuntimeException unusable) {
+            return null; // the command says so when it uses it
+        }
     }
 
     /** Who requests to `apiBase` go out as. */

@@ -58,25 +58,33 @@ public final class PersonLogin {
     /** Far above any redirect address; a paste of more is not one. */
     static final int MAX_PASTED_BYTES = 64 << 10;
 
+    /** The address the browser ended on, asked for again after a paste that is not it (a slip of the mouse costs no new login). */
     private Redirect pastedAnswer(String state) throws IOException {
-        common.err().print("Address: ");
-        common.err().flush();
-        String line = Input.line(System.in, MAX_PASTED_BYTES, "the pasted address");
-        if (line == null || line.isBlank()) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
-        URI pasted;
-        try {
-            pasted = URI.create(line.strip());
-        } catch (IllegalArgumentException e) {
-            throw new CozeException(CozeException.USAGE, "that is not an address", "paste the whole address from the browser's address bar");
+        while (true) {
+            common.err().print("Address: ");
+            common.err().flush();
+            String line = Input.line(System.in, MAX_PASTED_BYTES, "the pasted address");
+            if (line == null) throw new CozeException(CozeException.AUTH, "nothing was pasted", "run coze-login again");
+            String why = line.isBlank() ? "nothing was pasted" : null;
+            Redirect answer = null;
+            if (why == null) {
+                try {
+                    answer = Redirect.read(state, Urls.query(URI.create(line.strip()).getRawQuery()));
+                } catch (IllegalArgumentException e) {
+                    why = "that is not an address";
+                }
+            }
+            if (answer != null) {
+                switch (answer.kind()) {
+                    case ERROR, CODE -> {
+                        return answer;
+                    }
+                    case WRONG_STATE -> why = "that address does not belong to this login (wrong or missing state): is it from an earlier attempt?";
+                    case NO_CODE -> why = "that address has no authorization code";
+                }
+            }
+            common.err().println(why + "; paste the whole address from the browser's address bar (Ctrl-C to stop)");
         }
-        Redirect answer = Redirect.read(state, Urls.query(pasted.getRawQuery()));
-        return switch (answer.kind()) {
-            case WRONG_STATE -> throw new CozeException(CozeException.AUTH, "the pasted address does not belong to this login"
-                    + " (wrong or missing state)", "run coze-login again and paste the address from that attempt");
-            case NO_CODE -> throw new CozeException(CozeException.AUTH, "the pasted address has no authorization code",
-                    "run coze-login again");
-            case ERROR, CODE -> answer;
-        };
     }
 
     /** With a device code, approved on any device. */

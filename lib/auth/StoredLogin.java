@@ -20,10 +20,14 @@ public final class StoredLogin implements Bearer {
     /** The token this process last got from a renewal (its own or a sibling's): fresh, however short its life. */
     private volatile String renewedHere;
 
-    /** apiBase: the site the command talks to, which must be the login's (null: any). */
-    StoredLogin(TokenStore store, String apiBase, Duration margin, Consumer<String> debug) {
+    /** How to stop asking for another site, as the user asked for it: "drop --api-base" or "unset COZE_API_BASE". */
+    private final String dropBase;
+
+    /** apiBase: the site the command talks to, which must be the login's (null: any); fromEnvironment: COZE_API_BASE named it. */
+    StoredLogin(TokenStore store, String apiBase, boolean fromEnvironment, Duration margin, Consumer<String> debug) {
         this.store = store;
         this.apiBase = apiBase;
+        this.dropBase = fromEnvironment ? "unset COZE_API_BASE" : "drop --api-base";
         this.margin = margin;
         this.debug = debug;
     }
@@ -38,7 +42,7 @@ public final class StoredLogin implements Bearer {
                     + login.ended() + ")", "log in again with coze-login");
         if (apiBase != null && !apiBase.equals(login.apiBase()))
             throw new CozeException(CozeException.AUTH, "the stored login is for " + CozeConfig.shortName(login.apiBase())
-                    + ", not " + CozeConfig.shortName(apiBase), "run coze-login --api-base " + apiBase + ", or drop --api-base");
+                    + ", not " + CozeConfig.shortName(apiBase), "run coze-login --api-base " + apiBase + ", or " + dropBase);
         return login;
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import lib.core.CozeApiException;
 import lib.core.CozeException;
 import lib.core.Params;
 import lib.discover.BotNames;
@@ -39,6 +40,8 @@ public final class ChatSession {
     /** chat.json could not be written: said once, not at every turn or name. */
     private final AtomicBoolean toldUnsaved = new AtomicBoolean();
     private String bot, workflow, conversation;
+    /** The conversation is the remembered one (-c), not one the user named: if Coze has lost it, a new one starts. */
+    private boolean remembered;
     private List<String> attach = List.of();
     private Attachments attachments = Attachments.of(List.of());
     private volatile ChatStream current;
@@ -63,7 +66,7 @@ public final class ChatSession {
         JsonObject f = new JsonObject();
         if (!vars.isEmpty()) {
             JsonObject v = new JsonObject();
-            for (var kv : Params.parse(vars).entrySet())
+            for (var kv : Params.parse(vars, "--var").entrySet())
                 v.addProperty(kv.getKey(), kv.getValue().isJsonPrimitive() ? kv.getValue().getAsString() : kv.getValue().toString());
             f.add("custom_variables", v);
         }
@@ -75,7 +78,7 @@ public final class ChatSession {
     public String useBot(String idOrName) {
         bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, this::unsaved, debug);
         workflow = null;
-        conversation = null;
+        newConversation();
         return bot;
     }
 
@@ -86,16 +89,19 @@ public final class ChatSession {
 
     public void useConversation(String id) {
         conversation = id;
+        remembered = false;
     }
 
     /** Continues the last conversation with this bot or chatflow; false when there is none yet. */
     public boolean continueLast() {
         conversation = memory.lastConversation(apiBase, settings.userId(), target());
-        return conversation != null;
+        remembered = conversation != null;
+        return remembered;
     }
 
     public void newConversation() {
         conversation = null;
+        remembered = false;
     }
 
     /** Files and links for the next message, checked now, uploaded when it is sent. */
@@ -158,6 +164,12 @@ public final class ChatSession {
                 if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled");
             }
         } catch (CozeException e) {
+            if (remembered && e instanceof CozeApiException api && api.missingConversation()) {
+                say.accept("the last conversation (" + conversation + ") is gone on Coze; starting a new one");
+                newConversation();
+                out.aside();
+                return turn(message, out, notes, typed);
+            }
             out.failed(e);
             throw e;
         } finally {
@@ -166,6 +178,7 @@ public final class ChatSession {
             awaitQuietly(saving[0]);
         }
         out.finished(result);
+        remembered = false;
         conversation = result.conversationId;
         notes.ended(result);
         return result;

@@ -21,6 +21,11 @@ public final class CozeApiException extends CozeException {
         return (isAuthCode(code) || httpStatus == 401) && !lacksPermission(code, getMessage());
     }
 
+    /** The conversation named in the request is not there (deleted on Coze): 4000 or 4200, naming the conversation. */
+    public boolean missingConversation() {
+        return (code == BAD_REQUEST || code == NOT_FOUND) && getMessage().toLowerCase(java.util.Locale.ROOT).contains("conversation");
+    }
+
     /** Coze answers 4101 also when the token is fine but lacks the permission the call needs. */
     private static boolean lacksPermission(int code, String msg) {
         return code == TOKEN_INCORRECT && msg != null && msg.toLowerCase(java.util.Locale.ROOT).contains("permission");

@@ -207,7 +207,9 @@ public final class CozeCli {
         cl.setParameterExceptionHandler((ex, given) -> {
             CommandLine line = ex.getCommandLine();
             String name = line.getCommandSpec().qualifiedName();
-            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(ex.getMessage())) + " (see " + name + " --help)");
+            // picocli starts some messages (mutually exclusive options) with its own "Error: ".
+            String message = ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring(7) : ex.getMessage();
+            line.getErr().println(name + ": error: " + Terminal.visible(Terminal.oneLine(message)) + " (see " + name + " --help)");
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, line.getErr());
             line.getErr().flush();
             return line.getCommandSpec().exitCodeOnInvalidInput();

@@ -39,14 +39,39 @@ public record Os(String name, Map<String, String> env) {
 
     public Browser browserFor(String url) {
         String chosen = env.get("BROWSER");
-        if (chosen != null && !chosen.isBlank()) return new Browser(List.of(chosen, url), null);
+        if (chosen != null && !chosen.isBlank()) return new Browser(browserCommand(chosen.strip(), url), null);
         if (env.containsKey("SSH_CONNECTION") || env.containsKey("SSH_TTY"))
             return new Browser(null, "This looks like an SSH session, so no browser was opened: open the address on any machine and"
                     + " forward the port (ssh -L), or use --no-browser --paste or --device.");
         // Not `cmd /c start`: cmd would split the URL at its `&`s.
         if (windows()) return new Browser(List.of("rundll32", "url.dll,FileProtocolHandler", url), null);
         if (mac()) return new Browser(List.of("open", url), null);
-        if (env.containsKey("DISPLAY") || env.containsKey("WAYLAND_DISPLAY")) return new Browser(List.of("xdg-open", url), null);
-        return new Browser(null, "No display found, so no browser was opened: open the address above in a browser.");
+        if (set("DISPLAY") || set("WAYLAND_DISPLAY")) return new Browser(List.of("xdg-open", url), null);
+        // Said at once: the wait that follows ends only at the timeout.
+        return new Browser(null, "No display found, so no browser was opened: open the address above in a browser here, or press"
+                + " Ctrl-C and run coze-login again with --paste (a browser on another machine) or --device.");
+    }
+
+    private boolean set(String name) {
+        String v = env.get(name);
+        return v != null && !v.isBlank();
+    }
+
+    /**
+     * $BROWSER as other tools take it: a program and its arguments split at spaces ("firefox
+     * --new-window"), the URL last; a value that names an existing file is one word (a path with spaces).
+     */
+    private static List<String> browserCommand(String chosen, String url) {
+        java.util.ArrayList<String> command = new java.util.ArrayList<>();
+        boolean oneFile;
+        try {
+            oneFile = java.nio.file.Files.exists(java.nio.file.Path.of(chosen));
+        } catch (java.nio.file.InvalidPathException e) {
+            oneFile = false;
+        }
+        if (oneFile) command.add(chosen);
+        else command.addAll(List.of(chosen.split("\\s+")));
+        command.add(url);
+        return List.copyOf(command);
     }
 }

@@ -69,6 +69,9 @@ class PlatformTest {
         assertTrue(ssh.whyNot().contains("SSH"), ssh.whyNot());
         assertEquals(List.of("my-browser", URL), new Os("Windows 10", Map.of("BROWSER", "my-browser")).browserFor(URL).command(),
                 "$BROWSER wins everywhere");
+        assertEquals(List.of("firefox", "--new-window", URL), new Os("Linux", Map.of("BROWSER", "firefox --new-window")).browserFor(URL).command(),
+                "$BROWSER with arguments, as other tools take it");
+        assertNull(new Os("Linux", Map.of("DISPLAY", "")).browserFor(URL).command(), "an empty DISPLAY is no display");
     }
 
     @Test
