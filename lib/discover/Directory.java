@@ -15,7 +15,12 @@ import lib.http.CozeHttp;
  * bot's conversations and a conversation's messages; and clearing a conversation's context.
  */
 public final class Directory {
-    public record Me(String userId, String userName, String nickName) {}
+    public record Me(String userId, String userName, String nickName) {
+        /** As a person is named to themselves: the nickname and the user name, or the user name. */
+        public String shown() {
+            return nickName != null && !nickName.isBlank() ? nickName + " (" + userName + ")" : userName;
+        }
+    }
 
     record Workspace(String id, String name, String type) {}
 

@@ -26,7 +26,6 @@ import lib.chat.ConversationMemory;
 import lib.chat.LocalTools;
 import lib.chat.ToolCall;
 import lib.chat.TurnNotes;
-import lib.core.CozeConfig;
 import lib.core.CozeException;
 import lib.core.Os;
 import lib.core.Terminal;
