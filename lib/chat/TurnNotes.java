@@ -10,7 +10,7 @@ import lib.core.Terminal;
  * What coze-chat says on stderr about a turn, beside its answer: that it was cancelled or waits for
  * the user, the follow-ups as this mode sends them (`/1` in the REPL, a command line otherwise) and
  * the conversation. Dim at a terminal, nothing with -q (no style). No "-c" where it cannot work: in
- * the REPL, or in a home thrown away after this command (coze-mock exec says so in COZE_HOME_IS_TEMPORARY).
+ * the REPL, or in a home thrown away after this command (--no-continue-hints, which coze-mock exec sets).
  */
 public final class TurnNotes {
     private final PrintWriter err;
