@@ -136,11 +136,16 @@ public final class ChatSession {
      * waiting), and the turn goes on.
      */
     public ChatStream.Result turn(String message, ChatOutput out, TurnNotes notes, Function<ToolCall, String> typed) {
+        String contentType = attachments.isEmpty() ? "text" : "object_string";
+        return turn(content(message), contentType, out, notes, typed);
+    }
+
+    /** The turn of a message as Coze takes it (attachments uploaded once, also when the turn starts again in a new conversation). */
+    private ChatStream.Result turn(String content, String contentType, ChatOutput out, TurnNotes notes, Function<ToolCall, String> typed) {
         // Saved for -c as soon as Coze names it, on another thread: kept even if the answer then
         // fails, and the exit does not wait for the file.
         Thread[] saving = new Thread[1];
-        String contentType = attachments.isEmpty() ? "text" : "object_string";
-        ChatRequest req = new ChatRequest(bot, workflow, settings.userId(), conversation, content(message), contentType,
+        ChatRequest req = new ChatRequest(bot, workflow, settings.userId(), conversation, content, contentType,
                 settings.fields(), settings.idleTimeout(), settings.stallTimeout(), id -> {
             saving[0] = new Thread(() -> remember(id, notes), "coze-chat-remember");
             saving[0].start();
@@ -168,7 +173,7 @@ public final class ChatSession {
                 say.accept("the last conversation (" + conversation + ") is gone on Coze; starting a new one");
                 newConversation();
                 out.aside();
-                return turn(message, out, notes, typed);
+                return turn(content, contentType, out, notes, typed);
             }
             out.failed(e);
             throw e;

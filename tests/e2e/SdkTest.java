@@ -1,11 +1,9 @@
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.google.gson.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import lib.core.Json;
 import mock.MockServer;
 import org.junit.jupiter.api.Assumptions;
@@ -20,15 +18,15 @@ class SdkTest {
 
     @Test
     void theOfficialNodeSdkWorksAgainstTheMock() throws Exception {
-        Assumptions.assumeTrue(onPath("node") && onPath("npm") || System.getenv("CI") != null,
+        Assumptions.assumeTrue(TestSupport.onPath("node") && TestSupport.onPath("npm") || System.getenv("CI") != null,
                 "Node.js is not installed (CI installs it)");
         if (!Files.isDirectory(SDK.resolve("node_modules/@coze/api")))
-            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300).exit, "npm ci");
+            assertEquals(0, TestSupport.runIn(SDK, List.of("npm", "ci", "--no-audit", "--no-fund"), 300).exit, "npm ci");
         MockServer.Config config = new MockServer.Config();
         config.autoApprove = true;
         MockServer mock = MockServer.start(config);
         try {
-            TestSupport.Result r = run(List.of("node", "check.mjs", mock.baseUrl()), 120);
+            TestSupport.Result r = TestSupport.runIn(SDK, List.of("node", "check.mjs", mock.baseUrl()), 120);
             assertEquals(0, r.exit, r.toString());
             JsonObject seen = Json.object(r.out.strip());
 
@@ -60,22 +58,5 @@ class SdkTest {
         } finally {
             mock.stop();
         }
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-            if (Files.isExecutable(Path.of(dir, command))) return true;
-        return false;
-    }
-
-    private static TestSupport.Result run(List<String> command, int seconds) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("sdk", ".out"), err = Files.createTempFile("sdk", ".err");
-        Process p = new ProcessBuilder(command).directory(SDK.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command + " did not finish in " + seconds + " s");
-        }
-        return new TestSupport.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

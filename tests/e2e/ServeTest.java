@@ -33,10 +33,10 @@ class ServeTest {
 
     @Test
     void theOfficialOpenAiSdkChatsWithTheBotsThroughCozeServe() throws Exception {
-        Assumptions.assumeTrue(onPath("node") && onPath("npm") || System.getenv("CI") != null,
+        Assumptions.assumeTrue(TestSupport.onPath("node") && TestSupport.onPath("npm") || System.getenv("CI") != null,
                 "Node.js is not installed (CI installs it)");
         if (!Files.isDirectory(SDK.resolve("node_modules/openai")))
-            assertEquals(0, node(List.of("npm", "ci", "--no-audit", "--no-fund"), 300).exit, "npm ci");
+            assertEquals(0, TestSupport.runIn(SDK, List.of("npm", "ci", "--no-audit", "--no-fund"), 300).exit, "npm ci");
         Path keyFile = Files.writeString(Files.createTempFile("coze-serve", ".key"), KEY + "\n");
         TestSupport.Running serve = serve("--port", "0", "--api-key-file", keyFile.toString());
         try {
@@ -191,7 +191,7 @@ class ServeTest {
     private JsonObject sdk(String base, String... scenarios) throws Exception {
         List<String> command = new ArrayList<>(List.of("node", "check.mjs", base, KEY));
         command.addAll(List.of(scenarios));
-        TestSupport.Result r = node(command, 120);
+        TestSupport.Result r = TestSupport.runIn(SDK, command, 120);
         assertEquals(0, r.exit, r.toString());
         return Json.object(r.out.strip());
     }
@@ -205,22 +205,5 @@ class ServeTest {
     private static void stop(TestSupport.Running serve) throws InterruptedException {
         serve.process.destroy();
         serve.process.waitFor(10, TimeUnit.SECONDS);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-            if (Files.isExecutable(Path.of(dir, command))) return true;
-        return false;
-    }
-
-    private static TestSupport.Result node(List<String> command, int seconds) throws IOException, InterruptedException {
-        Path out = Files.createTempFile("openai", ".out"), err = Files.createTempFile("openai", ".err");
-        Process p = new ProcessBuilder(command).directory(SDK.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(command + " did not finish in " + seconds + " s");
-        }
-        return new TestSupport.Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

@@ -331,4 +331,23 @@ final class TestSupport {
     static Script script(Class<?> main, Path home, String... args) {
         return new Script(main, home, args);
     }
+
+    /** Whether a command is on PATH (node and npm for the SDK tests). */
+    static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+            if (Files.isExecutable(Path.of(dir, command))) return true;
+        return false;
+    }
+
+    /** Runs a command in `dir` with no stdin, bounded: a hang fails the test. */
+    static Result runIn(Path dir, List<String> command, int seconds) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("coze-run", ".out"), err = Files.createTempFile("coze-run", ".err");
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null"))).start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + seconds + " s");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
 }
