@@ -45,7 +45,10 @@ public final class ArchiveTraining {
         }
     }
 
-    /** JBang's first run with //CDS passes -XX:ArchiveClassesAtExit; /proc has the whole command line, which ProcessHandle cuts. */
+    /**
+     * JBang's first run with //CDS passes -XX:ArchiveClassesAtExit, and so does FastLaunch's trainer
+     * (-XX:AOTCacheOutput on JDK 25+); /proc has the whole command line, which ProcessHandle cuts.
+     */
     private static boolean archivingAtExit() {
         Path linux = Path.of("/proc/self/cmdline");
         String command;
@@ -55,6 +58,6 @@ public final class ArchiveTraining {
         } catch (IOException e) {
             return false;
         }
-        return command.contains("-XX:ArchiveClassesAtExit=");
+        return command.contains("-XX:ArchiveClassesAtExit=") || command.contains("-XX:AOTCacheOutput=");
     }
 }

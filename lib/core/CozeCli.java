@@ -243,12 +243,14 @@ public final class CozeCli {
 
     /** The main of a script that has more to do once the command is over (ArchiveTraining). */
     public static void main(Object command, String[] args, Runnable afterCommand) {
+        FastLaunch.recordIfAsked(command.getClass());
         PrintStream out = stdout();
         PrintStream err = stderr();
         System.setOut(out);
         System.setErr(err);
         int code = run(command, out, err, args);
         afterCommand.run();
+        FastLaunch.afterCommand();
         System.exit(code);
     }
 }

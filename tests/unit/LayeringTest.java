@@ -32,6 +32,7 @@ class LayeringTest {
             Map.entry("lib.repl", Set.of("lib.core", "lib.auth", "lib.discover", "lib.chat")),
             Map.entry("lib.mcp", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.workflow", "lib.chat")),
             Map.entry("lib.serve", Set.of("lib.core", "lib.http", "lib.auth", "lib.discover", "lib.chat")),
+            Map.entry("lib.install", Set.of("lib.core")),
             Map.entry("mock", Set.of("lib.core")));
 
     private static final Pattern USE = Pattern.compile("\\b((?:lib\\.\\w+)|mock)\\.[A-Z]\\w*");

@@ -1,0 +1,243 @@
+package lib.core;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One JVM per command (docs/ARCHITECTURE.md, "Starting in one JVM"). A command that JBang starts
+ * records how: the java, its options, class path and main class, in a folder the launcher named
+ * (COZE_LAUNCH_RECORD), with a fingerprint of everything that would make JBang build or start it
+ * otherwise. Later the launcher starts that line directly, with this class as the main class: it
+ * checks the fingerprint and runs the command, or exits 255 without a word when anything changed,
+ * and the launcher goes through JBang again, which records anew. A recorded command also gets a
+ * class-data archive (JDK 17-24) or an AOT cache (JDK 25+), trained once in the background.
+ */
+public final class FastLaunch {
+    private FastLaunch() {}
+
+    /** The exit code when the line is out of date and there is no launcher to run again (started by hand). */
+    static final int STALE = 255;
+
+    /**
+     * The files of a record folder. The launcher reads `java` (the java, the app's jar, the main
+     * class and the POSIX cksum of `jvm`, one per line), passes `jvm` as an @argfile, and adds the
+     * class data (`app.jsa` or `app.aot`) when there is some.
+     */
+    static final String JAVA = "java", JVM = "jvm", FINGERPRINT = "fingerprint", ARCHIVE = "app.jsa", AOT_CACHE = "app.aot";
+
+    /** The launcher's line: FastLaunch MAIN_CLASS ARGS… — or `--train FOLDER` for the background trainer. */
+    public static void main(String[] args) throws Throwable {
+        if (args.length == 2 && args[0].equals("--train")) {
+            train(Path.of(args[1]));
+            return;
+        }
+        Path folder = Path.of(System.getProperty("coze.launch", ""));
+        if (args.length == 0 || !LaunchFingerprint.read(folder.resolve(FINGERPRINT)).holds(args[0], Env.SYSTEM)) {
+            System.exit(throughJBang(Arrays.copyOfRange(args, Math.min(1, args.length), args.length)));
+        }
+        try {
+            Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * The line is out of date: the launcher runs the command again through JBang (COZE_LAUNCH_STALE),
+     * with this JVM waiting as its parent. Ctrl-C at a terminal reaches the command itself, so this
+     * one ignores it; a TERM (a supervisor stopping it) is passed on.
+     */
+    private static int throughJBang(String[] args) throws IOException, InterruptedException {
+        String launcher = System.getenv("COZE_LAUNCH_SELF"), script = System.getenv("COZE_LAUNCH_SCRIPT");
+        if (launcher == null || script == null) return STALE;
+        List<String> command = new ArrayList<>(List.of(launcher, script));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().put("COZE_LAUNCH_STALE", "1");
+        Process jbang = pb.start();
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
+        Runtime.getRuntime().addShutdownHook(new Thread(jbang::destroy));
+        return jbang.waitFor();
+    }
+
+    /** What a command sees of its environment; tests give their own. */
+    public interface Env {
+        String get(String name);
+
+        Env SYSTEM = System::getenv;
+    }
+
+    private static Path recordedInto;
+
+    /**
+     * Called first thing by every command: when the launcher asked this very process (not a child of
+     * it) to record its line, writes the record. Best effort: without one, the launcher keeps using JBang.
+     */
+    static void recordIfAsked(Class<?> mainClass) {
+        String folder = System.getenv("COZE_LAUNCH_RECORD"), ref = System.getenv("COZE_LAUNCH_REF");
+        if (folder == null || ref == null || !String.valueOf(ProcessHandle.current().pid()).equals(System.getenv("COZE_LAUNCH_PID"))) return;
+        try {
+            List<String> line = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            if (record(Path.of(folder), LaunchFingerprint.Ref.parse(ref), Env.SYSTEM, line, System.getProperty("java.class.path"), mainClass.getName(),
+                    Path.of(System.getProperty("java.home")), Runtime.version().feature())) {
+                recordedInto = Path.of(folder);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The launcher will ask again next time.
+        }
+    }
+
+    /** Called when the command is over: a new record gets its class data trained in the background. */
+    static void afterCommand() {
+        if (recordedInto == null) return;
+        try {
+            Path folder = recordedInto.toAbsolutePath();
+            ProcessBuilder trainer = new ProcessBuilder(javaOf(folder), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                    "-cp", System.getProperty("java.class.path"), FastLaunch.class.getName(), "--train", folder.toString());
+            trainer.redirectInput(ProcessBuilder.Redirect.from(Path.of(Os.current().windows() ? "NUL" : "/dev/null").toFile()));
+            trainer.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            withoutLaunchVariables(trainer);
+            trainer.start();
+        } catch (IOException | RuntimeException e) {
+            // No class data: the command still starts in one JVM.
+        }
+    }
+
+    /**
+     * Writes the record: `java` (the java, the app's jar, the main class, one per line), `jvm` (a
+     * java @argfile of the JVM options and class path) and the fingerprint. Returns false (and writes
+     * nothing) when this line cannot be replayed faithfully.
+     */
+    static boolean record(Path folder, LaunchFingerprint.Ref ref, Env env, List<String> jvmOptions, String classPath, String mainClass,
+                          Path javaHome, int jdkFeature) throws IOException {
+        if (present(env.get("JAVA_TOOL_OPTIONS")) || present(env.get("JDK_JAVA_OPTIONS"))) return false; // the JVM reports them as its own options
+        List<String> options = new ArrayList<>();
+        for (String option : jvmOptions) {
+            if (!jbangClassData(option)) options.add(option);
+        }
+        List<Path> entries = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) entries.add(Path.of(entry).toAbsolutePath());
+        }
+        if (entries.isEmpty()) return false;
+        Charset charset = nativeCharset();
+        String java = javaHome.resolve("bin").resolve(Os.current().windows() ? "java.exe" : "java").toString();
+        List<String> jvm = new ArrayList<>(options);
+        jvm.add("-Dcoze.launch=" + folder.toAbsolutePath());
+        jvm.add("-cp");
+        jvm.add(classPath);
+        String argfile = argFile(jvm);
+        LaunchFingerprint fingerprint = LaunchFingerprint.of(ref, env, mainClass, javaHome, entries, jdkFeature);
+        if (fingerprint == null || !encodable(charset, argfile + java + entries.get(0))) return false;
+        byte[] argBytes = argfile.getBytes(charset);
+        String javaFile = java + "\n" + entries.get(0) + "\n" + mainClass + "\n" + cksum(argBytes) + "\n";
+        Files.createDirectories(folder);
+        for (String name : new String[] {ARCHIVE, AOT_CACHE}) Files.deleteIfExists(folder.resolve(name));
+        writeAtomically(folder.resolve(JVM), argBytes);
+        writeAtomically(folder.resolve(FINGERPRINT), fingerprint.text().getBytes(charset));
+        writeAtomically(folder.resolve(JAVA), javaFile.getBytes(charset));
+        return true;
+    }
+
+    /** JBang's //CDS options name JBang's archive; the record keeps its own class data instead. */
+    private static boolean jbangClassData(String option) {
+        return option.startsWith("-XX:ArchiveClassesAtExit=") || option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-XX:AOTCache")
+                || option.startsWith("-Dcoze.launch=");
+    }
+
+    /**
+     * The background trainer: runs the recorded command once (`--version`, which rehearses a chat when
+     * class data is being written, see ArchiveTraining) with the JDK's option to write class data at
+     * exit, and keeps it only when it is whole. Tried once per record.
+     */
+    static void train(Path folder) throws IOException, InterruptedException {
+        String[] recorded = Files.readString(folder.resolve(JAVA), nativeCharset()).split("\n");
+        int feature = LaunchFingerprint.read(folder.resolve(FINGERPRINT)).jdkFeature();
+        boolean aot = feature >= 25;
+        Path done = folder.resolve(aot ? AOT_CACHE : ARCHIVE);
+        Path part = folder.resolve(done.getFileName() + ".part");
+        Files.deleteIfExists(part);
+        ProcessBuilder run = new ProcessBuilder(recorded[0], "@" + folder.resolve(JVM),
+                (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + part, FastLaunch.class.getName(), recorded[2], "--version");
+        run.redirectInput(ProcessBuilder.Redirect.from(Path.of(Os.current().windows() ? "NUL" : "/dev/null").toFile()));
+        run.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        withoutLaunchVariables(run);
+        Process p = run.start();
+        if (!p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return;
+        }
+        if (p.exitValue() != 0 || !Files.isRegularFile(part) || Files.size(part) == 0) return;
+        Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A java @argfile: each argument quoted, with the backslashes and quotes in it escaped (Windows paths too). */
+    static String argFile(List<String> args) {
+        StringBuilder out = new StringBuilder();
+        for (String arg : args) out.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        return out.toString();
+    }
+
+    /** What POSIX `cksum` prints for these bytes read from stdin: the launcher checks `jvm` with it before use. */
+    public static String cksum(byte[] data) {
+        int crc = 0;
+        for (byte b : data) crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b) & 0xFF];
+        for (long n = data.length; n != 0; n >>>= 8) crc = (crc << 8) ^ CRC_TABLE[(int) (((crc >>> 24) ^ n) & 0xFF)];
+        return Integer.toUnsignedString(~crc) + " " + data.length;
+    }
+
+    private static final int[] CRC_TABLE = new int[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i << 24;
+            for (int k = 0; k < 8; k++) c = (c & 0x80000000) != 0 ? (c << 1) ^ 0x04C11DB7 : c << 1;
+            CRC_TABLE[i] = c;
+        }
+    }
+
+    /** Replaces a file whole: a launcher reading it meanwhile sees the old or the new one. */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        Files.write(part, bytes);
+        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void withoutLaunchVariables(ProcessBuilder pb) {
+        pb.environment().keySet().removeIf(name -> name.startsWith("COZE_LAUNCH_"));
+    }
+
+    private static String javaOf(Path folder) throws IOException {
+        return Files.readString(folder.resolve(JAVA), nativeCharset()).split("\n")[0];
+    }
+
+    /** The charset java's launcher reads an @argfile and its command line in. */
+    static Charset nativeCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? Charset.defaultCharset() : Charset.forName(name);
+        } catch (RuntimeException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
+    private static boolean encodable(Charset charset, String text) {
+        CharsetEncoder encoder = charset.newEncoder();
+        return encoder.canEncode(text);
+    }
+
+    private static boolean present(String value) {
+        return value != null && !value.isBlank();
+    }
+}

@@ -1,0 +1,4 @@
+// The sources of lib/install/, for JBang. A command names this file instead of a glob such as lib/install/*.java,
+// which JBang cannot list when the command runs from a URL (a catalog on GitHub); a test checks
+// that this list is exactly the folder's .java files.
+//SOURCES Installer.java
