@@ -243,7 +243,7 @@ public final class CozeCli {
 
     /** The main of a script that has more to do once the command is over (ArchiveTraining). */
     public static void main(Object command, String[] args, Runnable afterCommand) {
-        FastLaunch.recordIfAsked(command.getClass());
+        FastLaunch.recordIfAsked(command.getClass(), args);
         PrintStream out = stdout();
         PrintStream err = stderr();
         System.setOut(out);

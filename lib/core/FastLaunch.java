@@ -3,7 +3,10 @@ package lib.core;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.charset.CharsetEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +38,8 @@ public final class FastLaunch {
      * class data (`app.jsa` or `app.aot`) when there is some.
      */
     static final String JAVA = "java", JVM = "jvm", FINGERPRINT = "fingerprint", ARCHIVE = "app.jsa", AOT_CACHE = "app.aot";
+    /** The arguments a catalog alias puts before the user's (its "arguments"), one per line, URL-encoded. */
+    static final String ARGUMENTS = "arguments";
 
     /** The launcher's line: FastLaunch MAIN_CLASS ARGS… — or `--train FOLDER` for the background trainer. */
     public static void main(String[] args) throws Throwable {
@@ -43,13 +48,23 @@ public final class FastLaunch {
             return;
         }
         Path folder = Path.of(System.getProperty("coze.launch", ""));
-        if (args.length == 0 || !LaunchFingerprint.read(folder.resolve(FINGERPRINT)).holds(args[0], Env.SYSTEM)) {
-            System.exit(throughJBang(Arrays.copyOfRange(args, Math.min(1, args.length), args.length)));
-        }
+        List<String> command = args.length == 0 ? null : recorded(folder, args[0]);
+        if (command == null) System.exit(throughJBang(Arrays.copyOfRange(args, Math.min(1, args.length), args.length)));
+        command.addAll(Arrays.asList(args).subList(1, args.length));
         try {
-            Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
+            Class.forName(args[0]).getMethod("main", String[].class).invoke(null, (Object) command.toArray(String[]::new));
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /** The alias's arguments when the record still holds for this main class, else null. */
+    private static List<String> recorded(Path folder, String mainClass) {
+        if (!LaunchFingerprint.read(folder.resolve(FINGERPRINT)).holds(mainClass, Env.SYSTEM)) return null;
+        try {
+            return new ArrayList<>(argumentsIn(Files.readString(folder.resolve(ARGUMENTS), StandardCharsets.US_ASCII)));
+        } catch (IOException | RuntimeException damaged) {
+            return null;
         }
     }
 
@@ -84,13 +99,16 @@ public final class FastLaunch {
      * Called first thing by every command: when the launcher asked this very process (not a child of
      * it) to record its line, writes the record. Best effort: without one, the launcher keeps using JBang.
      */
-    static void recordIfAsked(Class<?> mainClass) {
+    static void recordIfAsked(Class<?> mainClass, String[] args) {
         String folder = System.getenv("COZE_LAUNCH_RECORD"), ref = System.getenv("COZE_LAUNCH_REF");
         if (folder == null || ref == null || !String.valueOf(ProcessHandle.current().pid()).equals(System.getenv("COZE_LAUNCH_PID"))) return;
         try {
             List<String> line = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            int typed = Integer.parseInt(System.getenv("COZE_LAUNCH_ARGC"));
+            if (typed > args.length) return;
+            List<String> fromCatalog = List.of(args).subList(0, args.length - typed);
             if (record(Path.of(folder), LaunchFingerprint.Ref.parse(ref), Env.SYSTEM, line, System.getProperty("java.class.path"), mainClass.getName(),
-                    Path.of(System.getProperty("java.home")), Runtime.version().feature())) {
+                    fromCatalog, Path.of(System.getProperty("java.home")), Runtime.version().feature())) {
                 recordedInto = Path.of(folder);
             }
         } catch (IOException | RuntimeException e) {
@@ -120,7 +138,7 @@ public final class FastLaunch {
      * nothing) when this line cannot be replayed faithfully.
      */
     static boolean record(Path folder, LaunchFingerprint.Ref ref, Env env, List<String> jvmOptions, String classPath, String mainClass,
-                          Path javaHome, int jdkFeature) throws IOException {
+                          List<String> fromCatalog, Path javaHome, int jdkFeature) throws IOException {
         if (present(env.get("JAVA_TOOL_OPTIONS")) || present(env.get("JDK_JAVA_OPTIONS"))) return false; // the JVM reports them as its own options
         List<String> options = new ArrayList<>();
         for (String option : jvmOptions) {
@@ -144,6 +162,7 @@ public final class FastLaunch {
         String javaFile = java + "\n" + entries.get(0) + "\n" + mainClass + "\n" + cksum(argBytes) + "\n";
         Files.createDirectories(folder);
         for (String name : new String[] {ARCHIVE, AOT_CACHE}) Files.deleteIfExists(folder.resolve(name));
+        writeAtomically(folder.resolve(ARGUMENTS), arguments(fromCatalog).getBytes(StandardCharsets.US_ASCII));
         writeAtomically(folder.resolve(JVM), argBytes);
         writeAtomically(folder.resolve(FINGERPRINT), fingerprint.text().getBytes(charset));
         writeAtomically(folder.resolve(JAVA), javaFile.getBytes(charset));
@@ -178,7 +197,8 @@ public final class FastLaunch {
             p.destroyForcibly();
             return;
         }
-        if (p.exitValue() != 0 || !Files.isRegularFile(part) || Files.size(part) == 0) return;
+        // Whatever `--version` answered (a script may not know it), the classes it loaded are written.
+        if (!Files.isRegularFile(part) || Files.size(part) == 0) return;
         Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -187,6 +207,16 @@ public final class FastLaunch {
         StringBuilder out = new StringBuilder();
         for (String arg : args) out.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         return out.toString();
+    }
+
+    static String arguments(List<String> args) {
+        StringBuilder out = new StringBuilder();
+        for (String arg : args) out.append(URLEncoder.encode(arg, StandardCharsets.UTF_8)).append('\n');
+        return out.toString();
+    }
+
+    static List<String> argumentsIn(String text) {
+        return text.lines().map(line -> URLDecoder.decode(line, StandardCharsets.UTF_8)).toList();
     }
 
     /** What POSIX `cksum` prints for these bytes read from stdin: the launcher checks `jvm` with it before use. */
