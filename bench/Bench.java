@@ -41,6 +41,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Short run (under 2 minutes):  ./jbang bench/Bench.java -n 3 --deltas 100000 --out /tmp/perf.md"})
 public class Bench implements java.util.concurrent.Callable<Integer> {
     static final String PAT = "pat_bench";
+    /** The heading of the section bench/BenchStart.java writes. */
+    static final String ONE_JVM = "## One JVM per command";
     static final Path ROOT = Path.of("").toAbsolutePath();
     static final String JBANG = "`./jbang coze-chat`", JVM17 = "coze-chat's JVM, JDK 17", JVM_NEW_PLAIN = "coze-chat's JVM, JDK %s (JBang's CDS archive)",
             JVM_NEW = "coze-chat's JVM, JDK %s + AOT cache", CURL = "`curl -sN`", PYTHON = "Python `requests`";
@@ -141,13 +143,17 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    /** The coze-serve figures bench/BenchServe.java wrote into the report, kept as they are (this benchmark does not measure them). */
+    /** The sections other benchmarks wrote into the report (coze-serve, one JVM per command), kept as they are: this one does not measure them. */
     String servesSection() throws IOException {
         String old = Files.exists(out) ? Files.readString(out) : "";
-        int at = old.indexOf("\n## coze-serve\n");
-        if (at < 0) return "";
-        int end = old.indexOf("\n## ", at + 1);
-        return old.substring(at, end < 0 ? old.length() : end + 1);
+        StringBuilder kept = new StringBuilder();
+        for (String heading : List.of("\n## coze-serve\n", "\n" + ONE_JVM + "\n")) {
+            int at = old.indexOf(heading);
+            if (at < 0) continue;
+            int end = old.indexOf("\n## ", at + 1);
+            kept.append(old, at, end < 0 ? old.length() : end + 1);
+        }
+        return kept.toString();
     }
 
     MockServer mock(BenchTls tls) throws IOException {
