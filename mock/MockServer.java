@@ -141,6 +141,8 @@ public final class MockServer extends MockState {
         api("POST /v1/datasets/{id}/process", knowledge::process);
         api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
         api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
+        api("POST /open_api/knowledge/document/update", knowledge::updateDocument);
+        api("POST /open_api/knowledge/document/delete", knowledge::deleteDocuments);
         api("POST /v1/templates/{id}/duplicate", templates::duplicate);
         api("GET /v1/audio/voices", audio::voices);
         api("POST /v1/audio/speech", audio::speech);
