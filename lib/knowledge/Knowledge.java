@@ -117,9 +117,9 @@ public final class Knowledge {
         }
     }
 
-    /** Adds one document, a local file streamed from disk or a web page; returns Coze's document object. */
-    public JsonObject add(String datasetId, DocumentSource source) {
-        JsonObject reply = http.call("POST", "/open_api/knowledge/document/create", () -> source.body(datasetId), "application/json", IDS_AS_STRINGS);
+    /** Adds one document, a local file streamed from disk or a web page (`read` hears how much of the file went, or is null); returns Coze's document object. */
+    public JsonObject add(String datasetId, DocumentSource source, java.util.function.LongConsumer read) {
+        JsonObject reply = http.call("POST", "/open_api/knowledge/document/create", () -> source.body(datasetId, read), "application/json", IDS_AS_STRINGS);
         JsonArray docs = array(reply, "document_infos");
         if (docs.isEmpty() || !docs.get(0).isJsonObject()) throw new CozeException(CozeException.FAILED, "Coze took " + source.name() + " but described no document");
         return docs.get(0).getAsJsonObject();
