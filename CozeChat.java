@@ -50,6 +50,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-chat", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        subcommands = lib.discover.TemplateCommand.class,
         description = {"Chat with a Coze bot. The answer streams to stdout; everything else goes to stderr.",
                 "The message is the arguments, stdin when it is not a terminal, or both (stdin first).",
                 "With no message and a terminal, starts an interactive chat."},

@@ -98,6 +98,7 @@ public final class MockServer extends MockState {
         MockWorkflows workflows = new MockWorkflows(this, replies, chat);
         MockKnowledge knowledge = new MockKnowledge(this, replies);
         MockAudio audio = new MockAudio(this, replies);
+        MockTemplates templates = new MockTemplates(this, replies);
         open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
@@ -141,6 +142,9 @@ public final class MockServer extends MockState {
         api("POST /v1/datasets/{id}/process", knowledge::process);
         api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
         api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
+        api("POST /open_api/knowledge/document/update", knowledge::updateDocument);
+        api("POST /open_api/knowledge/document/delete", knowledge::deleteDocuments);
+        api("POST /v1/templates/{id}/duplicate", templates::duplicate);
         api("GET /v1/audio/voices", audio::voices);
         api("POST /v1/audio/speech", audio::speech);
         api("POST /v1/audio/transcriptions", audio::transcriptions);
@@ -238,8 +242,8 @@ public final class MockServer extends MockState {
     }
 
     /** The paths with an id in them, as `{id}` in the route table. */
-    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
-            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
+    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/v1/templates/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
+            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/duplicate|/token|/authorize|/device/code)");
     /** The paths with two ids in them. */
     private static final Pattern WITH_IDS = Pattern.compile("(/v1/workflows/)[^/]+(/run_histories/)[^/]+");
     /** A path that ends in an id, or an id and one more word. */

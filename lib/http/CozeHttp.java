@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import lib.core.CozeApiException;
 import lib.core.CozeConfig;
@@ -107,8 +108,13 @@ public final class CozeHttp {
 
     /** `POST /v1/files/upload` (see Upload): Coze's file object (`id`, `bytes`, `file_name`); given up when no byte leaves for `stall`. */
     public JsonObject upload(Path file, Duration stall) {
+        return upload(file, stall, null);
+    }
+
+    /** The same, telling `progress` the bytes sent so far as they go (from the HTTP client's threads). */
+    public JsonObject upload(Path file, Duration stall, LongConsumer progress) {
         return authorized(token -> {
-            Upload.Prepared upload = Upload.prepare(request("POST", "/v1/files/upload", null, token), file);
+            Upload.Prepared upload = Upload.prepare(request("POST", "/v1/files/upload", null, token), file, progress);
             if (debug != null) debug.accept("> POST " + base + "/v1/files/upload (" + upload.length() + " bytes)");
             try {
                 return checkEnvelope(Replies.read(Upload.send(upload, stall, RESPONSE_TIMEOUT)));

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import lib.core.Json;
+import mock.MockBots;
 import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -286,5 +287,48 @@ class TerminalTest {
         TestSupport.Result typo = chat("--conversaton", "x", "hi").run();
         assertTrue(typo.err.contains("Possible solutions: --continue, --conversation"), "a typo still gets its suggestions: " + typo.err);
         assertFalse(typo.err.contains("Usage:"), typo.err);
+    }
+
+    /** A file of `mb` megabytes of text, for uploads worth a progress line. */
+    Path bigFile(String name, int mb) throws Exception {
+        Path dir = Files.createDirectories(home.resolveSibling(home.getFileName() + "-files"));
+        return Files.writeString(dir.resolve(name), "x".repeat(mb * 1024 * 1024));
+    }
+
+    @Test
+    void aLargeUploadShowsItsProgressAtATerminalAndClearsItBeforeTheAnswer() throws Exception {
+        Path big = bigFile("big.txt", 8);
+        TestSupport.Result r = chat("--bot", "echo", "-a", big.toString(), "what is in it").env("NO_COLOR", "1").inTerminal().run();
+        assertEquals(0, r.exit, r.toString());
+        int drawn = r.out.indexOf("uploading big.txt: ");
+        assertTrue(drawn >= 0 && r.out.substring(drawn).matches("(?s)uploading big\\.txt: \\d+\\.\\d of 8\\.0 MB \\(\\d+%\\).*"), r.out);
+        int cleared = r.out.lastIndexOf("\r\033[K");
+        assertTrue(cleared > drawn, "the line is cleared after its last drawing");
+        assertTrue(r.out.indexOf("what is in it", cleared) > cleared, "the answer comes after the cleared line: " + r.out);
+
+        TestSupport.Result quiet = chat("-q", "--bot", "echo", "-a", big.toString(), "what is in it").env("NO_COLOR", "1").inTerminal().run();
+        assertEquals(0, quiet.exit, quiet.toString());
+        assertFalse(quiet.out.contains("uploading"), "--quiet draws no line: " + quiet.out);
+
+        Path doc = bigFile("big.md", 5);
+        TestSupport.Result k = TestSupport.script(CozeKnowledge.class, home, "create", "Docs", "--workspace", MockBots.PERSONAL).api(mock).pat().run();
+        TestSupport.Result added = TestSupport.script(CozeKnowledge.class, home, "add", k.out.strip(), doc.toString()).api(mock).pat()
+                .inTerminal().run();
+        assertEquals(0, added.exit, added.toString());
+        assertTrue(added.out.matches("(?s).*adding 1/1: big\\.md: \\d+\\.\\d of 5\\.0 MB \\(\\d+%\\).*"), added.out);
+    }
+
+    @Test
+    void aLargeUploadToAPipeHasNoProgressLine() throws Exception {
+        Path big = bigFile("big.txt", 8);
+        TestSupport.Result r = chat("--bot", "echo", "-a", big.toString(), "what is in it").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("uploading big.txt (8 MB)…"), "the one line scripts always had: " + r.err);
+        assertFalse(r.err.contains(" of 8.0 MB") || r.err.contains("\r") || r.err.contains("\033"), r.err);
+        Path doc = bigFile("big.md", 5);
+        TestSupport.Result k = TestSupport.script(CozeKnowledge.class, home, "create", "Docs", "--workspace", MockBots.PERSONAL).api(mock).pat().run();
+        TestSupport.Result added = TestSupport.script(CozeKnowledge.class, home, "add", k.out.strip(), doc.toString()).api(mock).pat().run();
+        assertEquals(0, added.exit, added.toString());
+        assertFalse(added.err.contains(" of 5.0 MB") || added.err.contains("\r"), added.err);
     }
 }
