@@ -180,7 +180,7 @@ public class CozeChat implements Callable<Integer> {
         if (continueLast && conversation != null)
             throw new CozeException(CozeException.USAGE, "-c and --conversation both choose the conversation", "give one of them");
         look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdoutMayBe(), raw ? Style.NONE : Style.stdout(),
-                common.quiet ? Style.NONE : Style.stderr());
+                common.quiet ? Style.NONE : Style.stderr(), () -> Terminal.columns(System.getenv()));
         Credentials creds = Credentials.of(common);
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
@@ -213,7 +213,7 @@ public class CozeChat implements Callable<Integer> {
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");
         inRepl = true;
-        return new ChatRepl(session, common.err(), this::textOutput, this::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
+        return new ChatRepl(session, common.err(), columns -> textOutput(look.inColumns(columns)), this::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
                 CozeConfig.shortName(base), look.meta());
     }
 
@@ -251,11 +251,11 @@ public class CozeChat implements Callable<Integer> {
     }
 
     private int oneShot(String message) {
-        var r = session.turn(message, json ? new JsonOutput(common.out()) : textOutput(), notes(), null);
+        var r = session.turn(message, json ? new JsonOutput(common.out()) : textOutput(look), notes(), null);
         return r.cancelled ? CozeException.INTERRUPTED : r.waiting() ? CozeException.WAITING : 0;
     }
 
-    private TextOutput textOutput() {
+    private TextOutput textOutput(TextOutput.Look look) {
         return new TextOutput(common.out(), common.err(), look, line -> notes().line("coze-chat: " + line));
     }
 
