@@ -1,5 +1,6 @@
 package lib.chat;
 
+import java.util.function.IntSupplier;
 import lib.core.CozeCli;
 import lib.core.Os;
 import lib.core.Style;
@@ -22,7 +23,7 @@ public final class TurnView {
         this.common = common;
         this.json = json;
         this.look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdoutMayBe(), raw ? Style.NONE : Style.stdout(),
-                common.quiet ? Style.NONE : Style.stderr());
+                common.quiet ? Style.NONE : Style.stderr(), () -> Terminal.columns(System.getenv()));
     }
 
     public void continuable(boolean can) {
@@ -48,6 +49,15 @@ public final class TurnView {
     }
 
     public TextOutput text() {
+        return text(look);
+    }
+
+    /** The REPL's text, in the terminal's width as it is at each turn. */
+    public TextOutput text(IntSupplier columns) {
+        return text(look.inColumns(columns));
+    }
+
+    private TextOutput text(TextOutput.Look look) {
         return new TextOutput(common.out(), common.err(), look, line -> notes().line("coze-chat: " + line));
     }
 

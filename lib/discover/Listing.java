@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import lib.core.CozeException;
 import lib.core.Json;
@@ -50,6 +51,19 @@ public final class Listing {
         out.flush();
     }
 
+    /** The bots for a person (the interactive chat's /bots): name, id, and published or draft, in aligned columns. */
+    public void botColumns(List<Directory.Bot> all) {
+        if (all.isEmpty()) out.println("(no bots: your login sees none)");
+        List<String[]> rows = new ArrayList<>();
+        for (Directory.Bot b : all) rows.add(new String[] {field(b.name()), field(b.id()), b.published() ? "published" : "draft"});
+        int[] widths = new int[2];
+        for (String[] r : rows)
+            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.columns(r[c]));
+        for (String[] r : rows)
+            out.println(r[0] + " ".repeat(widths[0] - Terminal.columns(r[0]) + 2) + r[1] + " ".repeat(widths[1] - Terminal.columns(r[1]) + 2) + r[2]);
+        out.flush();
+    }
+
     public void conversations(List<Directory.Conversation> all) {
         for (Directory.Conversation c : all) {
             JsonObject o = new JsonObject();
@@ -84,8 +98,13 @@ public final class Listing {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        for (String f : fields) sb.append(sb.length() == 0 ? "" : "\t").append(shown(f == null ? "" : f.replace('\t', ' ').replace('\n', ' ')));
+        for (String f : fields) sb.append(sb.length() == 0 ? "" : "\t").append(field(f));
         out.println(sb);
+    }
+
+    /** A field on one line, without the tabs that separate fields. */
+    private String field(String f) {
+        return shown(f == null ? "" : f.replace('\t', ' ').replace('\n', ' '));
     }
 
     private String shown(String text) {
