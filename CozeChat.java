@@ -22,7 +22,6 @@
 //DESCRIPTION Chat with a Coze bot: streams the answer to stdout; stdin, pipes, conversations and a REPL.
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,15 +32,13 @@ import lib.chat.ChatSession;
 import lib.chat.ConversationMemory;
 import lib.chat.JsonOutput;
 import lib.chat.LocalTools;
-import lib.chat.TextOutput;
-import lib.chat.TurnNotes;
+import lib.chat.TurnView;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
 import lib.core.Input;
 import lib.core.Interrupts;
 import lib.core.Os;
-import lib.core.Style;
 import lib.core.Terminal;
 import lib.discover.Listing;
 import lib.http.CozeHttp;
@@ -53,6 +50,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-chat", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+        subcommands = lib.discover.TemplateCommand.class,
         description = {"Chat with a Coze bot. The answer streams to stdout; everything else goes to stderr.",
                 "The message is the arguments, stdin when it is not a terminal, or both (stdin first).",
                 "With no message and a terminal, starts an interactive chat."},
@@ -71,20 +69,8 @@ public class CozeChat implements Callable<Integer> {
     @Option(names = "--workflow", paramLabel = "ID", description = "Chat with this chatflow instead (a workflow with a conversation).")
     String workflow;
 
-    @Option(names = "--list-workspaces", description = "Print your workspaces, one per line: ID, name, type.")
-    boolean listWorkspaces;
-
-    @Option(names = "--list-bots", description = "Print the bots you can see, one per line: ID, name, published or draft.")
-    boolean listBots;
-
-    @Option(names = "--workspace", paramLabel = "ID", description = "With --list-bots: only this workspace's bots.")
-    String workspace;
-
-    @Option(names = "--list-conversations", description = "Print the bot's conversations, newest first: ID, time.")
-    boolean listConversations;
-
-    @Option(names = "--history", description = "Print a conversation's messages, oldest first (the last one, or -c / --conversation).")
-    boolean history;
+    @Mixin
+    Listing.Options lists;
 
     @Option(names = {"-c", "--continue"}, description = "Continue the last conversation with this bot.")
     boolean continueLast;
@@ -119,17 +105,8 @@ public class CozeChat implements Callable<Integer> {
             description = "The user whose memory the bot uses (default: $$COZE_USER_ID, else the login's user).")
     String userIdOption;
 
-    @Option(names = "--tool", paramLabel = "NAME=COMMAND",
-            description = "Answer the bot's local plugin NAME with COMMAND (repeatable): arguments JSON on its stdin, its stdout is the output.")
-    List<String> toolSpecs = new ArrayList<>();
-
-    @Option(names = "--tool-timeout", defaultValue = "2m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "Stop a --tool command that runs longer (default: ${DEFAULT-VALUE}); Coze gets an error as its output.")
-    Duration toolTimeout;
-
-    @Option(names = "--max-tool-calls", defaultValue = "20", paramLabel = "N",
-            description = "Fail a turn whose bot asks for more local plugin calls than this (default: ${DEFAULT-VALUE}).")
-    int maxToolCalls;
+    @Mixin
+    LocalTools.Options tools;
 
     @Option(names = {"-n", "--no-stdin"}, description = "Do not read stdin: the message is the arguments (for loops that read a file).")
     boolean noStdin;
@@ -151,11 +128,7 @@ public class CozeChat implements Callable<Integer> {
     CozeCli.Common common;
 
     private ChatSession session;
-    private volatile boolean inRepl;
-    /** Whether a later coze-chat -c can follow on: not when this home or this memory is thrown away. */
-    private boolean continuable;
-    /** How turns are shown, known once: what stdout and stderr are does not change while the command runs. */
-    private TextOutput.Look look;
+    private TurnView view;
 
     public static void main(String... args) {
         Terminal.useNative(new NativeTty());
@@ -179,87 +152,61 @@ public class CozeChat implements Callable<Integer> {
     private int chat() throws IOException {
         if (continueLast && conversation != null)
             throw new CozeException(CozeException.USAGE, "-c and --conversation both choose the conversation", "give one of them");
-        look = new TextOutput.Look(reasoning && !common.quiet, Terminal.stdoutMayBe(), raw ? Style.NONE : Style.stdout(),
-                common.quiet ? Style.NONE : Style.stderr());
+        view = new TurnView(common, reasoning, raw, json);
         Credentials creds = Credentials.of(common);
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
-        if (creds.studio()) lacksOnStudio();
+        if (creds.studio()) { // what Coze Studio does not offer
+            lists.refuseOnStudio();
+            tools.refuseOnStudio();
+        }
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = creds.keepsNothingOnDisk() ? ConversationMemory.inMemory() : new ConversationMemory(CozeConfig.home());
-        continuable = !noContinueHints && !creds.keepsNothingOnDisk();
+        view.continuable(!noContinueHints && !creds.keepsNothingOnDisk());
         session = new ChatSession(http, base, memory, new ChatSession.Settings(userId, ChatSession.fields(vars, params), noStream, streaming.idleTimeout,
-                streaming.stallTimeout, maxToolCalls), LocalTools.parse(toolSpecs, Os.current(), toolTimeout),
-                line -> common.say("coze-chat: " + line), line -> notes().warning(line), common.debugSink());
+                streaming.stallTimeout, tools.maxCalls), tools.tools(Os.current()),
+                line -> common.say("coze-chat: " + line), line -> view.notes().warning(line), common.debugSink());
         session.attach(attach);
-        if (listWorkspaces) return list(l -> l.workspaces(session.directory().workspaces()));
-        if (listBots) return list(l -> l.bots(workspace == null ? session.directory().bots() : session.directory().bots(workspace)));
-        String message = listConversations || history ? null : Input.message(words, !noStdin);
+        if (lists.ofAccount()) return list(l -> lists.printAccount(session.directory(), l));
+        String message = lists.ofBot() ? null : Input.message(words, !noStdin);
         if (words != null && words.size() == 1 && OTHER_COMMANDS.contains(words.get(0)))
             common.say("coze-chat: sending \"" + words.get(0) + "\" to the bot as a message; coze-chat has no subcommands (coze-chat --help)");
-        chooseBot(memory);
+        chooseBot();
         if (conversation != null) session.useConversation(conversation);
-        else if ((continueLast || history) && !session.continueLast()) {
-            if (history) throw new CozeException(CozeException.USAGE, "no conversation with this bot yet",
+        else if ((continueLast || lists.history) && !session.continueLast()) {
+            if (lists.history) throw new CozeException(CozeException.USAGE, "no conversation with this bot yet",
                     "name one with --conversation ID (see --list-conversations)");
             common.say("coze-chat: no earlier conversation with this bot; starting a new one");
         }
-        if (listConversations) return list(l -> l.conversations(session.directory().conversations(session.bot())));
-        if (history) return list(l -> l.history(session.directory().history(session.conversation())));
-        Interrupts.onCtrlC(() -> session.cancel() || inRepl);
+        if (lists.ofBot()) return list(l -> lists.printBot(session.directory(), session.bot(), session.conversation(), l));
+        Interrupts.onCtrlC(() -> session.cancel() || view.inRepl());
         if (message != null) return oneShot(message);
         if (!attach.isEmpty()) return oneShot(""); // the files alone, as Coze takes them
         if (!Terminal.stdin())
             throw new CozeException(CozeException.USAGE, "no message: give one as arguments or on stdin", "see coze-chat --help");
         if (json) throw new CozeException(CozeException.USAGE, "--json is for scripts, not the interactive chat", "give a message too");
-        inRepl = true;
-        return new ChatRepl(session, common.err(), this::textOutput, this::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
-                CozeConfig.shortName(base), look.meta());
-    }
-
-    /** What Coze Studio does not offer, said at once rather than as a 404 or a turn that never asks for its plugin. */
-    private void lacksOnStudio() {
-        if (listBots || listWorkspaces)
-            throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
-                    "give the bot's id (the number in its address in Studio) with --bot");
-        if (!toolSpecs.isEmpty())
-            throw new CozeException(CozeException.USAGE, "Coze Studio does not hand local plugins to API clients (no --tool)",
-                    "drop --tool, or give the bot a plugin that runs on Studio");
+        view.enterRepl();
+        return new ChatRepl(session, common.err(), view::text, view::notes).run(creds.keepsNothingOnDisk() ? null : CozeConfig.home().resolve("history"),
+                CozeConfig.shortName(base), view.meta());
     }
 
     /** The bot, by id or by name (looked up once, then remembered), or the chatflow of --workflow. */
-    private void chooseBot(ConversationMemory memory) {
-        String given = bot;
-        if (given != null && given.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
+    private void chooseBot() {
+        if (bot != null && bot.isBlank() && common.spec.commandLine().getParseResult().hasMatchedOption("--bot"))
             throw new CozeException(CozeException.USAGE, "--bot is empty", "give a bot id (is the variable you passed unset?)");
-        if (given != null && given.isBlank()) given = null;
-        if (workflow != null) {
-            if (noStream) throw new CozeException(CozeException.USAGE, "a chatflow only streams", "drop --no-stream");
-            if (listConversations) throw new CozeException(CozeException.USAGE, "--list-conversations lists a bot's conversations",
-                    "drop --workflow, or give the conversation to --history with --conversation ID");
-        } else {
-            if (given == null) given = memory.defaultBot();
-            if (given == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or NAME, or set COZE_BOT_ID");
-        }
-        if (given != null) session.useBot(given);
-        if (workflow != null) session.useWorkflow(workflow);
+        if (workflow != null && noStream) throw new CozeException(CozeException.USAGE, "a chatflow only streams", "drop --no-stream");
+        if (workflow != null && lists.conversations) throw new CozeException(CozeException.USAGE, "--list-conversations lists a bot's conversations",
+                "drop --workflow, or give the conversation to --history with --conversation ID");
+        session.choose(bot == null || bot.isBlank() ? null : bot, workflow);
     }
 
     private int list(Consumer<Listing> what) {
-        what.accept(new Listing(common.out(), json, look.toTerminal()));
+        what.accept(view.listing());
         return 0;
     }
 
     private int oneShot(String message) {
-        var r = session.turn(message, json ? new JsonOutput(common.out()) : textOutput(), notes(), null);
+        var r = session.turn(message, view.output(), view.notes(), null);
         return r.cancelled ? CozeException.INTERRUPTED : r.waiting() ? CozeException.WAITING : 0;
-    }
-
-    private TextOutput textOutput() {
-        return new TextOutput(common.out(), common.err(), look, line -> notes().line("coze-chat: " + line));
-    }
-
-    private TurnNotes notes() {
-        return new TurnNotes(common.err(), common.quiet ? null : look.meta(), inRepl, json, !continuable, Os.current());
     }
 }

@@ -11,11 +11,16 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Coze knowledge bases from the shell: list, create, update, delete; add files and web pages and wait for their processing.
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
 import lib.core.CozeCli;
+import lib.core.CozeException;
+import lib.core.Input;
+import lib.core.Terminal;
 import lib.http.CozeHttp;
 import lib.knowledge.DocumentSource;
 import lib.knowledge.Knowledge;
@@ -28,10 +33,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-knowledge", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
         subcommands = {CozeKnowledge.ListBases.class, CozeKnowledge.Create.class, CozeKnowledge.Update.class, CozeKnowledge.Delete.class,
-                CozeKnowledge.Docs.class, CozeKnowledge.Add.class},
+                CozeKnowledge.Docs.class, CozeKnowledge.Add.class, CozeKnowledge.UpdateDoc.class, CozeKnowledge.DeleteDocs.class},
         description = {"Coze knowledge bases: results on stdout (tab-separated, or JSON lines with --json), everything else on stderr."},
         footer = {"", "Examples:", "  coze-knowledge list --workspace 7000...", "  id=$(coze-knowledge create \"Handbook\" --workspace 7000...)",
-                "  coze-knowledge add \"$id\" docs/*.md https://example.com/faq --wait", "  coze-knowledge docs \"$id\" --json", "",
+                "  coze-knowledge add \"$id\" docs/*.md https://example.com/faq --wait", "  coze-knowledge docs \"$id\" --json",
+                "  coze-knowledge update-doc 7386... --name \"FAQ\" --auto-update 24",
+                "  coze-knowledge docs \"$id\" | cut -f1 | coze-knowledge delete-docs", "",
                 "Exit codes: 0 ok, 1 Coze refused or a document failed, 2 usage,",
                 "3 rate limited, 4 login needed, 5 network or --timeout passed,", "130 interrupted, 141 stdout was closed."})
 public class CozeKnowledge implements Callable<Integer> {
@@ -160,6 +167,70 @@ public class CozeKnowledge implements Callable<Integer> {
         @Override
         public Integer call() {
             out().documents(knowledge().documents(id));
+            return 0;
+        }
+    }
+
+    @Command(name = "update-doc", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = {"Rename a document, or say whether Coze fetches a web page again (and how often).",
+                    "Prints the document's ID (or {\"document_id\": …} with --json) once Coze has taken the change."},
+            footer = {"", "Examples:", "  coze-knowledge update-doc 7386... --name \"Onboarding FAQ\"",
+                    "  coze-knowledge update-doc 7386... --auto-update 48", "  coze-knowledge update-doc 7386... --no-auto-update --json"})
+    static class UpdateDoc extends Sub {
+        @Parameters(paramLabel = "DOCUMENT_ID", description = "The document (coze-knowledge docs shows the ids).")
+        String id;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "The document's new name.")
+        String name;
+
+        @Option(names = "--auto-update", paramLabel = "HOURS", description = "A web page: fetch it again every HOURS hours (24 at least).")
+        Integer autoUpdate;
+
+        @Option(names = "--no-auto-update", description = "A web page: stop fetching it again.")
+        boolean noAutoUpdate;
+
+        @Override
+        public Integer call() {
+            if (name == null && autoUpdate == null && !noAutoUpdate)
+                throw new CozeException(CozeException.USAGE, "nothing to change", "give --name, --auto-update HOURS or --no-auto-update");
+            if (autoUpdate != null && noAutoUpdate)
+                throw new CozeException(CozeException.USAGE, "--auto-update and --no-auto-update both given", "give one of them");
+            if (autoUpdate != null && autoUpdate < Knowledge.UpdateRule.MIN_INTERVAL_HOURS)
+                throw new CozeException(CozeException.USAGE, "--auto-update is " + autoUpdate + " hours",
+                        "Coze fetches a page again every " + Knowledge.UpdateRule.MIN_INTERVAL_HOURS + " hours at most often");
+            Knowledge.UpdateRule rule = autoUpdate != null ? new Knowledge.UpdateRule(true, autoUpdate)
+                    : noAutoUpdate ? new Knowledge.UpdateRule(false, Knowledge.UpdateRule.MIN_INTERVAL_HOURS) : null;
+            knowledge().updateDocument(id, name, rule);
+            out().value("document_id", id);
+            common.say("coze-knowledge: updated document " + id);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete-docs", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = {"Delete documents from their knowledge base (IDs as arguments, or one per line on stdin).",
+                    "Prints each deleted ID (or {\"document_id\": …} with --json) once Coze has deleted it."},
+            footer = {"", "Examples:", "  coze-knowledge delete-docs 7386... 7387...",
+                    "  coze-knowledge docs \"$kb\" | cut -f1 | coze-knowledge delete-docs   # empty a base",
+                    "", "Exit codes: 0 all deleted, 1 Coze refused (the IDs printed before it were deleted), 2 usage."})
+    static class DeleteDocs extends Sub {
+        /** An ID is a 19-digit number; a longer line is not one. */
+        static final int MAX_ID_BYTES = 256;
+
+        @Parameters(arity = "0..*", paramLabel = "DOCUMENT_ID", description = "The documents (coze-knowledge docs shows the ids).")
+        List<String> ids = new ArrayList<>();
+
+        @Override
+        public Integer call() throws IOException {
+            List<String> all = new ArrayList<>(ids);
+            if (all.isEmpty() && !Terminal.stdin())
+                for (String line; (line = Input.line(System.in, MAX_ID_BYTES, "a document ID on stdin")) != null; ) all.add(line);
+            all.replaceAll(String::strip);
+            all.removeIf(String::isEmpty);
+            if (all.isEmpty()) throw new CozeException(CozeException.USAGE, "no document to delete", "give document IDs (coze-knowledge docs shows them)");
+            KnowledgeOutput out = out();
+            knowledge().deleteDocuments(all.stream().distinct().toList(), batch -> batch.forEach(d -> out.value("document_id", d)));
+            common.say("coze-knowledge: deleted " + all.stream().distinct().count() + " document(s)");
             return 0;
         }
     }

@@ -17,26 +17,25 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Log in to Coze (coze.cn / coze.com): browser PKCE, device code, a personal access token or a service app (JWT); status and logout.
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import lib.auth.CozeOAuth;
-import lib.auth.Credentials;
 import lib.auth.JwtGrant;
+import lib.auth.Logout;
 import lib.auth.PersonLogin;
 import lib.auth.Pkce;
 import lib.auth.PrivateFiles;
 import lib.auth.RefreshRehearsal;
+import lib.auth.ServiceAppLogin;
 import lib.auth.TokenStore;
 import lib.core.CozeApiException;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
 import lib.core.Input;
-import lib.core.Json;
 import lib.core.Terminal;
 import lib.discover.Directory;
 import lib.discover.LoginStatus;
@@ -48,7 +47,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "coze-login", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-        subcommands = {CozeLogin.Status.class, CozeLogin.Logout.class},
+        subcommands = {LoginStatus.Show.class, Logout.class},
         description = {"Log in to Coze and keep the login in $${COZE_HOME:-~/.coze}/token.json (mode 0600).",
                 "By default opens the browser for an OAuth PKCE login and receives Coze's redirect on loopback."},
         footer = {"", "Examples:", "  coze-login --client-id 1234.app.coze", "  coze-login --client-id 1234.app.coze --no-browser --paste",
@@ -90,27 +89,8 @@ public class CozeLogin implements Callable<Integer> {
             description = "Scope a browser or device login to this workspace (default: the stored login's workspace, if any).")
     String workspace;
 
-    @Option(names = "--jwt", description = "Log in as a service app (OAuth JWT): needs --client-id, --key-id and --private-key.")
-    boolean jwt;
-
-    @Option(names = "--key-id", paramLabel = "KID", description = "With --jwt: the id of the public key registered on the app.")
-    String keyId;
-
-    @Option(names = "--private-key", paramLabel = "FILE", description = "With --jwt: the app's private key (PKCS#8 PEM). Its path is stored, never the key.")
-    java.nio.file.Path privateKey;
-
-    @Option(names = "--session-name", paramLabel = "NAME", description = "With --jwt: the session_name of the grant, to keep users' sessions apart.")
-    String sessionName;
-
-    @Option(names = "--account-id", paramLabel = "ID", description = "With --jwt: get the token for this account.")
-    String accountId;
-
-    @Option(names = "--enterprise-id", paramLabel = "ID", description = "With --jwt: get the token for this enterprise.")
-    String enterpriseId;
-
-    @Option(names = "--ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-            description = "With --jwt: how long each token lives (default: ${DEFAULT-VALUE}; at most 86399s).")
-    Duration ttl;
+    @Mixin
+    ServiceAppLogin serviceApp;
 
     @Option(names = "--site-kind", paramLabel = "cloud|studio",
             description = "What the API base is, when finding out does not work: Coze's cloud, or a self-hosted Coze Studio (default: found out at login).")
@@ -157,9 +137,9 @@ public class CozeLogin implements Callable<Integer> {
         if (Boolean.TRUE.equals(studio) && !withToken)
             throw new CozeException(CozeException.USAGE, "Coze Studio takes personal access tokens only",
                     "make one in Studio's web UI, then: coze-login --api-base " + base + " --with-token");
-        if (jwt) {
+        if (serviceApp.jwt) {
             if (workspace != null) throw new CozeException(CozeException.USAGE, "--workspace is for browser and device logins", "drop --workspace");
-            return serviceApp(store, base, existing);
+            return serviceAppLogin(store, base, existing);
         }
         if (!force && !withToken && existing != null && existing.apiBase().equals(base)
                 && (workspace == null || workspace.strip().equals(existing.workspace()))
@@ -204,42 +184,21 @@ public class CozeLogin implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * A service app's login, always afresh: the grant is made now, so a wrong key or key id fails here
-     * and not in a later chat. The key's path is stored, never the key.
-     */
-    private int serviceApp(TokenStore store, String base, TokenStore.Login existing) {
+    /** A service app's login, always afresh (ServiceAppLogin makes the grant now). */
+    private int serviceAppLogin(TokenStore store, String base, TokenStore.Login existing) {
         if (device || withToken || paste || noBrowser)
             throw new CozeException(CozeException.USAGE, "--jwt takes none of --device, --with-token, --paste or --no-browser");
-        if (clientId == null || clientId.isBlank() || keyId == null || keyId.isBlank() || privateKey == null)
-            throw new CozeException(CozeException.USAGE, "--jwt needs --client-id, --key-id and --private-key",
-                    "e.g. coze-login --jwt --client-id 1180.app.coze --key-id KID --private-key app.pem");
-        if (accountId != null && enterpriseId != null)
-            throw new CozeException(CozeException.USAGE, "--account-id and --enterprise-id exclude each other", "give one");
-        for (String id : new String[] {accountId, enterpriseId})
-            if (id != null && !JwtGrant.ID.matcher(id).matches())
-                throw new CozeException(CozeException.USAGE, "an account or enterprise id is letters, digits, - and _ only");
-        long seconds = ttl.getSeconds();
-        if (seconds < 1 || seconds > JwtGrant.MAX_DURATION)
-            throw new CozeException(CozeException.USAGE, "--ttl must be between 1s and " + JwtGrant.MAX_DURATION + "s", "e.g. --ttl 15m");
-        String keyFile = privateKey.toAbsolutePath().normalize().toString();
-        TokenStore.ServiceApp app = new TokenStore.ServiceApp(keyId.strip(), keyFile, blankToNull(sessionName), accountId, enterpriseId, seconds);
-        String client = clientId.strip();
-        CozeOAuth.Token t = JwtGrant.mint(base, client, app, JwtGrant.readKey(privateKey, common.warnSink()), common.debugSink());
-        Directory.Me me = whoIs(base, t.accessToken(), false);
+        ServiceAppLogin.Granted app = serviceApp.grant(base, clientId, common.warnSink(), common.debugSink());
+        Directory.Me me = whoIs(base, app.token().accessToken(), false);
         String userId = me != null ? me.userId() : existing != null ? existing.userId() : "coze-jbang-" + Pkce.randomToken().substring(0, 16);
         try (PrivateFiles.Held held = store.lock()) {
-            store.save(TokenStore.Login.serviceApp(base, client, app, t.accessToken(), t.expiresAt(), userId)
+            store.save(TokenStore.Login.serviceApp(base, app.clientId(), app.app(), app.token().accessToken(), app.token().expiresAt(), userId)
                     .on(new TokenStore.Site(TokenStore.Site.CLOUD_KIND, CozeConfig.inClear(base))));
         }
-        common.say("Logged in to " + CozeConfig.shortName(base) + " as the service app " + client
-                + (app.sessionName() == null ? "" : " (session " + Terminal.visible(app.sessionName()) + ")")
-                + "; token valid until " + CozeCli.until(t.expiresAt()) + ", then renewed with the key in " + keyFile);
+        common.say("Logged in to " + CozeConfig.shortName(base) + " as the service app " + app.clientId()
+                + (app.app().sessionName() == null ? "" : " (session " + Terminal.visible(app.app().sessionName()) + ")")
+                + "; token valid until " + CozeCli.until(app.token().expiresAt()) + ", then renewed with the key in " + app.app().keyFile());
         return 0;
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 
     /**
@@ -298,46 +257,5 @@ public class CozeLogin implements Callable<Integer> {
         return token.strip();
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-            description = "Show the current login and whom Coze says it belongs to (never the token). Exit 0 when usable, 4 when not.")
-    static class Status implements Callable<Integer> {
-        @Option(names = "--json", description = "Print the status as JSON.")
-        boolean json;
 
-        @Mixin
-        CozeCli.Site site;
-
-        @Mixin
-        CozeCli.Common common;
-
-        @Override
-        public Integer call() {
-            TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
-            JsonObject o = LoginStatus.of(store, new Credentials(store, System.getenv(), null), site.apiBase, common.insecureHttp,
-                    common.debugSink());
-            common.out().println(json ? Json.line(o) : LoginStatus.text(o));
-            return o.get("usable").getAsBoolean() ? 0 : CozeException.AUTH;
-        }
-    }
-
-    @Command(name = "logout", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-            description = "Remove the stored login from this machine (Coze itself is not told).")
-    static class Logout implements Callable<Integer> {
-        @Mixin
-        CozeCli.Common common;
-
-        @Override
-        public Integer call() {
-            TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
-            TokenStore.Login login;
-            try (PrivateFiles.Held held = store.lock()) {
-                login = store.load();
-                if (login != null) store.remove();
-            }
-            if (login == null) common.say("Not logged in; nothing to remove.");
-            else common.say("Removed the " + CozeConfig.shortName(login.apiBase()) + " login (" + store.file() + ").");
-            if (System.getenv("COZE_API_TOKEN") != null) common.say("Note: COZE_API_TOKEN is still set in your environment.");
-            return 0;
-        }
-    }
 }

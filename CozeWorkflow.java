@@ -17,34 +17,24 @@
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED
 //DESCRIPTION Run a published Coze workflow from the shell: its messages stream to stdout; question nodes are answered with --resume.
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import lib.auth.Credentials;
 import lib.core.CozeCli;
 import lib.core.CozeException;
-import lib.core.Input;
-import lib.core.Interrupts;
-import lib.core.Json;
-import lib.core.Os;
-import lib.core.Terminal;
-import lib.http.CozeHttp;
-import lib.workflow.RunHistory;
 import lib.workflow.WorkflowOutput;
 import lib.workflow.WorkflowRehearsal;
 import lib.workflow.WorkflowRequest;
 import lib.workflow.WorkflowRun;
-import picocli.CommandLine.ArgGroup;
+import lib.workflow.WorkflowRunner;
+import lib.workflow.WorkflowStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-workflow", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-        subcommands = CozeWorkflow.Status.class,
+        subcommands = WorkflowStatus.class,
         description = {"Run a published Coze workflow. Its messages stream to stdout as they come; everything else goes to stderr.",
                 "A question node ends the run with exit code 6 and says how to answer it (--resume)."},
         footer = {"", "Examples:", "  coze-workflow 7501... --param city=北京 --param days=3",
@@ -62,24 +52,8 @@ public class CozeWorkflow implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "ANSWER", description = "With --resume: the answer to the question node.")
     String answer;
 
-    @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE",
-            description = "A parameter of the start node (repeatable); VALUE is taken as JSON when it is JSON (3, true, [1,2]), else as text.")
-    List<String> params = new ArrayList<>();
-
-    @Option(names = "--input", paramLabel = "JSON|-", description = "All parameters as a JSON object, or - to read it from stdin; --param adds to it.")
-    String input;
-
-    @ArgGroup
-    Owner owner;
-
-    /** A workflow that uses a bot's or an app's resources runs on its behalf. */
-    static class Owner {
-        @Option(names = "--bot", paramLabel = "ID", description = "Run on behalf of this bot.")
-        String bot;
-
-        @Option(names = "--app", paramLabel = "ID", description = "Run on behalf of this app.")
-        String app;
-    }
+    @Mixin
+    WorkflowRequest.Start start;
 
     @Option(names = "--resume", paramLabel = "EVENT_ID", description = "Answer the question node that ended an earlier run (give the ANSWER too).")
     String resume;
@@ -117,103 +91,12 @@ public class CozeWorkflow implements Callable<Integer> {
         if (resume == null && answer != null)
             throw new CozeException(CozeException.USAGE, "an answer without --resume", "answer a question node with --resume EVENT_ID \"…\"");
         Credentials creds = Credentials.of(common);
-        CozeHttp http = creds.http(creds.apiBase(site.apiBase, common.insecureHttp));
-        WorkflowOutput out = new WorkflowOutput(common.out(), json);
-        if (async) {
-            if (resume != null) throw new CozeException(CozeException.USAGE, "--async starts a run; it cannot resume one");
-            JsonObject started = RunHistory.start(http, runBody());
-            out.started(started);
-            common.say("coze-workflow: started; follow it with: coze-workflow status " + Os.current().shellWord(workflowId) + " "
-                    + Os.current().shellWord(Json.str(started, "execute_id")) + " --wait");
-            return 0;
-        }
-        if (noStream) {
-            JsonObject reply = WorkflowRun.whole(http, runBody());
-            out.whole(reply);
-            return done(Json.str(reply, "debug_url"));
-        }
-        WorkflowRun run = new WorkflowRun(http, line -> common.say("coze-workflow: " + line));
-        Interrupts.onCtrlC(() -> {
-            run.cancel();
-            return true;
-        });
-        WorkflowRun.Outcome outcome;
-        try {
-            outcome = run.run(resume != null ? WorkflowRun.RESUME : WorkflowRun.RUN,
-                    resume != null ? WorkflowRequest.resume(workflowId, resume, answer, interruptType) : runBody(), out,
-                    streaming.idleTimeout, streaming.stallTimeout);
-        } finally {
-            out.endLine();
-        }
-        if (outcome.cancelled()) {
-            common.say("coze-workflow: cancelled");
-            return CozeException.INTERRUPTED;
-        }
-        if (outcome.waiting() != null) {
-            common.say("coze-workflow: " + outcome.waiting().line(Os.current()));
-            return CozeException.WAITING;
-        }
-        return done(outcome.debugUrl());
-    }
-
-    private JsonObject runBody() throws IOException {
-        return WorkflowRequest.run(workflowId, WorkflowRequest.parameters(input == null ? null : input.equals("-") ? Input.stdin() : input, params),
-                owner == null ? null : owner.bot, owner == null ? null : owner.app);
-    }
-
-    private int done(String trace) {
-        if (trace != null) common.say("coze-workflow: done; its trace: " + trace);
-        return 0;
-    }
-
-    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-            description = {"How an asynchronous run (--async) stands: its output once done (stdout), its error, or the question it waits at."},
-            footer = {"", "Examples:", "  coze-workflow status 7501... 7402...", "  coze-workflow status 7501... 7402... --wait --json", "",
-                    "Exit codes: 0 done (or still running, without --wait), 1 the run failed,",
-                    "4 login needed, 5 network or --idle-timeout passed while waiting,",
-                    "6 waiting at a question node, 130 interrupted."})
-    static class Status implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "WORKFLOW_ID", description = "The workflow.")
-        String workflowId;
-
-        @Parameters(index = "1", paramLabel = "EXECUTE_ID", description = "The run, as --async printed it.")
-        String executeId;
-
-        @Option(names = "--wait", description = "Ask again, less and less often, until the run is over.")
-        boolean await;
-
-        @Option(names = "--json", description = "Print Coze's record of the run as one JSON object.")
-        boolean json;
-
-        @Option(names = "--idle-timeout", defaultValue = "10m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
-                description = "With --wait: give up (exit 5) when the run still goes on after this long (default: ${DEFAULT-VALUE}).")
-        Duration limit;
-
-        @Mixin
-        CozeCli.Site site;
-
-        @Mixin
-        CozeCli.Common common;
-
-        @Override
-        public Integer call() throws InterruptedException {
-            Credentials creds = Credentials.of(common);
-            CozeHttp http = creds.http(creds.apiBase(site.apiBase, common.insecureHttp));
-            String again = "coze-workflow status " + Os.current().shellWord(workflowId) + " " + Os.current().shellWord(executeId);
-            Interrupts.onCtrlC(() -> {
-                common.say("coze-workflow: stopped waiting; the run goes on: " + again);
-                return false;
-            });
-            RunHistory h = await ? RunHistory.await(http, workflowId, executeId, limit) : RunHistory.fetch(http, workflowId, executeId);
-            new WorkflowOutput(common.out(), json).history(h);
-            if (h.waiting() != null) {
-                common.say("coze-workflow: " + h.waiting().line(Os.current()));
-                return CozeException.WAITING;
-            }
-            if (h.status().equals(RunHistory.FAIL)) throw h.failure();
-            if (h.running()) common.say("coze-workflow: " + Terminal.oneLine(h.status()) + "; wait for it with: " + again + " --wait");
-            else if (h.debugUrl() != null) common.say("coze-workflow: done; its trace: " + h.debugUrl());
-            return 0;
-        }
+        WorkflowRunner runner = new WorkflowRunner(creds.http(creds.apiBase(site.apiBase, common.insecureHttp)),
+                new WorkflowOutput(common.out(), json), line -> common.say("coze-workflow: " + line));
+        if (async && resume != null) throw new CozeException(CozeException.USAGE, "--async starts a run; it cannot resume one");
+        if (async) return runner.start(workflowId, start.body(workflowId));
+        if (noStream) return runner.whole(start.body(workflowId));
+        if (resume != null) return runner.stream(WorkflowRun.RESUME, WorkflowRequest.resume(workflowId, resume, answer, interruptType), streaming);
+        return runner.stream(WorkflowRun.RUN, start.body(workflowId), streaming);
     }
 }

@@ -15,6 +15,8 @@ public final class MockBots {
     public static final String PERSONAL = "7000000000000000001", TEAM = "7000000000000000002";
     /** The team's bots, enough for two pages of a bot list. */
     public static final int TEAM_BOTS = 25;
+    /** A bot template (an agent) that coze-mock can duplicate into a workspace. */
+    public static final String TEMPLATE = "7418160152504827942";
 
     private MockBots() {}
 

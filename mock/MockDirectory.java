@@ -68,7 +68,12 @@ public final class MockDirectory {
         }
         String status = query(ex, "publish_status");
         List<JsonObject> all = new ArrayList<>();
-        for (MockBots.Bot b : state.bots.values()) {
+        List<MockBots.Bot> bots;
+        // A template's copy may be added while this lists.
+        synchronized (state.bots) {
+            bots = new ArrayList<>(state.bots.values());
+        }
+        for (MockBots.Bot b : bots) {
             if (!workspace.equals(b.workspace)) continue;
             if ((status == null || status.equals("published_online")) && !b.published) continue;
             if ("unpublished_draft".equals(status) && b.published) continue;

@@ -25,10 +25,11 @@ import lib.core.Json;
 /**
  * Knowledge bases as coze-py's `datasets` and the docs (create_dataset, list_dataset,
  * update_dataset, delete_dataset, create_knowledge_files, list_knowledge_files,
- * get_dataset_progress) describe them. A document reads as processing (status 0) twice, then done
- * (1), or failed (9) when it has no text (an empty file) or its web page cannot be read (a URL
- * with "unreachable" in it). A file type Coze does not take is refused at once. Without the
- * `Agw-Js-Conv: str` header the document endpoints answer ids as numbers, as Coze does.
+ * modify_knowledge_files, delete_knowledge_files, get_dataset_progress) describe them. A document
+ * reads as processing (status 0) twice, then done (1), or failed (9) when it has no text (an empty
+ * file) or its web page cannot be read (a URL with "unreachable" in it). A file type Coze does not
+ * take is refused at once. Without the `Agw-Js-Conv: str` header the document endpoints answer ids
+ * as numbers, as Coze does.
  */
 final class MockKnowledge {
     static final Set<String> FILE_TYPES = Set.of("txt", "md", "pdf", "doc", "docx");
@@ -213,6 +214,65 @@ final class MockKnowledge {
         o.addProperty("msg", "");
         o.add("document_infos", infos);
         o.addProperty("total", d.docs.size());
+        http.json(ex, 200, o);
+    }
+
+    /**
+     * `POST /open_api/knowledge/document/update {document_id, document_name?, update_rule?:{update_type, update_interval}}`
+     * → `{code, msg}`; an interval under 24 hours is refused, as the docs set that minimum.
+     */
+    void updateDocument(HttpExchange ex) throws IOException {
+        JsonObject req = Json.object(body(ex));
+        String id = Json.str(req, "document_id");
+        Doc doc = document(id);
+        if (doc == null) {
+            http.envelopeError(ex, 200, 4000, "invalid parameter: no document " + id);
+            return;
+        }
+        JsonObject rule = Json.obj(req, "update_rule");
+        if (rule != null && Json.num(rule, "update_type", 0) == 1 && Json.num(rule, "update_interval", 0) < 24) {
+            http.envelopeError(ex, 200, 4000, "invalid parameter: update_interval is at least 24 hours");
+            return;
+        }
+        String name = Json.str(req, "document_name");
+        if (!MockHttp.blank(name)) doc.info.addProperty("name", name);
+        if (rule != null) {
+            doc.info.addProperty("update_type", Json.num(rule, "update_type", 0));
+            doc.info.addProperty("update_interval", Json.num(rule, "update_interval", 0));
+        }
+        state.bump("documents.update");
+        replyDone(ex);
+    }
+
+    /** `POST /open_api/knowledge/document/delete {document_ids}` (1 to 100) → `{code, msg}`; an id that is not there deletes nothing. */
+    void deleteDocuments(HttpExchange ex) throws IOException {
+        JsonElement ids = Json.object(body(ex)).get("document_ids");
+        if (ids == null || !ids.isJsonArray() || ids.getAsJsonArray().isEmpty() || ids.getAsJsonArray().size() > 100) {
+            http.envelopeError(ex, 200, 4000, "invalid parameter: document_ids needs 1 to 100 documents");
+            return;
+        }
+        for (JsonElement e : ids.getAsJsonArray())
+            if (document(e.getAsString()) == null) {
+                http.envelopeError(ex, 200, 4000, "invalid parameter: no document " + e.getAsString());
+                return;
+            }
+        for (JsonElement e : ids.getAsJsonArray()) datasets.values().forEach(d -> d.docs.remove(e.getAsString()));
+        state.bump("documents.delete");
+        replyDone(ex);
+    }
+
+    private Doc document(String id) {
+        if (id == null) return null;
+        return datasets.values().stream().map(d -> d.docs.get(id)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
+    private void replyDone(HttpExchange ex) throws IOException {
+        JsonObject o = new JsonObject();
+        o.addProperty("code", 0);
+        o.addProperty("msg", "");
+        JsonObject detail = new JsonObject();
+        detail.addProperty("logid", ex.getResponseHeaders().getFirst("x-tt-logid"));
+        o.add("detail", detail);
         http.json(ex, 200, o);
     }
 

@@ -21,13 +21,11 @@ import mock.MockTokens.Issued;
 
 /**
  * Coze's OAuth for public clients: the consent page, the token endpoint (PKCE verified, single-use
- * codes, rotating refresh tokens whose reuse revokes the family) and the device flow. The tokens
- * it issues, and the bearer check, are MockTokens.
+ * codes, rotating refresh tokens whose reuse revokes the family)).
+ * The tokens it issues, and the bearer check, are MockTokens; the device flow is MockDevices.
  */
 final class MockOAuth {
     private static final Duration CODE_TTL = Duration.ofMinutes(5);
-    private static final Duration DEVICE_TTL = Duration.ofMinutes(5);
-    private static final int DEVICE_INTERVAL = 5;
 
     static final class Code {
         final String clientId, redirectUri, challenge, method;
@@ -44,36 +42,23 @@ final class MockOAuth {
         }
     }
 
-    static final class Device {
-        final String clientId, userCode;
-        final Instant expires;
-        volatile String state = "pending";
-        long lastPoll;
-        int interval = DEVICE_INTERVAL;
-
-        Device(String clientId, String userCode) {
-            this.clientId = clientId;
-            this.userCode = userCode;
-            this.expires = Instant.now().plus(DEVICE_TTL);
-        }
-    }
-
     private final MockState state;
     private final MockHttp http;
     private final MockTokens tokens;
     private final MockServiceApps serviceApps;
+    private final MockDevices devices;
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
-    private final Map<String, Device> devices = new ConcurrentHashMap<>();
 
-    MockOAuth(MockState state, MockHttp http, MockTokens tokens, MockServiceApps serviceApps) {
+    MockOAuth(MockState state, MockHttp http, MockTokens tokens, MockServiceApps serviceApps, MockDevices devices) {
         this.state = state;
         this.http = http;
         this.tokens = tokens;
         this.serviceApps = serviceApps;
+        this.devices = devices;
     }
 
     void authorizePage(HttpExchange ex) throws IOException {
-        countWorkspace(ex, "authorize");
+        countWorkspace(state, ex, "authorize");
         Map<String, String> q = Urls.query(ex.getRequestURI().getRawQuery());
         String problem = authorizeProblem(q);
         if (problem != null) {
@@ -150,7 +135,7 @@ final class MockOAuth {
         if (state.faults.has("token-delay")) state.pause(state.faults.num("token-delay", 0));
         if ("authorization_code".equals(grant)) codeGrant(ex, req);
         else if ("refresh_token".equals(grant)) refreshGrant(ex, req);
-        else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) deviceGrant(ex, req);
+        else if ("urn:ietf:params:oauth:grant-type:device_code".equals(grant)) devices.grant(ex, req);
         else if (MockServiceApps.GRANT.equals(grant)) serviceApps.grant(ex, req, "app");
         else oauthError(ex, "unsupported_grant_type", "unsupported grant_type");
     }
@@ -213,94 +198,13 @@ final class MockOAuth {
         if (i != null) i.family.revoked = true;
     }
 
-    void deviceCode(HttpExchange ex) throws IOException {
-        countWorkspace(ex, "device_code");
-        JsonObject req = Json.object(body(ex));
-        String clientId = Json.str(req, "client_id");
-        if (blank(clientId)) {
-            oauthError(ex, "invalid_request", "client_id is missing");
-            return;
-        }
-        String deviceCode = "dc_" + MockTokens.randomToken();
-        String userCode = userCode();
-        Device d = new Device(clientId, userCode);
-        if (state.config.autoApprove) d.state = "approved";
-        devices.put(deviceCode, d);
-        JsonObject o = new JsonObject();
-        o.addProperty("device_code", deviceCode);
-        o.addProperty("user_code", userCode);
-        o.addProperty("verification_uri", state.baseUrl() + "/device");
-        o.addProperty("expires_in", DEVICE_TTL.toSeconds()); // a duration here, unlike the token endpoint's absolute time
-        o.addProperty("interval", DEVICE_INTERVAL);
-        http.json(ex, 200, o);
-    }
-
     /** A workspace-scoped request (`/api/permission/oauth2/workspace_id/{id}/…`) is counted as `what.workspace.{id}`. */
-    private void countWorkspace(HttpExchange ex, String what) {
+    static void countWorkspace(MockState state, HttpExchange ex, String what) {
         java.util.regex.Matcher m = WORKSPACE.matcher(ex.getRequestURI().getPath());
         if (m.find()) state.bump(what + ".workspace." + m.group(1));
     }
 
     private static final java.util.regex.Pattern WORKSPACE = java.util.regex.Pattern.compile("^/api/permission/oauth2/workspace_id/([^/]+)/");
-
-    private static String userCode() {
-        String letters = "BCDFGHJKLMNPQRSTVWXZ";
-        java.security.SecureRandom r = new java.security.SecureRandom();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == 4) sb.append('-');
-            sb.append(letters.charAt(r.nextInt(letters.length())));
-        }
-        return sb.toString();
-    }
-
-    private void deviceGrant(HttpExchange ex, JsonObject req) throws IOException {
-        Device d = devices.get(String.valueOf(Json.str(req, "device_code")));
-        if (d == null || !d.clientId.equals(Json.str(req, "client_id"))) {
-            oauthError(ex, "invalid_grant", "unknown device_code");
-            return;
-        }
-        String error;
-        synchronized (d) {
-            long now = System.currentTimeMillis();
-            boolean tooFast = d.lastPoll != 0 && now - d.lastPoll < d.interval * 1000L - 250 && !state.faults.has("device-fast-ok");
-            d.lastPoll = now;
-            if (d.expires.isBefore(Instant.now())) error = "expired_token";
-            else if ("denied".equals(d.state)) error = "access_denied";
-            else if ("used".equals(d.state)) error = "invalid_grant";
-            else if (tooFast) {
-                d.interval += 5;
-                error = "slow_down";
-            } else if ("pending".equals(d.state)) error = "authorization_pending";
-            else {
-                d.state = "used";
-                error = null;
-            }
-        }
-        if (error != null) oauthError(ex, error, error.replace('_', ' '));
-        else http.json(ex, 200, tokens.issue(new Family(d.clientId), state.config.tokenTtl));
-    }
-
-    void devicePage(HttpExchange ex) throws IOException {
-        String code = Urls.query(ex.getRequestURI().getRawQuery()).getOrDefault("user_code", "");
-        http.html(ex, 200, "<h1>Connect a device</h1><form method=\"post\"><label>Code <input name=\"user_code\" value=\""
-                + Html.escape(code) + "\"></label> <button id=\"authorize\" name=\"decision\" value=\"authorize\">Authorize</button> "
-                + "<button id=\"deny\" name=\"decision\" value=\"deny\">Deny</button></form>");
-    }
-
-    void deviceDecision(HttpExchange ex) throws IOException {
-        Map<String, String> form = Urls.query(body(ex));
-        String userCode = form.getOrDefault("user_code", "").trim().toUpperCase();
-        for (Device d : devices.values()) {
-            if (d.userCode.equals(userCode) && "pending".equals(d.state)) {
-                d.state = "authorize".equals(form.get("decision")) ? "approved" : "denied";
-                http.html(ex, 200, "<h1>" + ("approved".equals(d.state) ? "Device connected" : "Request denied")
-                        + "</h1><p>You can return to your terminal.</p>");
-                return;
-            }
-        }
-        http.html(ex, 400, "<h1>Unknown or expired code</h1>");
-    }
 
     private void oauthError(HttpExchange ex, String code, String message) throws IOException {
         http.oauthError(ex, code, message);

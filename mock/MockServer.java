@@ -26,7 +26,7 @@ import lib.core.Json;
 /**
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
- * Each section of Coze is a handler the table points into (MockOAuth, MockChat, MockChats,
+ * Each section of Coze is a handler the table points into (MockOAuth, MockDevices, MockChat, MockChats,
  * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge, MockAudio, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
@@ -87,7 +87,8 @@ public final class MockServer extends MockState {
 
     private void routeTable() {
         MockServiceApps serviceApps = new MockServiceApps(this, replies, tokens);
-        MockOAuth oauth = new MockOAuth(this, replies, tokens, serviceApps);
+        MockDevices devices = new MockDevices(this, replies, tokens);
+        MockOAuth oauth = new MockOAuth(this, replies, tokens, serviceApps, devices);
         MockConversations conversations = new MockConversations(this, replies);
         MockChats chats = new MockChats(this, replies, conversations);
         MockFiles files = new MockFiles(this, replies);
@@ -97,18 +98,19 @@ public final class MockServer extends MockState {
         MockWorkflows workflows = new MockWorkflows(this, replies, chat);
         MockKnowledge knowledge = new MockKnowledge(this, replies);
         MockAudio audio = new MockAudio(this, replies);
+        MockTemplates templates = new MockTemplates(this, replies);
         open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
         open("POST /api/permission/oauth2/authorize", oauth::authorizeDecision);
         open("POST /api/permission/oauth2/token", oauth::token);
-        open("POST /api/permission/oauth2/device/code", oauth::deviceCode);
+        open("POST /api/permission/oauth2/device/code", devices::code);
         // A login scoped to one workspace: the same consent page and device code, counted by workspace.
         open("GET /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizePage);
         open("POST /api/permission/oauth2/workspace_id/{id}/authorize", oauth::authorizeDecision);
-        open("POST /api/permission/oauth2/workspace_id/{id}/device/code", oauth::deviceCode);
+        open("POST /api/permission/oauth2/workspace_id/{id}/device/code", devices::code);
         open("POST /api/permission/oauth2/account/{id}/token", serviceApps::accountToken);
         open("POST /api/permission/oauth2/enterprise_id/{id}/token", serviceApps::enterpriseToken);
-        open("GET /device", oauth::devicePage);
-        open("POST /device", oauth::deviceDecision);
+        open("GET /device", devices::page);
+        open("POST /device", devices::decision);
         open("GET /_mock/state", ex -> replies.json(ex, 200, counts()));
         api("POST /v3/chat", chat::chat);
         // GET in the studio IDL, go and java; POST with the same query in py and js: Coze takes both.
@@ -140,6 +142,9 @@ public final class MockServer extends MockState {
         api("POST /v1/datasets/{id}/process", knowledge::process);
         api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
         api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
+        api("POST /open_api/knowledge/document/update", knowledge::updateDocument);
+        api("POST /open_api/knowledge/document/delete", knowledge::deleteDocuments);
+        api("POST /v1/templates/{id}/duplicate", templates::duplicate);
         api("GET /v1/audio/voices", audio::voices);
         api("POST /v1/audio/speech", audio::speech);
         api("POST /v1/audio/transcriptions", audio::transcriptions);
@@ -237,8 +242,8 @@ public final class MockServer extends MockState {
     }
 
     /** The paths with an id in them, as `{id}` in the route table. */
-    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
-            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/token|/authorize|/device/code)");
+    private static final Pattern WITH_ID = Pattern.compile("(/v1/conversations/|/v1/templates/|/api/permission/oauth2/account/|/api/permission/oauth2/enterprise_id/"
+            + "|/api/permission/oauth2/workspace_id/)[^/]+(/clear|/duplicate|/token|/authorize|/device/code)");
     /** The paths with two ids in them. */
     private static final Pattern WITH_IDS = Pattern.compile("(/v1/workflows/)[^/]+(/run_histories/)[^/]+");
     /** A path that ends in an id, or an id and one more word. */

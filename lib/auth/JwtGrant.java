@@ -35,7 +35,7 @@ public final class JwtGrant implements Renewal {
     }
 
     @Override
-    public TokenStore.Login renew(TokenStore.Login current, PrivateFiles.Reservation space) {
+    public TokenStore.Login renew(TokenStore.Login current, Reservation space) {
         PrivateKey key;
         try {
             key = ServiceAppKey.read(Path.of(current.app().keyFile()), warn);

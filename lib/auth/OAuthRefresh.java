@@ -19,7 +19,7 @@ final class OAuthRefresh implements Renewal {
     }
 
     @Override
-    public TokenStore.Login renew(TokenStore.Login current, PrivateFiles.Reservation space) {
+    public TokenStore.Login renew(TokenStore.Login current, Reservation space) {
         CozeOAuth.Token token;
         try {
             token = new CozeOAuth(new CozeHttp(current.apiBase(), debug)).refresh(current.clientId(), current.refreshToken());

@@ -4,15 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryIteratorException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.AclEntry;
 import java.nio.file.attribute.AclEntryFlag;
@@ -43,7 +39,6 @@ public final class PrivateFiles {
     public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
     public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     static final long MAX_FILE_BYTES = 1 << 20;
-    private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
 
     private PrivateFiles() {}
 
@@ -98,7 +93,7 @@ public final class PrivateFiles {
     }
 
     /** The POSIX mode to create with, where the file system has modes (else none: see ownerOnlyAcl). */
-    private static FileAttribute<?>[] ownerOnly(Path path, Set<PosixFilePermission> mode) {
+    static FileAttribute<?>[] ownerOnly(Path path, Set<PosixFilePermission> mode) {
         return posix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(mode)} : new FileAttribute<?>[0];
     }
 
@@ -106,7 +101,7 @@ public final class PrivateFiles {
      * Where there are ACLs but no modes: one entry, the owner may do everything. On a folder it is
      * inherited, so the files created in it start owner-only too.
      */
-    private static void ownerOnlyAcl(Path path) throws IOException {
+    static void ownerOnlyAcl(Path path) throws IOException {
         if (posix(path)) return;
         AclFileAttributeView view = Files.getFileAttributeView(path, AclFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
         if (view == null) return;
@@ -121,7 +116,7 @@ public final class PrivateFiles {
      * Refuses anything at `file` but a regular file (or nothing): a symbolic link could point anywhere,
      * and opening a FIFO blocks until someone writes to it, which would hang every command.
      */
-    private static void regularOrAbsent(Path file, String doing) throws IOException {
+    static void regularOrAbsent(Path file, String doing) throws IOException {
         if (Files.isSymbolicLink(file)) throw new IOException(file + " is a symbolic link; refusing to " + doing + " it");
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS))
             throw new IOException(file + " is not a regular file; refusing to " + doing + " it");
@@ -152,104 +147,8 @@ public final class PrivateFiles {
      * lose (the last conversation), where an fsync would delay every exit.
      */
     public static void writeAtomically(Path file, byte[] content, boolean durable) throws IOException {
-        try (Reservation r = reserve(file, 0)) {
+        try (Reservation r = Reservation.reserve(file, 0)) {
             r.commit(content, durable);
-        }
-    }
-
-    /**
-     * Room for the file's next content, taken now: a temp file beside it with `bytes` written and
-     * synced. A save that must not fail after something irreversible (a refresh spends the refresh
-     * token) reserves first; a full disk or a read-only folder then fails before, not after.
-     */
-    static Reservation reserve(Path file, int bytes) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        ensureDir(dir);
-        regularOrAbsent(file, "replace");
-        removeStaleTempFiles(dir, file.getFileName().toString());
-        Path tmp = newTempFile(dir, file.getFileName().toString());
-        Reservation r = new Reservation(file, tmp);
-        if (bytes > 0) {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer zeros = ByteBuffer.allocate(bytes);
-                while (zeros.hasRemaining()) ch.write(zeros);
-                ch.force(true);
-            } catch (IOException e) {
-                r.close();
-                throw e;
-            }
-        }
-        return r;
-    }
-
-    /** A temp file waiting to replace its target; close() without commit() removes it. */
-    static final class Reservation implements AutoCloseable {
-        private final Path file, tmp;
-
-        private Reservation(Path file, Path tmp) {
-            this.file = file;
-            this.tmp = tmp;
-        }
-
-        /** Writes `content` over what was reserved (no new room needed), then renames it over the target. */
-        void commit(byte[] content, boolean durable) throws IOException {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) ch.write(buf);
-                ch.truncate(content.length);
-                if (durable) ch.force(true);
-            }
-            Path dir = tmp.getParent();
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
-            }
-            if (durable) syncDir(dir);
-        }
-
-        @Override
-        public void close() {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException litter) {
-                // A leftover temp file in a private folder is litter, not a loss.
-            }
-        }
-    }
-
-    /**
-     * A new empty 0600 file `.NAME.PID.N.tmp`. Not Files.createTempFile: its SecureRandom costs tens
-     * of ms on a cold JVM, and in a private folder a unique name is enough; CREATE_NEW refuses
-     * anything already there, links included.
-     */
-    private static Path newTempFile(Path dir, String name) throws IOException {
-        Path tmp = dir.resolve("." + name + "." + ProcessHandle.current().pid() + "." + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
-        FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-                ownerOnly(tmp, FILE_MODE)).close();
-        ownerOnlyAcl(tmp);
-        return tmp;
-    }
-
-    /**
-     * The temp files of `name` that a killed process left (a refresh killed while saving leaves 64 KiB
-     * for good): those of a process that no longer runs, or older than a day, when their pid may be
-     * another process's; a save still running keeps its own. Run at each save (under the file's lock where it has one).
-     */
-    private static void removeStaleTempFiles(Path dir, String name) {
-        String prefix = "." + name + ".";
-        long dayAgo = System.currentTimeMillis() - Duration.ofDays(1).toMillis();
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix)
-                && p.getFileName().toString().endsWith(".tmp"))) {
-            for (Path tmp : temps) {
-                String[] pidAndN = tmp.getFileName().toString().substring(prefix.length()).split("\\.");
-                if (pidAndN.length != 3 || !pidAndN[0].matches("[0-9]{1,18}")) continue;
-                if (ProcessHandle.of(Long.parseLong(pidAndN[0])).isEmpty()
-                        || Files.getLastModifiedTime(tmp, LinkOption.NOFOLLOW_LINKS).toMillis() < dayAgo)
-                    Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | DirectoryIteratorException litter) {
-            // What cannot be removed now is tried again at the next save; it costs disk space, nothing else.
         }
     }
 
@@ -260,7 +159,7 @@ public final class PrivateFiles {
         return deleted;
     }
 
-    private static void syncDir(Path dir) {
+    static void syncDir(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException ignored) {

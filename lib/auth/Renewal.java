@@ -10,7 +10,7 @@ import lib.core.CozeException;
  */
 interface Renewal {
     /** The login to save in place of `current`, or a CozeException (having saved an ended login in `space` if Coze ended it). */
-    TokenStore.Login renew(TokenStore.Login current, PrivateFiles.Reservation space);
+    TokenStore.Login renew(TokenStore.Login current, Reservation space);
 
     /** What the user is told when the renewed login could not be saved (`why`: the save's failure). */
     CozeException unsaved(CozeException why);

@@ -78,7 +78,7 @@ public final class StoredLogin implements Bearer {
             Renewal renewal = renewalOf(current);
             if (renewal == null)
                 throw new CozeException(CozeException.AUTH, "the stored login has expired and cannot be refreshed", "run coze-login");
-            try (PrivateFiles.Reservation space = store.reserve()) {
+            try (Reservation space = store.reserve()) {
                 TokenStore.Login next = renewal.renew(current, space);
                 try {
                     store.save(next, space);

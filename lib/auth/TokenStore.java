@@ -173,15 +173,15 @@ public final class TokenStore {
     }
 
     public void save(Login login) {
-        try (PrivateFiles.Reservation space = reserve()) {
+        try (Reservation space = reserve()) {
             save(login, space);
         }
     }
 
     /** Room for a login (a few KiB; tokens are far shorter), taken before a refresh spends the refresh token. */
-    PrivateFiles.Reservation reserve() {
+    Reservation reserve() {
         try {
-            return PrivateFiles.reserve(file(), 64 * 1024);
+            return Reservation.reserve(file(), 64 * 1024);
         } catch (IOException e) {
             throw new CozeException(CozeException.FAILED, "cannot save the login in " + home + " (" + e.getMessage()
                     + "); nothing was changed", "make room or make the folder writable, then try again");
@@ -189,7 +189,7 @@ public final class TokenStore {
     }
 
     /** Saves into room reserved before. */
-    public void save(Login login, PrivateFiles.Reservation space) {
+    public void save(Login login, Reservation space) {
         try {
             space.commit((login.toJson() + "\n").getBytes(StandardCharsets.UTF_8), true);
         } catch (IOException e) {

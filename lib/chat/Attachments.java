@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.function.Consumer;
 import lib.core.CozeException;
 import lib.core.Json;
+import lib.core.ProgressLine;
 import lib.http.CozeHttp;
 
 /**
@@ -21,8 +22,8 @@ import lib.http.CozeHttp;
  */
 public final class Attachments {
     static final long MAX_BYTES = 512L * 1024 * 1024;
-    /** Big enough to be worth a line at a terminal while it goes up. */
-    static final long ANNOUNCE_BYTES = 4L * 1024 * 1024;
+    /** Big enough to be worth a line while it goes up (and, at a terminal, its progress). */
+    static final long ANNOUNCE_BYTES = ProgressLine.MIN_BYTES;
 
     record Item(Path file, String url, String type) {}
 
@@ -85,7 +86,12 @@ public final class Attachments {
             else {
                 long size = Files.size(item.file());
                 if (size >= ANNOUNCE_BYTES) say.accept("uploading " + item.file().getFileName() + " (" + size / (1024 * 1024) + " MB)…");
-                o.addProperty("file_id", Json.str(http.upload(item.file(), stall), "id"));
+                ProgressLine line = ProgressLine.of("uploading " + item.file().getFileName(), size, ProgressLine.onStderr());
+                try {
+                    o.addProperty("file_id", Json.str(http.upload(item.file(), stall, line == null ? null : line::sent), "id"));
+                } finally {
+                    if (line != null) line.close();
+                }
             }
             array.add(o);
         }

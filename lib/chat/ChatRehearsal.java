@@ -16,7 +16,7 @@ public final class ChatRehearsal {
     public static void run() {
         ArchiveTraining.ifArchiving("text/event-stream", CHAT_STREAM, base -> {
             PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-            TextOutput out = new TextOutput(nowhere, nowhere, new TextOutput.Look(false, true, Style.NONE, Style.NONE), line -> { });
+            TextOutput out = new TextOutput(nowhere, nowhere, new TextOutput.Look(false, true, Style.NONE, Style.NONE, () -> 80), line -> { });
             ChatRequest req = new ChatRequest("training", null, "training", null, "training", "text", new JsonObject(),
                     Duration.ofSeconds(10), Duration.ofSeconds(10), id -> { });
             out.finished(new ChatStream(new CozeHttp(base, Bearer.of("training"), null), null).run(req, out));

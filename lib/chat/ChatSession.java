@@ -74,6 +74,14 @@ public final class ChatSession {
         return f;
     }
 
+    /** The bot (by id or name; with neither it nor a chatflow, the bot used last), then the chatflow if one is given. */
+    public void choose(String bot, String chatflow) {
+        String given = bot == null && chatflow == null ? memory.defaultBot() : bot;
+        if (given == null && chatflow == null) throw new CozeException(CozeException.USAGE, "no bot given", "use --bot ID or NAME, or set COZE_BOT_ID");
+        if (given != null) useBot(given);
+        if (chatflow != null) useWorkflow(chatflow);
+    }
+
     /** The bot by id, or by name (looked up once, then remembered); a new conversation. */
     public String useBot(String idOrName) {
         bot = BotNames.resolve(idOrName, apiBase, settings.userId(), memory, this::directory, this::unsaved, debug);

@@ -3,7 +3,6 @@ package lib.chat;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -123,7 +122,9 @@ public final class ChatStream {
     private Result streamed(String path, JsonObject body, Events events, ChatRequest req) {
         stream.open(path, body);
         if (cancelled) return finishCancelled();
-        Handler handler = new Handler(events, req.onConversation());
+        ChatEvents handler = new ChatEvents(result, events, req.onConversation(), () -> {
+            if (cancelled) cancel(); // a Ctrl-C before Coze named the chat cancels it now
+        });
         boolean read;
         try {
             read = stream.read(handler, req.idleTimeout(), req.stallTimeout());
@@ -239,91 +240,5 @@ public final class ChatStream {
     private synchronized void detachReader() {
         reader = null;
         Thread.interrupted();
-    }
-
-    /**
-     * Coze's events (https://www.coze.cn/open/docs/developer_guides/chat_v3); unknown ones are ignored.
-     * A stream the server closes after `conversation.chat.completed`, without `done` (Coze Studio may), is a whole turn.
-     */
-    private final class Handler implements EventStream.Handler {
-        final Events events;
-        final Consumer<String> onConversation;
-        CozeException failure;
-
-        Handler(Events events, Consumer<String> onConversation) {
-            this.events = events;
-            this.onConversation = onConversation;
-        }
-
-        @Override
-        public boolean onEvent(String type, String data, String id) {
-            switch (type) {
-                case "conversation.message.delta": {
-                    String[] m = deltaFields(data);
-                    if (m == null || !"answer".equals(m[0])) return true;
-                    if (m[2] != null && !m[2].isEmpty()) events.reasoning(m[2]);
-                    if (m[1] != null && !m[1].isEmpty()) events.answer(m[1]);
-                    return true;
-                }
-                case "conversation.message.completed": {
-                    JsonObject m = Json.objectOrEmpty(data);
-                    if ("follow_up".equals(Json.str(m, "type"))) result.followUp(Json.str(m, "content"));
-                    events.message(m);
-                    return true;
-                }
-                case "conversation.chat.created":
-                case "conversation.chat.in_progress": {
-                    JsonObject c = Json.objectOrEmpty(data);
-                    boolean first = result.chatId == null;
-                    result.chatId = Json.str(c, "id");
-                    result.conversationId = Json.str(c, "conversation_id");
-                    if (first) {
-                        events.started(result.conversationId, result.chatId);
-                        onConversation.accept(result.conversationId);
-                    }
-                    if (cancelled) cancel();
-                    return true;
-                }
-                case "conversation.chat.completed": {
-                    JsonObject c = Json.objectOrEmpty(data);
-                    result.status = "completed";
-                    result.usage = Json.obj(c, "usage");
-                    return true;
-                }
-                case "conversation.chat.failed": {
-                    // A Chat object with last_error (the SDKs' test data), or {code,msg} itself (the docs' example).
-                    JsonObject failed = Json.objectOrEmpty(data), err = Json.obj(failed, "last_error");
-                    if (err == null || Json.num(err, "code", 0) == 0) err = failed;
-                    failure = new CozeApiException((int) Json.num(err, "code", 0), "the chat failed: "
-                            + (Json.str(err, "msg") == null ? "no reason given" : Json.str(err, "msg")), 200, null);
-                    return false;
-                }
-                case "conversation.chat.requires_action":
-                    result.status = "requires_action";
-                    result.toolCalls.addAll(ToolCall.of(Json.objectOrEmpty(data)));
-                    return false;
-                case "error": {
-                    JsonObject err = Json.objectOrEmpty(data);
-                    failure = new CozeApiException((int) Json.num(err, "code", 0), "Coze reported an error: "
-                            + (Json.str(err, "msg") == null ? data : Json.str(err, "msg")), 200, null);
-                    return false;
-                }
-                case "done":
-                case "conversation.stream.done": // Coze Studio's last event instead of `done`, with no data
-                    if (result.status == null && failure == null) result.status = "completed";
-                    return false;
-                default:
-                    return true;
-            }
-        }
-
-        /** type, content and reasoning_content of a delta, or null when it is not a JSON object (ignored, like any event that is not an object). */
-        private String[] deltaFields(String data) {
-            try {
-                return Json.strings(data, "type", "content", "reasoning_content");
-            } catch (JsonParseException e) {
-                return null;
-            }
-        }
     }
 }

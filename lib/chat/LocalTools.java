@@ -6,14 +6,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import lib.core.CozeCli;
 import lib.core.CozeException;
 import lib.core.Os;
+import picocli.CommandLine.Option;
 
 /**
  * A bot's local plugins, answered by shell commands (`--tool NAME=COMMAND`): the call's arguments
@@ -37,6 +40,32 @@ public final class LocalTools {
         this.commands = commands;
         this.os = os;
         this.timeout = timeout;
+    }
+
+    /** coze-chat's local plugin options (a mixin). */
+    public static final class Options {
+        @Option(names = "--tool", paramLabel = "NAME=COMMAND",
+                description = "Answer the bot's local plugin NAME with COMMAND (repeatable): arguments JSON on its stdin, its stdout is the output.")
+        List<String> specs = new ArrayList<>();
+
+        @Option(names = "--tool-timeout", defaultValue = "2m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
+                description = "Stop a --tool command that runs longer (default: ${DEFAULT-VALUE}); Coze gets an error as its output.")
+        Duration timeout;
+
+        @Option(names = "--max-tool-calls", defaultValue = "20", paramLabel = "N",
+                description = "Fail a turn whose bot asks for more local plugin calls than this (default: ${DEFAULT-VALUE}).")
+        public int maxCalls;
+
+        public LocalTools tools(Os os) {
+            return parse(specs, os, timeout);
+        }
+
+        /** Said at once rather than as a turn that never asks for its plugin. */
+        public void refuseOnStudio() {
+            if (!specs.isEmpty())
+                throw new CozeException(CozeException.USAGE, "Coze Studio does not hand local plugins to API clients (no --tool)",
+                        "drop --tool, or give the bot a plugin that runs on Studio");
+        }
     }
 
     public static LocalTools parse(List<String> specs, Os os, Duration timeout) {

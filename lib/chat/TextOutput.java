@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Style;
@@ -21,8 +22,12 @@ import lib.core.Terminal;
  * each for `note` (stderr, unless -q).
  */
 public final class TextOutput implements ChatOutput {
-    /** How the turn is shown: reasoning or not, stdout a terminal or not, its Markdown styling and stderr's. */
-    public record Look(boolean reasoning, boolean toTerminal, Style answer, Style meta) {}
+    /** How the turn is shown: reasoning or not, stdout a terminal or not, its Markdown styling and stderr's, the terminal's width for tables. */
+    public record Look(boolean reasoning, boolean toTerminal, Style answer, Style meta, IntSupplier columns) {
+        public Look inColumns(IntSupplier columns) {
+            return new Look(reasoning, toTerminal, answer, meta, columns);
+        }
+    }
 
     private final PrintWriter out, err;
     private final Look look;
@@ -35,7 +40,7 @@ public final class TextOutput implements ChatOutput {
         this.out = out;
         this.err = err;
         this.look = look;
-        this.markdown = look.answer().on() ? new MarkdownStream(look.answer()) : null;
+        this.markdown = look.answer().on() ? new MarkdownStream(look.answer(), look.columns()) : null;
         this.spinner = new Spinner(err, look.meta().on());
         this.note = line -> {
             spinner.stop();

@@ -76,8 +76,13 @@ public final class CozeCli {
 
     /** Options every command has. */
     public static final class Common {
-        @CommandLine.Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
         public boolean quiet;
+
+        @CommandLine.Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
+        void quiet(boolean on) {
+            quiet = on;
+            quieted |= on;
+        }
 
         @CommandLine.Option(names = "--insecure-http", description = "Allow an http:// API base that is not loopback (tokens travel in clear).")
         public boolean insecureHttp;
@@ -180,6 +185,12 @@ public final class CozeCli {
 
     /** --debug or COZE_DEBUG: COZE_DEBUG is read once per run, --debug adds to it as the options are parsed. */
     private static volatile boolean debugging;
+    /** --quiet anywhere on the command line, for what draws on stderr without a command's Common at hand (ProgressLine). */
+    private static volatile boolean quieted;
+
+    static boolean quiet() {
+        return quieted;
+    }
 
     private static boolean debugFromEnvironment() {
         String d = System.getenv("COZE_DEBUG");
@@ -189,6 +200,7 @@ public final class CozeCli {
     /** Runs a picocli command on UTF-8 streams and returns its exit code; used by every script's main and by tests. */
     static int run(Object command, PrintStream out, PrintStream err, String... args) {
         debugging = debugFromEnvironment();
+        quieted = false;
         CommandLine cl = new CommandLine(command);
         if (cl.getSubcommands().isEmpty()) cl.getCommandSpec().usageMessage().synopsisSubcommandLabel("");
         // Built only when asked for: a second command spec costs every run its reflection (docs/PERFORMANCE.md).

@@ -131,6 +131,43 @@ public final class Terminal {
 
     private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\R");
 
+    private static final java.util.regex.Pattern SGR = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*m");
+
+    /**
+     * How many columns a terminal gives this text: East Asian wide and fullwidth characters (CJK, Hangul,
+     * fullwidth forms, most emoji) take two, combining marks and zero-width joiners none; Style's escapes none.
+     */
+    public static int columns(String s) {
+        String text = SGR.matcher(s).replaceAll("");
+        int width = 0;
+        for (int i = 0; i < text.length(); ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) continue;
+            width += wide(cp) ? 2 : 1;
+        }
+        return width;
+    }
+
+    /** The terminal's width where nothing better can ask it (a one-shot answer): `COLUMNS` if exported, else 80. */
+    public static int columns(Map<String, String> env) {
+        try {
+            int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "").strip());
+            return columns > 0 ? columns : 80;
+        } catch (NumberFormatException unset) {
+            return 80;
+        }
+    }
+
+    private static boolean wide(int cp) {
+        return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF)
+                || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF)
+                || (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F)
+                || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F)
+                || (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD);
+    }
+
     private static boolean hidden(char c) {
         return (c < 0x20 && c != '\n' && c != '\t') || (c >= 0x7f && c <= 0x9f);
     }

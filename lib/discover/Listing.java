@@ -5,9 +5,12 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
+import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Terminal;
+import picocli.CommandLine.Option;
 
 /**
  * What the finding options print on stdout: one line per item, tab-separated for `cut` and `awk`
@@ -48,6 +51,19 @@ public final class Listing {
         out.flush();
     }
 
+    /** The bots for a person (the interactive chat's /bots): name, id, and published or draft, in aligned columns. */
+    public void botColumns(List<Directory.Bot> all) {
+        if (all.isEmpty()) out.println("(no bots: your login sees none)");
+        List<String[]> rows = new ArrayList<>();
+        for (Directory.Bot b : all) rows.add(new String[] {field(b.name()), field(b.id()), b.published() ? "published" : "draft"});
+        int[] widths = new int[2];
+        for (String[] r : rows)
+            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.columns(r[c]));
+        for (String[] r : rows)
+            out.println(r[0] + " ".repeat(widths[0] - Terminal.columns(r[0]) + 2) + r[1] + " ".repeat(widths[1] - Terminal.columns(r[1]) + 2) + r[2]);
+        out.flush();
+    }
+
     public void conversations(List<Directory.Conversation> all) {
         for (Directory.Conversation c : all) {
             JsonObject o = new JsonObject();
@@ -82,11 +98,63 @@ public final class Listing {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        for (String f : fields) sb.append(sb.length() == 0 ? "" : "\t").append(shown(f == null ? "" : f.replace('\t', ' ').replace('\n', ' ')));
+        for (String f : fields) sb.append(sb.length() == 0 ? "" : "\t").append(field(f));
         out.println(sb);
+    }
+
+    /** A field on one line, without the tabs that separate fields. */
+    private String field(String f) {
+        return shown(f == null ? "" : f.replace('\t', ' ').replace('\n', ' '));
     }
 
     private String shown(String text) {
         return terminal ? Terminal.visible(text) : text;
+    }
+
+    /** coze-chat's finding options (a mixin): what to print instead of chatting. */
+    public static final class Options {
+        @Option(names = "--list-workspaces", description = "Print your workspaces, one per line: ID, name, type.")
+        public boolean workspaces;
+
+        @Option(names = "--list-bots", description = "Print the bots you can see, one per line: ID, name, published or draft.")
+        public boolean bots;
+
+        @Option(names = "--workspace", paramLabel = "ID", description = "With --list-bots: only this workspace's bots.")
+        String workspace;
+
+        @Option(names = "--list-conversations", description = "Print the bot's conversations, newest first: ID, time.")
+        public boolean conversations;
+
+        @Option(names = "--history", description = "Print a conversation's messages, oldest first (the last one, or -c / --conversation).")
+        public boolean history;
+
+        /** Whether the account's workspaces or bots are asked for: no bot is needed. */
+        public boolean ofAccount() {
+            return workspaces || bots;
+        }
+
+        /** Whether a bot's conversations or a conversation's messages are asked for: no message is read. */
+        public boolean ofBot() {
+            return conversations || history;
+        }
+
+        /** Said at once rather than as a 404. */
+        public void refuseOnStudio() {
+            if (ofAccount())
+                throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
+                        "give the bot's id (the number in its address in Studio) with --bot");
+        }
+
+        /** Prints the workspaces or the bots. */
+        public void printAccount(Directory directory, Listing listing) {
+            if (workspaces) listing.workspaces(directory.workspaces());
+            else listing.bots(workspace == null ? directory.bots() : directory.bots(workspace));
+        }
+
+        /** Prints the bot's conversations, or the conversation's messages. */
+        public void printBot(Directory directory, String bot, String conversation, Listing listing) {
+            if (conversations) listing.conversations(directory.conversations(bot));
+            else listing.history(directory.history(conversation));
+        }
     }
 }

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import lib.auth.Credentials;
 import lib.auth.TokenStore;
@@ -14,6 +15,9 @@ import lib.core.Json;
 import lib.core.Terminal;
 import lib.http.Bearer;
 import lib.http.CozeHttp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * What `coze-login status` tells: where the login comes from (the environment or token.json), its
@@ -22,6 +26,28 @@ import lib.http.CozeHttp;
  */
 public final class LoginStatus {
     private LoginStatus() {}
+
+    /** The `coze-login status` subcommand. */
+    @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
+            description = "Show the current login and whom Coze says it belongs to (never the token). Exit 0 when usable, 4 when not.")
+    public static final class Show implements Callable<Integer> {
+        @Option(names = "--json", description = "Print the status as JSON.")
+        boolean json;
+
+        @Mixin
+        CozeCli.Site site;
+
+        @Mixin
+        CozeCli.Common common;
+
+        @Override
+        public Integer call() {
+            TokenStore store = new TokenStore(CozeConfig.home(), common.warnSink());
+            JsonObject o = of(store, new Credentials(store, System.getenv(), null), site.apiBase, common.insecureHttp, common.debugSink());
+            common.out().println(json ? Json.line(o) : text(o));
+            return o.get("usable").getAsBoolean() ? 0 : CozeException.AUTH;
+        }
+    }
 
     /** The status as JSON: where the login comes from, its kind and site, whether it is usable, and its user. */
     public static JsonObject of(TokenStore store, Credentials creds, String givenBase, boolean insecureHttp, Consumer<String> debug) {

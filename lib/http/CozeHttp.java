@@ -2,19 +2,13 @@ package lib.http;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.net.Authenticator;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import lib.core.CozeApiException;
 import lib.core.CozeConfig;
@@ -39,12 +34,6 @@ public final class CozeHttp {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
     static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(10);
-    static final int MAX_ERROR_BODY = 1 << 20;
-    /**
-     * A successful answer can be big (a workflow's whole output, a page of long messages): it is parsed as
-     * it is read, up to what the commands' 64 MB heap holds while Gson builds one string that long.
-     */
-    static final int MAX_BODY = 16 << 20;
     static final String USER_AGENT = "coze-jbang/" + CozeConfig.VERSION + " java/" + System.getProperty("java.version")
             + " " + System.getProperty("os.name").toLowerCase(Locale.ROOT) + "/" + System.getProperty("os.version");
     /** What the official SDKs send beside the User-Agent, as JSON, so Coze can tell its clients apart. */
@@ -96,7 +85,7 @@ public final class CozeHttp {
     /** A parsed reply: status, Coze log id, and the body as JSON (null when it is not JSON). */
     public record Reply(int status, String logId, JsonObject json) {}
 
-    private HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
+    HttpRequest.Builder request(String method, String pathAndQuery, JsonElement body, String bearer) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                 .timeout(RESPONSE_TIMEOUT)
                 .header("User-Agent", USER_AGENT)
@@ -119,13 +108,18 @@ public final class CozeHttp {
 
     /** `POST /v1/files/upload` (see Upload): Coze's file object (`id`, `bytes`, `file_name`); given up when no byte leaves for `stall`. */
     public JsonObject upload(Path file, Duration stall) {
+        return upload(file, stall, null);
+    }
+
+    /** The same, telling `progress` the bytes sent so far as they go (from the HTTP client's threads). */
+    public JsonObject upload(Path file, Duration stall, LongConsumer progress) {
         return authorized(token -> {
-            Upload.Prepared upload = Upload.prepare(request("POST", "/v1/files/upload", null, token), file);
+            Upload.Prepared upload = Upload.prepare(request("POST", "/v1/files/upload", null, token), file, progress);
             if (debug != null) debug.accept("> POST " + base + "/v1/files/upload (" + upload.length() + " bytes)");
             try {
-                return checkEnvelope(readReply(Upload.send(upload, stall, RESPONSE_TIMEOUT)));
+                return checkEnvelope(Replies.read(Upload.send(upload, stall, RESPONSE_TIMEOUT)));
             } catch (ExecutionException e) {
-                throw failed(upload.request().build(), e.getCause());
+                throw Replies.failed(upload.request().build(), e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CozeException(CozeException.INTERRUPTED, "interrupted");
@@ -139,7 +133,7 @@ public final class CozeHttp {
      * large upload gets minutes, not RESPONSE_TIMEOUT, before Coze answers.
      */
     public JsonObject call(String method, String pathAndQuery, Supplier<HttpRequest.BodyPublisher> body, String contentType, String... headers) {
-        return authorized(token -> checkEnvelope(readReply(exchange(custom(method, pathAndQuery, body.get(), contentType, headers, token)))));
+        return authorized(token -> checkEnvelope(Replies.read(exchange(custom(method, pathAndQuery, body.get(), contentType, headers, token)))));
     }
 
     /** The same for an answer that is not JSON (audio): the caller reads and closes its body; a JSON answer is its error. */
@@ -148,7 +142,7 @@ public final class CozeHttp {
             HttpResponse<InputStream> r = exchange(custom(method, pathAndQuery, body.get(), contentType, new String[0], token));
             String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             if (r.statusCode() == 200 && !type.contains("json")) return r;
-            Reply reply = readReply(r);
+            Reply reply = Replies.read(r);
             if (reply.json() != null) checkEnvelope(reply);
             throw httpError(reply.status() == 200 ? 502 : reply.status(), reply.logId());
         });
@@ -167,12 +161,12 @@ public final class CozeHttp {
 
     /** The same with a single-use bearer of its own (a service app's signed assertion), never this CozeHttp's. */
     public Reply send(String method, String pathAndQuery, JsonElement body, String oneTimeBearer) {
-        return readReply(exchange(request(method, pathAndQuery, body, oneTimeBearer).build()));
+        return Replies.read(exchange(request(method, pathAndQuery, body, oneTimeBearer).build()));
     }
 
     /** An envelope API call: the whole envelope once its code is 0, or the exception. */
     public JsonObject call(String method, String pathAndQuery, JsonElement body) {
-        return authorized(token -> checkEnvelope(readReply(exchange(request(method, pathAndQuery, body, token).build()))));
+        return authorized(token -> checkEnvelope(Replies.read(exchange(request(method, pathAndQuery, body, token).build()))));
     }
 
     /** An envelope API call: returns `data` (or the whole object when there is none), or throws. */
@@ -183,7 +177,7 @@ public final class CozeHttp {
     }
 
     /** `call` with the bearer's token, and once more with a fresh one when Coze rejects it. */
-    private <T> T authorized(Function<String, T> call) {
+    <T> T authorized(Function<String, T> call) {
         String token = bearer.token();
         try {
             return call.apply(token);
@@ -214,57 +208,16 @@ public final class CozeHttp {
         return r.json();
     }
 
-    static CozeException proxyRefused() {
-        return new CozeException(CozeException.NETWORK, "the proxy refused the request (HTTP 407, proxy authentication required)",
-                "put the proxy's user and password in HTTPS_PROXY, as http://user:password@host:port");
-    }
-
     public static CozeException httpError(int status, String logId) {
         String where = logId == null ? "" : " (logid " + logId + ")";
         if (status == 429) return new CozeException(CozeException.RATE_LIMITED, "rate limited by Coze (HTTP 429)" + where);
-        if (status == 407) return proxyRefused();
+        if (status == 407) return Replies.proxyRefused();
         if (status == 401 || status == 403)
             return new CozeException(CozeException.AUTH, "Coze rejected the credentials (HTTP " + status + ")" + where, "run coze-login");
         return new CozeException(CozeException.FAILED, "unexpected answer from Coze (HTTP " + status + ")" + where);
     }
 
-    /**
-     * Opens a streaming POST. Retries only while no response body was accepted: on connection
-     * failures and on 429/502/503/504, with capped Retry-After and jittered backoff. A JSON answer
-     * instead of a stream becomes its exception; the caller owns the returned stream.
-     */
-    HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, Retry retry) {
-        return authorized(token -> openStream(pathAndQuery, body, token, retry));
-    }
-
-    private HttpResponse<InputStream> openStream(String pathAndQuery, JsonElement body, String bearer, Retry retry) {
-        for (int attempt = 1; ; attempt++) {
-            HttpResponse<InputStream> r;
-            try {
-                r = exchange(request("POST", pathAndQuery, body, bearer).build());
-            } catch (CozeException e) {
-                if (!(e.getCause() instanceof ConnectException) || !retry.again(attempt, null)) throw e;
-                continue;
-            }
-            int s = r.statusCode();
-            if (s == 407) throw proxyRefused();
-            if (s == 429 || s == 502 || s == 503 || s == 504) {
-                Duration after = retryAfter(r.headers().firstValue("Retry-After").orElse(null));
-                if (retry.again(attempt, after)) {
-                    closeQuietly(r.body());
-                    continue;
-                }
-            }
-            String type = r.headers().firstValue("Content-Type").orElse("");
-            if (s == 200 && type.toLowerCase(Locale.ROOT).contains("text/event-stream")) return r;
-            Reply reply = readReply(r);
-            if (reply.json() != null) checkEnvelope(reply);
-            throw new CozeException(CozeException.FAILED, "Coze answered with " + (type.isEmpty() ? "no content type" : type)
-                    + " instead of an event stream (HTTP " + s + ")" + (reply.logId() == null ? "" : " (logid " + reply.logId() + ")"));
-        }
-    }
-
-    private HttpResponse<InputStream> exchange(HttpRequest req) {
+    HttpResponse<InputStream> exchange(HttpRequest req) {
         if (debug != null) debug.accept("> " + req.method() + " " + req.uri());
         try {
             HttpResponse<InputStream> r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -272,54 +225,10 @@ public final class CozeHttp {
                     + r.headers().firstValue("x-tt-logid").map(id -> " logid " + id).orElse(""));
             return r;
         } catch (IOException e) {
-            throw failed(req, e);
+            throw Replies.failed(req, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CozeException(CozeException.INTERRUPTED, "interrupted");
-        }
-    }
-
-    /** A request that got no answer, as the user sees it. */
-    private static CozeException failed(HttpRequest req, Throwable e) {
-        if (e instanceof HttpConnectTimeoutException)
-            return new CozeException(CozeException.NETWORK, "timed out connecting to " + req.uri().getHost(), null, new ConnectException(e.getMessage()));
-        if (e instanceof HttpTimeoutException)
-            return new CozeException(CozeException.NETWORK, "no answer from " + req.uri().getHost() + " within " + RESPONSE_TIMEOUT.toSeconds() + " s", null, e);
-        if (e instanceof ConnectException)
-            return new CozeException(CozeException.NETWORK, "cannot connect to " + req.uri().getHost() + ":" + port(req.uri()), null, e);
-        // The JDK's word for a proxy that kept refusing the credentials it was given.
-        if (String.valueOf(e.getMessage()).startsWith("too many authentication attempts")) return proxyRefused();
-        return new CozeException(CozeException.NETWORK, "connection to " + req.uri().getHost() + " failed: "
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), null, e);
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
-    }
-
-    private static Reply readReply(HttpResponse<InputStream> r) {
-        String logId = r.headers().firstValue("x-tt-logid").orElse(null);
-        boolean success = r.statusCode() / 100 == 2;
-        LimitedInput body = new LimitedInput(r.body() != null ? r.body() : InputStream.nullInputStream(), // none after a refused CONNECT
-                success ? MAX_BODY : MAX_ERROR_BODY);
-        JsonElement parsed = null;
-        try (Reader in = new InputStreamReader(body, StandardCharsets.UTF_8)) {
-            parsed = Json.parseStrict(in);
-        } catch (IOException | JsonParseException notJson) {
-            if (body.lost != null)
-                throw new CozeException(CozeException.NETWORK, "connection lost while reading Coze's answer: " + body.lost.getMessage(), null, body.lost);
-            if (body.tooLarge && success)
-                throw new CozeException(CozeException.FAILED, "Coze's answer is larger than " + (MAX_BODY >> 20) + " MiB, more than this command reads");
-            // An HTML error page from a proxy or gateway, or an error body beyond its limit: the status decides.
-        }
-        return new Reply(r.statusCode(), logId, parsed != null && parsed.isJsonObject() ? parsed.getAsJsonObject() : null);
-    }
-
-    static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException ignored) {
-            // Closing an abandoned response cannot lose anything the user sees.
         }
     }
 

@@ -3,7 +3,10 @@ package lib.http;
 import com.google.gson.JsonElement;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 import lib.core.CozeException;
 
@@ -33,8 +36,41 @@ public final class EventStream {
 
     /** Opens the stream: retried while nothing has started, and once with a fresh token after Coze rejects one. */
     public void open(String path, JsonElement json) {
-        body = http.openStream(path, json, new Retry(3, Duration.ofSeconds(30), notice)).body();
-        if (closed) CozeHttp.closeQuietly(body);
+        Retry retry = new Retry(3, Duration.ofSeconds(30), notice);
+        body = http.authorized(token -> start(path, json, token, retry)).body();
+        if (closed) Replies.closeQuietly(body);
+    }
+
+    /**
+     * The streaming POST. Retries only while no response body was accepted: on connection
+     * failures and on 429/502/503/504, with capped Retry-After and jittered backoff. A JSON answer
+     * instead of a stream becomes its exception; the caller owns the returned stream.
+     */
+    private HttpResponse<InputStream> start(String pathAndQuery, JsonElement body, String bearer, Retry retry) {
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<InputStream> r;
+            try {
+                r = http.exchange(http.request("POST", pathAndQuery, body, bearer).build());
+            } catch (CozeException e) {
+                if (!(e.getCause() instanceof ConnectException) || !retry.again(attempt, null)) throw e;
+                continue;
+            }
+            int s = r.statusCode();
+            if (s == 407) throw Replies.proxyRefused();
+            if (s == 429 || s == 502 || s == 503 || s == 504) {
+                Duration after = CozeHttp.retryAfter(r.headers().firstValue("Retry-After").orElse(null));
+                if (retry.again(attempt, after)) {
+                    Replies.closeQuietly(r.body());
+                    continue;
+                }
+            }
+            String type = r.headers().firstValue("Content-Type").orElse("");
+            if (s == 200 && type.toLowerCase(Locale.ROOT).contains("text/event-stream")) return r;
+            CozeHttp.Reply reply = Replies.read(r);
+            if (reply.json() != null) CozeHttp.checkEnvelope(reply);
+            throw new CozeException(CozeException.FAILED, "Coze answered with " + (type.isEmpty() ? "no content type" : type)
+                    + " instead of an event stream (HTTP " + s + ")" + (reply.logId() == null ? "" : " (logid " + reply.logId() + ")"));
+        }
     }
 
     /**
@@ -76,7 +112,7 @@ public final class EventStream {
     public void close() {
         closed = true;
         InputStream b = body;
-        if (b != null) CozeHttp.closeQuietly(b);
+        if (b != null) Replies.closeQuietly(b);
     }
 
     /** Two clocks: no byte at all for `idle`, or no event for `stall` (keep-alive comments reset only the first). */
@@ -121,7 +157,7 @@ public final class EventStream {
                 else if (now - lastProgressCheck > stallNanos) stalled = "no answer from Coze for " + secs(stallNanos) + " s";
                 if (stalled != null && !done) {
                     InputStream b = body;
-                    if (b != null) CozeHttp.closeQuietly(b);
+                    if (b != null) Replies.closeQuietly(b);
                     return;
                 }
             }

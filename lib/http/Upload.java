@@ -14,6 +14,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import lib.core.CozeException;
 
 /**
@@ -30,7 +31,8 @@ final class Upload {
     /** The request, ready to send, and the count of its body's bytes handed to the connection so far. */
     record Prepared(HttpRequest.Builder request, long length, AtomicLong sent) {}
 
-    static Prepared prepare(HttpRequest.Builder request, Path file) {
+    /** `progress` hears the body's bytes sent so far as they go (on the HTTP client's threads); null for none. */
+    static Prepared prepare(HttpRequest.Builder request, Path file, LongConsumer progress) {
         String boundary = "coze-jbang-" + Long.toHexString(System.nanoTime());
         String name = file.getFileName().toString().replaceAll("[\"\r\n\\\\]", "_");
         String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
@@ -44,7 +46,7 @@ final class Upload {
         }
         AtomicLong sent = new AtomicLong();
         return new Prepared(request.timeout(AT_MOST).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(new Counted(body, sent)), body.contentLength(), sent);
+                .POST(new Counted(body, sent, progress)), body.contentLength(), sent);
     }
 
     /** Sends it: fails when no byte left for `stall` while some remain, or no answer came within `answer` of the last one. */
@@ -79,7 +81,7 @@ final class Upload {
     }
 
     /** The body as it is, counting what the connection takes of it. */
-    private record Counted(HttpRequest.BodyPublisher body, AtomicLong sent) implements HttpRequest.BodyPublisher {
+    private record Counted(HttpRequest.BodyPublisher body, AtomicLong sent, LongConsumer progress) implements HttpRequest.BodyPublisher {
         @Override
         public long contentLength() {
             return body.contentLength();
@@ -95,7 +97,8 @@ final class Upload {
 
                 @Override
                 public void onNext(ByteBuffer item) {
-                    sent.addAndGet(item.remaining());
+                    long now = sent.addAndGet(item.remaining());
+                    if (progress != null) progress.accept(now);
                     subscriber.onNext(item);
                 }
 

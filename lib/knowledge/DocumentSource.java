@@ -12,6 +12,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import lib.core.CozeException;
 
 /**
@@ -37,14 +38,24 @@ public record DocumentSource(String name, Path file, String url) {
         return new DocumentSource(p.getFileName().toString(), p, null);
     }
 
+    /** The file's size in bytes; 0 for a web page or a file whose size cannot be told (then no progress is shown). */
+    long size() {
+        if (file == null) return 0;
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** The file's extension, which Coze takes as its type (txt, md, pdf, docx, …). */
     String fileType() {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "txt" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** The body of `/open_api/knowledge/document/create` for this one document. */
-    HttpRequest.BodyPublisher body(String datasetId) {
+    /** The body of `/open_api/knowledge/document/create` for this one document; `read` hears the file's bytes read so far, or is null. */
+    HttpRequest.BodyPublisher body(String datasetId, LongConsumer read) {
         JsonObject info = new JsonObject();
         if (file == null) {
             info.addProperty("web_url", url);
@@ -71,12 +82,12 @@ public record DocumentSource(String name, Path file, String url) {
         if (file == null) return HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8);
         int hole = text.lastIndexOf(HOLE);
         return HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(text.substring(0, hole), StandardCharsets.UTF_8),
-                HttpRequest.BodyPublishers.ofInputStream(() -> base64(file)),
+                HttpRequest.BodyPublishers.ofInputStream(() -> base64(file, read)),
                 HttpRequest.BodyPublishers.ofString(text.substring(hole + HOLE.length()), StandardCharsets.UTF_8));
     }
 
-    /** The file's bytes as Base64 text, encoded a block at a time while it is read. */
-    static InputStream base64(Path file) {
+    /** The file's bytes as Base64 text, encoded a block at a time while it is read (`read` told how far, unless null). */
+    static InputStream base64(Path file, LongConsumer read) {
         InputStream in;
         try {
             in = Files.newInputStream(file);
@@ -88,12 +99,15 @@ public record DocumentSource(String name, Path file, String url) {
             private byte[] chunk = new byte[0];
             private int at;
             private boolean end;
+            private long done;
 
             private boolean fill() throws IOException {
                 while (at == chunk.length) {
                     if (end) return false;
                     byte[] raw = in.readNBytes(BLOCK);
                     end = raw.length < BLOCK;
+                    done += raw.length;
+                    if (read != null) read.accept(done);
                     chunk = Base64.getEncoder().encode(raw);
                     at = 0;
                 }

@@ -14,7 +14,7 @@ import lib.http.CozeHttp;
 /**
  * Coze's knowledge bases (datasets) and their documents, as coze-py's `datasets` speaks to them:
  * `/v1/datasets` (list, create), `/v1/datasets/{id}` (PUT, DELETE), `/v1/datasets/{id}/process`,
- * and `/open_api/knowledge/document/create|list`, which want `Agw-Js-Conv: str` (ids as strings)
+ * and `/open_api/knowledge/document/create|list|update|delete`, which want `Agw-Js-Conv: str` (ids as strings)
  * and answer `document_infos` next to `code`.
  */
 public final class Knowledge {
@@ -82,9 +82,44 @@ public final class Knowledge {
         return all;
     }
 
-    /** Adds one document, a local file streamed from disk or a web page; returns Coze's document object. */
-    public JsonObject add(String datasetId, DocumentSource source) {
-        JsonObject reply = http.call("POST", "/open_api/knowledge/document/create", () -> source.body(datasetId), "application/json", IDS_AS_STRINGS);
+    /** Whether Coze fetches a web page again, and every how many hours (24 at least). */
+    public record UpdateRule(boolean auto, int intervalHours) {
+        public static final int MIN_INTERVAL_HOURS = 24;
+    }
+
+    /** Deleted per request at most (docs/delete_knowledge_files). */
+    static final int DELETE_BATCH = 100;
+
+    /** A new name and/or update rule for a document; null leaves that as it is. */
+    public void updateDocument(String documentId, String name, UpdateRule rule) {
+        JsonObject b = new JsonObject();
+        b.addProperty("document_id", documentId);
+        if (name != null) b.addProperty("document_name", name);
+        if (rule != null) {
+            JsonObject r = new JsonObject();
+            r.addProperty("update_type", rule.auto() ? 1 : 0);
+            r.addProperty("update_interval", rule.intervalHours());
+            b.add("update_rule", r);
+        }
+        conv("/open_api/knowledge/document/update", b);
+    }
+
+    /** Deletes documents, a hundred per request; `deleted` hears each batch Coze took, so a failure later says what is gone. */
+    public void deleteDocuments(List<String> documentIds, java.util.function.Consumer<List<String>> deleted) {
+        for (int from = 0; from < documentIds.size(); from += DELETE_BATCH) {
+            List<String> batch = documentIds.subList(from, Math.min(documentIds.size(), from + DELETE_BATCH));
+            JsonObject b = new JsonObject();
+            JsonArray ids = new JsonArray();
+            batch.forEach(ids::add);
+            b.add("document_ids", ids);
+            conv("/open_api/knowledge/document/delete", b);
+            deleted.accept(batch);
+        }
+    }
+
+    /** Adds one document, a local file streamed from disk or a web page (`read` hears how much of the file went, or is null); returns Coze's document object. */
+    public JsonObject add(String datasetId, DocumentSource source, java.util.function.LongConsumer read) {
+        JsonObject reply = http.call("POST", "/open_api/knowledge/document/create", () -> source.body(datasetId, read), "application/json", IDS_AS_STRINGS);
         JsonArray docs = array(reply, "document_infos");
         if (docs.isEmpty() || !docs.get(0).isJsonObject()) throw new CozeException(CozeException.FAILED, "Coze took " + source.name() + " but described no document");
         return docs.get(0).getAsJsonObject();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import lib.core.CozeException;
 import lib.core.Json;
+import lib.core.ProgressLine;
 import lib.core.Terminal;
 
 /**
@@ -37,9 +38,16 @@ public final class Uploads {
         Map<String, String> names = new HashMap<>();
         int refused = 0;
         for (DocumentSource s : sources) {
-            show("adding " + (added.size() + refused + 1) + "/" + sources.size() + ": " + s.name());
+            String adding = "adding " + (added.size() + refused + 1) + "/" + sources.size() + ": " + s.name();
+            show(adding);
+            ProgressLine line = ProgressLine.of(adding, s.size(), progress);
             try {
-                JsonObject d = knowledge.add(datasetId, s);
+                JsonObject d;
+                try {
+                    d = knowledge.add(datasetId, s, line == null ? null : line::sent);
+                } finally {
+                    if (line != null) line.close();
+                }
                 added.add(d);
                 names.put(Json.str(d, "document_id"), s.name());
                 if (!wait) out.document(d, s.name());

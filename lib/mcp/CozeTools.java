@@ -166,13 +166,13 @@ public final class CozeTools {
                 .structuredContent(Map.of("bots", items)).build();
     }
 
-    private CallToolResult chat(Call c, String toolName, String bot, String message, String conversationId, String userId) {
+    private CallToolResult chat(McpCall c, String toolName, String bot, String message, String conversationId, String userId) {
         ChatSession session = new ChatSession(ctx.http(), ctx.apiBase(), ctx.memory(),
                 new ChatSession.Settings(userId != null ? userId : ctx.userId().get(), new JsonObject(), false, ctx.idleTimeout(),
                         ctx.stallTimeout(), 20), LocalTools.parse(List.of(), Os.current(), Duration.ofMinutes(1)), this::say, this::say, null);
         session.useBot(bot);
         if (conversationId != null) session.useConversation(conversationId);
-        Collected out = new Collected(c.exchange, c.progressToken());
+        Collected out = new Collected(c.exchange(), c.progressToken());
         ChatStream.Result r;
         if (!requests.onCancel(c.requestId(), session::cancel)) return error("cancelled");
         try {
@@ -196,19 +196,19 @@ public final class CozeTools {
         return CallToolResult.builder().addTextContent(text).structuredContent(data).build();
     }
 
-    private CallToolResult runWorkflow(Call c, String workflowId) {
-        JsonElement params = c.args.get("parameters");
+    private CallToolResult runWorkflow(McpCall c, String workflowId) {
+        JsonElement params = c.args().get("parameters");
         if (params != null && !params.isJsonObject()) throw new CozeException(CozeException.USAGE, "parameters must be an object");
         return workflow(c, WorkflowRun.RUN, WorkflowRequest.run(workflowId, params == null ? new JsonObject() : params.getAsJsonObject(), null, null));
     }
 
-    private CallToolResult resume(Call c, String workflowId, String eventId, String answer, int interruptType) {
+    private CallToolResult resume(McpCall c, String workflowId, String eventId, String answer, int interruptType) {
         return workflow(c, WorkflowRun.RESUME, WorkflowRequest.resume(workflowId, eventId, answer, interruptType));
     }
 
-    private CallToolResult workflow(Call c, String path, JsonObject body) {
+    private CallToolResult workflow(McpCall c, String path, JsonObject body) {
         WorkflowRun run = new WorkflowRun(ctx.http(), this::say);
-        Collected out = new Collected(c.exchange, c.progressToken());
+        Collected out = new Collected(c.exchange(), c.progressToken());
         WorkflowRun.Outcome o;
         if (!requests.onCancel(c.requestId(), run::cancel)) return error("cancelled");
         try {
@@ -231,49 +231,16 @@ public final class CozeTools {
 
     // --- plumbing
 
-    /** One call's arguments (as Gson reads them), its exchange for progress, and its request id for cancellation. */
-    private record Call(JsonObject args, McpSyncServerExchange exchange, Map<String, Object> meta) {
-        String str(String key) {
-            JsonElement e = args.get(key);
-            if (e == null || e.isJsonNull()) return null;
-            String s = e.isJsonPrimitive() ? e.getAsString() : e.toString();
-            return s.isBlank() ? null : s.strip();
-        }
-
-        String required(String key) {
-            String s = str(key);
-            if (s == null) throw new CozeException(CozeException.USAGE, key + " is required");
-            return s;
-        }
-
-        int integer(String key, int otherwise) {
-            JsonElement e = args.get(key);
-            try {
-                return e == null || e.isJsonNull() ? otherwise : e.getAsInt();
-            } catch (RuntimeException notANumber) {
-                throw new CozeException(CozeException.USAGE, key + " must be a whole number");
-            }
-        }
-
-        Object progressToken() {
-            return meta == null ? null : meta.get("progressToken");
-        }
-
-        String requestId() {
-            return meta == null ? null : (String) meta.get(Requests.ID_KEY);
-        }
-    }
-
-    private SyncToolSpecification tool(String name, String description, String schema, Function<Call, CallToolResult> handler) {
+    private SyncToolSpecification tool(String name, String description, String schema, Function<McpCall, CallToolResult> handler) {
         McpSchema.Tool tool = McpSchema.Tool.builder().name(name).description(description)
                 .inputSchema(McpJsonDefaults.getMapper(), schema).build();
         return SyncToolSpecification.builder().tool(tool).callHandler((exchange, request) -> call(name, exchange, request, handler)).build();
     }
 
-    private CallToolResult call(String name, McpSyncServerExchange exchange, CallToolRequest request, Function<Call, CallToolResult> handler) {
+    private CallToolResult call(String name, McpSyncServerExchange exchange, CallToolRequest request, Function<McpCall, CallToolResult> handler) {
         try {
             JsonElement args = GSON.toJsonTree(request.arguments() == null ? Map.of() : request.arguments());
-            return handler.apply(new Call(args.isJsonObject() ? args.getAsJsonObject() : new JsonObject(), exchange, request.meta()));
+            return handler.apply(new McpCall(args.isJsonObject() ? args.getAsJsonObject() : new JsonObject(), exchange, request.meta()));
         } catch (CozeException e) {
             say(name + ": " + e.line());
             return error(e.line());

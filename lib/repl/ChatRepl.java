@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import lib.chat.ChatOutput;
 import lib.chat.ChatSession;
@@ -20,12 +22,12 @@ import lib.discover.Listing;
 public final class ChatRepl implements Repl.Session {
     private final ChatSession session;
     private final PrintWriter err;
-    private final Supplier<ChatOutput> output;
+    private final Function<IntSupplier, ChatOutput> output;
     private final Supplier<TurnNotes> notes;
     private Repl repl;
 
-    /** output and notes: how each turn is shown (on the terminal, as in the REPL). */
-    public ChatRepl(ChatSession session, PrintWriter err, Supplier<ChatOutput> output, Supplier<TurnNotes> notes) {
+    /** output and notes: how each turn is shown (on the terminal, as in the REPL; output given the terminal's width). */
+    public ChatRepl(ChatSession session, PrintWriter err, Function<IntSupplier, ChatOutput> output, Supplier<TurnNotes> notes) {
         this.session = session;
         this.err = err;
         this.output = output;
@@ -42,7 +44,7 @@ public final class ChatRepl implements Repl.Session {
 
     @Override
     public List<String> send(String message) {
-        return session.turn(message, output.get(), notes.get(), this::typed).followUps;
+        return session.turn(message, output.apply(repl::columns), notes.get(), this::typed).followUps;
     }
 
     /** A local plugin no --tool answers: the user types its output (nothing, or Ctrl-D: it stays unanswered). */
@@ -58,7 +60,7 @@ public final class ChatRepl implements Repl.Session {
 
     @Override
     public void listBots() {
-        new Listing(err, false, true).bots(session.directory().bots());
+        new Listing(err, false, true).botColumns(session.directory().bots());
     }
 
     @Override

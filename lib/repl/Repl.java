@@ -124,6 +124,12 @@ public final class Repl {
         }
     }
 
+    /** The terminal's width now (it may have been resized); 80 when it cannot tell. */
+    public int columns() {
+        int width = reader.getTerminal().getWidth();
+        return width > 0 ? width : 80;
+    }
+
     /** A line the user types for something else than the bot (a plugin's output): kept out of the history. */
     public String readAside(String prompt) {
         reader.variable(LineReader.DISABLE_HISTORY, true);

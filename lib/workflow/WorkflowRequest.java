@@ -2,9 +2,14 @@ package lib.workflow;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import lib.core.CozeException;
+import lib.core.Input;
 import lib.core.Params;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
 
 /** The bodies of a workflow run and of its resumption, as /v1/workflow/stream_run, run and stream_resume take them. */
 public final class WorkflowRequest {
@@ -40,5 +45,33 @@ public final class WorkflowRequest {
         }
         for (var kv : Params.parse(params).entrySet()) p.add(kv.getKey(), kv.getValue());
         return p;
+    }
+
+    /** The options of a run's start node (a mixin): its parameters, and whose resources it runs with. */
+    public static final class Start {
+        @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE",
+                description = "A parameter of the start node (repeatable); VALUE is taken as JSON when it is JSON (3, true, [1,2]), else as text.")
+        List<String> params = new ArrayList<>();
+
+        @Option(names = "--input", paramLabel = "JSON|-", description = "All parameters as a JSON object, or - to read it from stdin; --param adds to it.")
+        String input;
+
+        @ArgGroup
+        Owner owner;
+
+        /** A workflow that uses a bot's or an app's resources runs on its behalf. */
+        static final class Owner {
+            @Option(names = "--bot", paramLabel = "ID", description = "Run on behalf of this bot.")
+            String bot;
+
+            @Option(names = "--app", paramLabel = "ID", description = "Run on behalf of this app.")
+            String app;
+        }
+
+        /** The run's body; reads stdin for `--input -`. */
+        public JsonObject body(String workflowId) throws IOException {
+            return run(workflowId, parameters(input == null ? null : input.equals("-") ? Input.stdin() : input, params),
+                    owner == null ? null : owner.bot, owner == null ? null : owner.app);
+        }
     }
 }

@@ -1,5 +1,7 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -104,13 +107,20 @@ class DistTest {
      * Every ```sh block of the README, in order, as one user on one machine: `@org` is the loopback
      * catalog, api.coze.cn is coze-mock, and the browser approves at once. Blocks marked
      * `<!-- not run by the README test: why -->` are shown only (the internet, the test itself).
+     * The examples are written as installed commands (`coze-chat …`): on this user's PATH each is a
+     * wrapper that runs the clone's script from any folder, as an installed command runs its alias,
+     * and notes that it ran, so a block whose command did not run fails.
      */
     @Test
     void everyShellBlockOfTheReadmeRuns() throws Exception {
         Path readmeHome = Files.createDirectories(home.resolveSibling("readme-home"));
+        Path installed = Files.createDirectories(home.resolveSibling("readme-installed"));
+        Path ranLog = installed.resolveSibling("readme-ran.log");
+        Set<String> aliases = installedWrappers(installed, ranLog);
         Matcher block = Pattern.compile("(?m)^(<!-- not run by the README test: [^>]+-->\n)?```sh\n(.*?)^```$", Pattern.DOTALL)
                 .matcher(Files.readString(TestSupport.ROOT.resolve("README.md")));
         int ran = 0, shown = 0;
+        Set<String> commandsRun = new TreeSet<>();
         while (block.find()) {
             if (block.group(1) != null) {
                 shown++;
@@ -119,14 +129,41 @@ class DistTest {
             String script = block.group(2).replaceAll("@org\\b", "@" + Matcher.quoteReplacement(catalog))
                     .replace("https://api.coze.cn", mock.baseUrl())
                     .replace("7501234567890123456", "echo"); // the mock's workflow that says its parameters back
-            TestSupport.Result r = bash(script, "", readmeHome, TestSupport.ROOT);
+            Files.writeString(ranLog, "");
+            TestSupport.Result r = bash("PATH='" + installed + "':\"$PATH\"\n" + script, "", readmeHome, TestSupport.ROOT);
             assertEquals(0, r.exit, "README block:\n" + block.group(2) + r);
             assertFalse(r.err.contains("error:"), "README block:\n" + block.group(2) + r);
+            Set<String> named = installedCommandsNamed(block.group(2), aliases);
+            Set<String> wrappersRan = new TreeSet<>(Files.readAllLines(ranLog));
+            assertTrue(wrappersRan.containsAll(named), "README block:\n" + block.group(2) + "names " + named + " but ran " + wrappersRan + r);
+            commandsRun.addAll(wrappersRan);
             ran++;
         }
         assertTrue(ran >= 10 && shown >= 2, ran + " blocks ran, " + shown + " shown only");
+        assertTrue(commandsRun.containsAll(List.of("coze-login", "coze-chat", "coze-refresh", "coze-workflow", "coze-knowledge", "coze-audio", "coze-mock")),
+                "the README's examples ran as installed commands: " + commandsRun);
         assertTrue(mock.count("token.authorization_code") >= 1, "the README's coze-login went through the browser login");
-        System.out.println("       README: " + ran + " shell blocks ran, " + shown + " shown only");
+        System.out.println("       README: " + ran + " shell blocks ran (" + String.join(", ", commandsRun) + "), " + shown + " shown only");
+    }
+
+    /** A script per catalog alias in {@code dir}, named as the alias, running the clone's script as `jbang app install` would. */
+    static Set<String> installedWrappers(Path dir, Path ranLog) throws Exception {
+        JsonObject aliases = JsonParser.parseString(Files.readString(TestSupport.ROOT.resolve("jbang-catalog.json"))).getAsJsonObject().getAsJsonObject("aliases");
+        for (String alias : aliases.keySet()) {
+            Path wrapper = dir.resolve(alias);
+            Files.writeString(wrapper, "#!/bin/sh\necho " + alias + " >> '" + ranLog + "'\nexec '" + TestSupport.ROOT.resolve("jbang") + "' '"
+                    + TestSupport.ROOT.resolve(aliases.getAsJsonObject(alias).get("script-ref").getAsString()) + "' \"$@\"\n");
+            Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwx------"));
+        }
+        return aliases.keySet();
+    }
+
+    /** The catalog's commands a shell block names as installed commands (not `coze-chat@catalog`, nor after `./jbang`). */
+    static Set<String> installedCommandsNamed(String block, Set<String> aliases) {
+        Set<String> named = new TreeSet<>();
+        Matcher word = Pattern.compile("(?<![\\w@/.-])(?<!jbang )(coze-[a-z]+)(?![\\w@-])").matcher(block);
+        while (word.find()) if (aliases.contains(word.group(1))) named.add(word.group(1));
+        return named;
     }
 
     /** The README's --tool example with the bot's argument made of what curl and xargs would read as syntax. */

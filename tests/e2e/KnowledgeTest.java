@@ -122,4 +122,81 @@ class KnowledgeTest {
         assertEquals(5, r.exit, "processing outlasted --timeout: " + r);
         assertTrue(r.err.contains("still processing after 1 s"), r.err);
     }
+
+    /** Adds files to a new base and returns the ids of its documents by name. */
+    java.util.Map<String, String> documents(String base, String... names) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of("add", base));
+        for (String n : names) args.add(file(n, "text of " + n).toString());
+        TestSupport.Result r = knowledge(args.toArray(String[]::new)).run();
+        assertEquals(0, r.exit, r.toString());
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
+        r.out.lines().map(l -> l.split("\t")).forEach(f -> ids.put(f[1], f[0]));
+        return ids;
+    }
+
+    @Test
+    void aDocumentIsRenamedAndItsWebPageRefetchedAsAsked() throws Exception {
+        String base = create("Docs");
+        String id = documents(base, "a.md").get("a.md");
+        TestSupport.Result r = knowledge("update-doc", id, "--name", "入门.md", "--auto-update", "48").run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(id + "\n", r.out, "the id alone");
+        JsonObject doc = Json.object(knowledge("docs", base, "--json").run().out.strip());
+        assertEquals("入门.md", Json.str(doc, "name"));
+        assertEquals(1, Json.num(doc, "update_type", -1));
+        assertEquals(48, Json.num(doc, "update_interval", -1));
+        TestSupport.Result json = knowledge("update-doc", id, "--no-auto-update", "--json").run();
+        assertEquals(0, json.exit, json.toString());
+        assertEquals(id, Json.str(Json.object(json.out), "document_id"));
+        assertEquals(0, Json.num(Json.object(knowledge("docs", base, "--json").run().out.strip()), "update_type", -1));
+        assertEquals("入门.md", Json.str(Json.object(knowledge("docs", base, "--json").run().out.strip()), "name"), "a name left out stays");
+    }
+
+    @Test
+    void documentUpdateMistakes() throws Exception {
+        String id = documents(create("Docs"), "a.md").get("a.md");
+        TestSupport.Result nothing = knowledge("update-doc", id).run();
+        assertEquals(2, nothing.exit, nothing.toString());
+        assertTrue(nothing.err.contains("nothing to change"), nothing.err);
+        TestSupport.Result often = knowledge("update-doc", id, "--auto-update", "12").run();
+        assertEquals(2, often.exit, often.toString());
+        assertTrue(often.err.contains("24 hours"), often.err);
+        assertEquals(0, mock.count("documents.update"), "nothing was sent");
+        TestSupport.Result unknown = knowledge("update-doc", "123", "--name", "x").run();
+        assertEquals(1, unknown.exit, unknown.toString());
+        assertEquals("", unknown.out);
+        assertTrue(unknown.err.contains("no document 123"), unknown.err);
+    }
+
+    @Test
+    void documentsAreDeletedFromArgumentsOrStdin() throws Exception {
+        String base = create("Docs");
+        java.util.Map<String, String> ids = documents(base, "a.md", "b.md", "c.md", "d.md");
+        TestSupport.Result r = knowledge("delete-docs", ids.get("a.md"), ids.get("b.md")).run();
+        assertEquals(0, r.exit, r.toString());
+        assertEquals(ids.get("a.md") + "\n" + ids.get("b.md") + "\n", r.out);
+        TestSupport.Result piped = knowledge("delete-docs", "--json").stdin(ids.get("c.md") + "\n\n").run();
+        assertEquals(0, piped.exit, piped.toString());
+        assertEquals(ids.get("c.md"), Json.str(Json.object(piped.out), "document_id"));
+        TestSupport.Result left = knowledge("docs", base).run();
+        assertEquals(1, left.out.lines().count(), left.out);
+        assertTrue(left.out.startsWith(ids.get("d.md") + "\td.md\t"), left.out);
+        TestSupport.Result unknown = knowledge("delete-docs", ids.get("d.md"), "123").run();
+        assertEquals(1, unknown.exit, unknown.toString());
+        assertTrue(unknown.err.contains("no document 123"), unknown.err);
+        assertEquals("", unknown.out, "nothing was deleted, so nothing is printed");
+        assertEquals(1, knowledge("docs", base).run().out.lines().count());
+        TestSupport.Result none = knowledge("delete-docs").stdin("").run();
+        assertEquals(2, none.exit, none.toString());
+        assertEquals(2, mock.count("documents.delete"));
+    }
+
+    @Test
+    void helpOfTheDocumentCommandsHasExamples() throws Exception {
+        for (String command : List.of("update-doc", "delete-docs")) {
+            TestSupport.Result help = knowledge(command, "--help").run();
+            assertEquals(0, help.exit, help.toString());
+            assertTrue(help.out.contains("Examples:") && help.out.contains("coze-knowledge " + command) && help.out.contains("--json"), help.out);
+        }
+    }
 }

@@ -3,7 +3,10 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import lib.core.Json;
+import mock.MockBots;
+import lib.core.Terminal;
 import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -85,6 +88,42 @@ class TerminalTest {
         String history = Files.readString(home.resolve("history"));
         assertFalse(history.contains("secret-output"), "a plugin's output is no input to recall: " + history);
         assertEquals(2, history.lines().filter(l -> l.endsWith(":lookup")).count(), "the typed line and the block, one entry each: " + history);
+    }
+
+    /** A Markdown table in the REPL: aligned columns on this terminal's 200, CJK two columns each; wider than the terminal, as written; /bots in columns. */
+    @Test
+    void theReplRendersTablesAndListsBotsInColumns() throws Exception {
+        mock.stop();
+        MockServer.Config c = new MockServer.Config();
+        c.pats.add(TestSupport.PAT);
+        c.scriptedBots = "{\"bots\":[{\"id\":\"7443000000000000001\",\"name\":\"旅行助手\"}]}";
+        mock = MockServer.start(c);
+        TestSupport.Running repl = chat("--bot", "echo").inTerminal().start();
+        assertTrue(repl.awaitOut("you> "), repl.out());
+        String wide = "x".repeat(120);
+        repl.type("\u001b[200~| 城市 | days |\r|---|---:|\r| 北京 | 3 |\r| " + wide + " | 10 |\u001b[201~\r");
+        assertTrue(repl.awaitOut("conversation "), repl.screen());
+        String pad = " ".repeat(116);
+        assertTrue(repl.screen().contains("城市" + pad + " │ days\n" + "─".repeat(121) + "┼" + "─".repeat(5) + "\n北京" + pad + " │    3\n" + wide + " │   10\n"),
+                "aligned in the terminal's 200 columns, not a guess of 80: " + repl.screen());
+        String tooWide = "| " + "y".repeat(210) + " | z |\n|---|---|\n| 1 | 2 |";
+        repl.type("\u001b[200~" + tooWide.replace("\n", "\r") + "\u001b[201~\r");
+        assertTrue(repl.awaitOut(tooWide + "\nconversation "), "wider than the terminal: as written: " + repl.screen());
+        repl.type("/bots\r");
+        assertTrue(repl.awaitOut("Team bot 25"), repl.screen());
+        repl.type("/exit\r");
+        TestSupport.Result r = repl.finish();
+        assertEquals(0, r.exit, r.toString());
+        String screen = TestSupport.screen(r.out);
+        List<String> bots = screen.lines().filter(l -> l.endsWith("published") || l.endsWith("draft")).toList();
+        assertTrue(bots.size() >= 29, screen);
+        for (String bot : bots) {
+            String[] words = bot.split(" {2,}");
+            assertEquals(3, words.length, "name, id, published or draft: " + bot);
+            assertEquals(16, Terminal.columns(bot.substring(0, bot.lastIndexOf(" " + words[1]) + 1)), "the ids in one column, after the longest name and two spaces: " + bots);
+            assertEquals(37, Terminal.columns(bot.substring(0, bot.lastIndexOf(words[2]))), "and the states: " + bots);
+        }
+        assertTrue(bots.contains("旅行助手        7443000000000000001  published"), "a wide name counted as two columns a character: " + bots);
     }
 
     @Test
@@ -286,5 +325,48 @@ class TerminalTest {
         TestSupport.Result typo = chat("--conversaton", "x", "hi").run();
         assertTrue(typo.err.contains("Possible solutions: --continue, --conversation"), "a typo still gets its suggestions: " + typo.err);
         assertFalse(typo.err.contains("Usage:"), typo.err);
+    }
+
+    /** A file of `mb` megabytes of text, for uploads worth a progress line. */
+    Path bigFile(String name, int mb) throws Exception {
+        Path dir = Files.createDirectories(home.resolveSibling(home.getFileName() + "-files"));
+        return Files.writeString(dir.resolve(name), "x".repeat(mb * 1024 * 1024));
+    }
+
+    @Test
+    void aLargeUploadShowsItsProgressAtATerminalAndClearsItBeforeTheAnswer() throws Exception {
+        Path big = bigFile("big.txt", 8);
+        TestSupport.Result r = chat("--bot", "echo", "-a", big.toString(), "what is in it").env("NO_COLOR", "1").inTerminal().run();
+        assertEquals(0, r.exit, r.toString());
+        int drawn = r.out.indexOf("uploading big.txt: ");
+        assertTrue(drawn >= 0 && r.out.substring(drawn).matches("(?s)uploading big\\.txt: \\d+\\.\\d of 8\\.0 MB \\(\\d+%\\).*"), r.out);
+        int cleared = r.out.lastIndexOf("\r\033[K");
+        assertTrue(cleared > drawn, "the line is cleared after its last drawing");
+        assertTrue(r.out.indexOf("what is in it", cleared) > cleared, "the answer comes after the cleared line: " + r.out);
+
+        TestSupport.Result quiet = chat("-q", "--bot", "echo", "-a", big.toString(), "what is in it").env("NO_COLOR", "1").inTerminal().run();
+        assertEquals(0, quiet.exit, quiet.toString());
+        assertFalse(quiet.out.contains("uploading"), "--quiet draws no line: " + quiet.out);
+
+        Path doc = bigFile("big.md", 5);
+        TestSupport.Result k = TestSupport.script(CozeKnowledge.class, home, "create", "Docs", "--workspace", MockBots.PERSONAL).api(mock).pat().run();
+        TestSupport.Result added = TestSupport.script(CozeKnowledge.class, home, "add", k.out.strip(), doc.toString()).api(mock).pat()
+                .inTerminal().run();
+        assertEquals(0, added.exit, added.toString());
+        assertTrue(added.out.matches("(?s).*adding 1/1: big\\.md: \\d+\\.\\d of 5\\.0 MB \\(\\d+%\\).*"), added.out);
+    }
+
+    @Test
+    void aLargeUploadToAPipeHasNoProgressLine() throws Exception {
+        Path big = bigFile("big.txt", 8);
+        TestSupport.Result r = chat("--bot", "echo", "-a", big.toString(), "what is in it").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("uploading big.txt (8 MB)…"), "the one line scripts always had: " + r.err);
+        assertFalse(r.err.contains(" of 8.0 MB") || r.err.contains("\r") || r.err.contains("\033"), r.err);
+        Path doc = bigFile("big.md", 5);
+        TestSupport.Result k = TestSupport.script(CozeKnowledge.class, home, "create", "Docs", "--workspace", MockBots.PERSONAL).api(mock).pat().run();
+        TestSupport.Result added = TestSupport.script(CozeKnowledge.class, home, "add", k.out.strip(), doc.toString()).api(mock).pat().run();
+        assertEquals(0, added.exit, added.toString());
+        assertFalse(added.err.contains(" of 5.0 MB") || added.err.contains("\r"), added.err);
     }
 }

@@ -160,7 +160,7 @@ class PlatformTest {
         Boolean said = Terminal.ask(1, probes);
         StringWriter out = new StringWriter();
         TextOutput text = new TextOutput(new PrintWriter(out), new PrintWriter(new StringWriter()),
-                new TextOutput.Look(false, Terminal.mayBe(said), Style.of(Boolean.TRUE.equals(said), Map.of()), Style.NONE), n -> {});
+                new TextOutput.Look(false, Terminal.mayBe(said), Style.of(Boolean.TRUE.equals(said), Map.of()), Style.NONE, () -> 80), n -> {});
         text.answer("\u001b]0;pwned\u0007hi *there*");
         return out.toString();
     }
