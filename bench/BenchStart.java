@@ -172,9 +172,10 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
         }
         List<String> line = Files.readAllLines(record.resolve("java"), StandardCharsets.UTF_8);
         Path log = bench.home.resolve("class-load.log");
-        List<String> cmd = new ArrayList<>(List.of(line.get(0), "@" + record.resolve("jvm"), "-XX:SharedArchiveFile=" + record.resolve("app.jsa"),
+        List<String> cmd = new ArrayList<>(List.of("env"));
+        way.env.forEach((k, v) -> cmd.add(k + "=" + v));
+        cmd.addAll(List.of(line.get(0), "@" + record.resolve("jvm"), "-XX:SharedArchiveFile=" + record.resolve("app.jsa"),
                 "-Xlog:class+load=info:file=" + log + ":uptime", FastLaunch.class.getName(), line.get(2), "--bot", "first-token", "-q", "hi"));
-        cmd.addAll(1, bench.tls.trustOptions());
         long spawn = System.nanoTime();
         Process proc = bench.start(https, cmd, false);
         long seen = Bench.awaitText(proc.getInputStream(), "Hello");

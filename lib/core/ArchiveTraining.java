@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 
 /**
  * JBang's //CDS archives the classes that a command's first run loads, and later runs map only
@@ -38,10 +42,26 @@ public final class ArchiveTraining {
             });
             server.start();
             exercise.accept("http://127.0.0.1:" + server.getAddress().getPort());
+            helloOverTls();
         } catch (IOException | RuntimeException e) {
             // Best effort: the archive is only less complete, and the user's command has already run.
         } finally {
             if (server != null) server.stop(0);
+        }
+    }
+
+    /**
+     * The rehearsal's server speaks plain HTTP, but Coze is HTTPS: the TLS context, the trust store
+     * and a client's first handshake message are made here too, so that their classes are archived.
+     */
+    private static void helloOverTls() throws IOException {
+        try {
+            SSLEngine engine = SSLContext.getDefault().createSSLEngine("api.coze.cn", 443);
+            engine.setUseClientMode(true);
+            engine.beginHandshake();
+            engine.wrap(ByteBuffer.allocate(0), ByteBuffer.allocate(engine.getSession().getPacketBufferSize()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException(e);
         }
     }
 

@@ -137,7 +137,7 @@ public final class FastLaunch {
      * java @argfile of the JVM options and class path) and the fingerprint. Returns false (and writes
      * nothing) when this line cannot be replayed faithfully.
      */
-    static boolean record(Path folder, LaunchFingerprint.Ref ref, Env env, List<String> jvmOptions, String classPath, String mainClass,
+    public static boolean record(Path folder, LaunchFingerprint.Ref ref, Env env, List<String> jvmOptions, String classPath, String mainClass,
                           List<String> fromCatalog, Path javaHome, int jdkFeature) throws IOException {
         if (present(env.get("JAVA_TOOL_OPTIONS")) || present(env.get("JDK_JAVA_OPTIONS"))) return false; // the JVM reports them as its own options
         List<String> options = new ArrayList<>();
@@ -203,7 +203,7 @@ public final class FastLaunch {
     }
 
     /** A java @argfile: each argument quoted, with the backslashes and quotes in it escaped (Windows paths too). */
-    static String argFile(List<String> args) {
+    public static String argFile(List<String> args) {
         StringBuilder out = new StringBuilder();
         for (String arg : args) out.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         return out.toString();

@@ -29,7 +29,7 @@ public record LaunchFingerprint(List<String> lines) {
 
     /** What the launcher asked to record: a script file, an alias of a catalog file, or anything JBang fetches. */
     public record Ref(String kind, Path file, String name) {
-        static Ref parse(String text) {
+        public static Ref parse(String text) {
             String[] parts = text.split("\t", -1);
             return switch (parts[0]) {
                 case "file" -> new Ref("file", Path.of(parts[1]), null);
@@ -70,7 +70,7 @@ public record LaunchFingerprint(List<String> lines) {
         return new LaunchFingerprint(lines);
     }
 
-    static LaunchFingerprint read(Path file) {
+    public static LaunchFingerprint read(Path file) {
         try {
             return new LaunchFingerprint(Files.readAllLines(file, FastLaunch.nativeCharset()));
         } catch (IOException | RuntimeException e) {
@@ -78,8 +78,9 @@ public record LaunchFingerprint(List<String> lines) {
         }
     }
 
+    /** The lines and a last one saying the list is whole: a cut file never holds. */
     String text() {
-        return String.join("\n", lines) + "\n";
+        return String.join("\n", lines) + "\nend\n";
     }
 
     int jdkFeature() {
@@ -90,9 +91,10 @@ public record LaunchFingerprint(List<String> lines) {
     }
 
     /** True when every line still holds for the main class the launcher names; an empty, unreadable or damaged fingerprint never does. */
-    boolean holds(String mainClass, FastLaunch.Env env) {
+    public boolean holds(String mainClass, FastLaunch.Env env) {
         try {
-            return !lines.isEmpty() && lines.contains("main " + mainClass) && lines.stream().allMatch(line -> lineHolds(line, env));
+            return !lines.isEmpty() && lines.get(lines.size() - 1).equals("end") && lines.contains("main " + mainClass)
+                    && lines.subList(0, lines.size() - 1).stream().allMatch(line -> lineHolds(line, env));
         } catch (RuntimeException damaged) {
             return false;
         }

@@ -252,6 +252,12 @@ class DistTest {
         TestSupport.Result completion = bash("source <(coze-chat generate-completion); COMP_WORDS=(coze-chat --conv); COMP_CWORD=1; "
                 + "_picocli_coze-chat 2>/dev/null || true; echo \"${COMPREPLY[@]}\"", "");
         assertEquals("--conversation\n", completion.out, completion.toString());
+        TestSupport.Result fromCatalog = bash("jbang coze-install@" + catalog + " --catalog " + catalog + " --no-warm --dir \"$HOME/one jvm\" coze-chat"
+                + " && for i in 1 2; do \"$HOME/one jvm/coze-chat\" --bot echo 'hello from coze-install'; done", "");
+        assertEquals(0, fromCatalog.exit, fromCatalog.toString());
+        assertEquals(home.resolve("one jvm/coze-chat") + "\nhello from coze-install\nhello from coze-install\n", fromCatalog.out);
+        assertTrue(Files.readString(home.resolve("one jvm/coze-chat")).contains("coze-chat@" + catalog), "the installed command runs the alias");
+        assertTrue(Files.isExecutable(home.resolve("one jvm/coze-jbang")), "beside a copy of the launcher, from coze-install's jar");
         TestSupport.Result mockHelp = bash("jbang coze-mock@" + catalog + " --help", "");
         assertTrue(mockHelp.out.contains("Usage: coze-mock"), mockHelp.toString());
         TestSupport.Result serveHelp = bash("jbang coze-serve@" + catalog + " --help", "");
@@ -260,7 +266,7 @@ class DistTest {
     /** Help is read at 80 columns: no line of an example, a URL or the exit codes may wrap in the middle. */
     @Test
     void helpFootersFitWithoutWrapping() throws Exception {
-        for (Class<?> command : List.of(CozeLogin.class, CozeChat.class, CozeRefresh.class, CozeWorkflow.class, CozeKnowledge.class, CozeAudio.class, CozeServe.class,
+        for (Class<?> command : List.of(CozeLogin.class, CozeChat.class, CozeRefresh.class, CozeWorkflow.class, CozeKnowledge.class, CozeAudio.class, CozeServe.class, CozeInstall.class,
                 CozeMock.class)) {
             TestSupport.Result help = TestSupport.script(command, home, "--help").run();
             picocli.CommandLine.Command c = command.getAnnotation(picocli.CommandLine.Command.class);
