@@ -185,21 +185,24 @@ public final class FastLaunch {
         int feature = LaunchFingerprint.read(folder.resolve(FINGERPRINT)).jdkFeature();
         boolean aot = feature >= 25;
         Path done = folder.resolve(aot ? AOT_CACHE : ARCHIVE);
-        Path part = folder.resolve(done.getFileName() + ".part");
-        Files.deleteIfExists(part);
+        // A name of its own: two commands recorded at once each train, and the last whole file wins.
+        Path part = folder.resolve(done.getFileName() + "." + ProcessHandle.current().pid() + ".part");
         ProcessBuilder run = new ProcessBuilder(recorded[0], "@" + folder.resolve(JVM),
                 (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + part, FastLaunch.class.getName(), recorded[2], "--version");
         run.redirectInput(ProcessBuilder.Redirect.from(Path.of(Os.current().windows() ? "NUL" : "/dev/null").toFile()));
         run.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         withoutLaunchVariables(run);
         Process p = run.start();
-        if (!p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return;
+        try {
+            if (!p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                return;
+            }
+            // Whatever `--version` answered (a script may not know it), the classes it loaded are written.
+            if (Files.isRegularFile(part) && Files.size(part) > 0) Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
         }
-        // Whatever `--version` answered (a script may not know it), the classes it loaded are written.
-        if (!Files.isRegularFile(part) || Files.size(part) == 0) return;
-        Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A java @argfile: each argument quoted, with the backslashes and quotes in it escaped (Windows paths too). */
