@@ -17,18 +17,24 @@ import java.util.Set;
 final class MockStudio {
     /** Studio's "authentication failed" (errno/user.go), sent as HTTP 200. */
     static final int TOKEN_INVALID = 700012006;
-    /** The cloud's routes Studio does not serve. */
+    /**
+     * The cloud's routes Studio's router (backend/api/router/coze/api.go) does not have: who am I,
+     * workspaces, the bot list, local plugins, the POST spellings of the chat's and the conversation's
+     * lookups (Studio takes GET only), a run's history by `run_histories` (Studio has its own
+     * `get_run_history`), audio.
+     */
     private static final Set<String> ABSENT = Set.of("GET /v1/users/me", "GET /v1/workspaces", "GET /v1/bots",
-            "POST /v3/chat/submit_tool_outputs");
+            "POST /v3/chat/submit_tool_outputs", "POST /v3/chat/retrieve", "POST /v3/chat/message/list", "POST /v1/conversation/retrieve",
+            "GET /v1/workflows/{id}/run_histories/{id}");
 
     private MockStudio() {}
 
-    /** Whether Studio lacks this route of the table ("METHOD /path"). */
+    /** Whether Studio lacks this route of the table ("METHOD /path"): those above, OAuth's, the device page's and audio's. */
     static boolean absent(String route) {
-        return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device");
+        return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device") || route.contains(" /v1/audio/");
     }
 
-    /** Studio's error envelope: no `detail`, always HTTP 200. */
+    /** Studio's error envelope (httputil/error_resp.go): `code` and `msg`, no `detail`, HTTP 200. */
     static void error(HttpExchange ex, MockState state, int code, String msg) throws IOException {
         state.bump("error." + code);
         JsonObject o = new JsonObject();
