@@ -36,11 +36,37 @@ final class MockStudio {
 
     /** Studio's error envelope (httputil/error_resp.go): `code` and `msg`, no `detail`, HTTP 200. */
     static void error(HttpExchange ex, MockState state, int code, String msg) throws IOException {
+        envelope(ex, state, 200, code, msg);
+    }
+
+    /** Studio's answer to a request it cannot take as its IDL says (httputil.BadRequest): HTTP 400 with code 400. */
+    static void badRequest(HttpExchange ex, MockState state, String msg) throws IOException {
+        envelope(ex, state, 400, 400, msg);
+    }
+
+    private static void envelope(HttpExchange ex, MockState state, int status, int code, String msg) throws IOException {
         state.bump("error." + code);
         JsonObject o = new JsonObject();
         o.addProperty("code", code);
         o.addProperty("msg", msg);
-        send(ex, 200, "application/json; charset=utf-8", o.toString());
+        send(ex, status, "application/json; charset=utf-8", o.toString());
+    }
+
+    /** Studio's errno for a failed run (errno/conversation.go); the failure itself is in the message. */
+    static final int AGENT_RUN_ERROR = 103100001;
+
+    /**
+     * Studio's answer to a streamed chat with a bot it will not run for this token (not there, not
+     * published to the API channel: "agent not exists"): HTTP 200, then one `error` event whose `msg`
+     * is the Go error's text, its code, message and stack on several lines (agent_run_service.go).
+     */
+    static void agentNotExists(HttpExchange ex, MockState state) throws IOException {
+        state.bump("error." + AGENT_RUN_ERROR);
+        JsonObject o = new JsonObject();
+        o.addProperty("code", AGENT_RUN_ERROR);
+        o.addProperty("msg", "code=103100002 message=agent not exists\nstack=goroutine 1 [running]:\nruntime/debug.Stack()");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        send(ex, 200, "text/event-stream", "event:error\ndata:" + o + "\n\n");
     }
 
     /** A path Studio's router does not know: its web server's plain 404. */
@@ -54,7 +80,7 @@ final class MockStudio {
      */
     static String refusal(JsonObject req, MockState state) {
         if (req.has("auto_save_history")) state.bump("studio.auto_save_history");
-        if (req.has("parameters") && !req.get("parameters").isJsonObject()) return "invalid parameter: parameters must be a JSON object";
+        if (req.has("parameters") && !req.get("parameters").isJsonObject()) return "parameters field should be an object, not a string";
         return null;
     }
 
