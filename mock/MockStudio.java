@@ -69,6 +69,23 @@ final class MockStudio {
         send(ex, 200, "text/event-stream", "event:error\ndata:" + o + "\n\n");
     }
 
+    /**
+     * The bot's id on a Studio, where ids are numbers (ChatV3Request's `bot_id` is an i64): a bot
+     * whose id is a word (`echo`) gets one made of digits, the same for the same word every time.
+     */
+    static String botId(String id) {
+        if (id.chars().allMatch(c -> c >= '0' && c <= '9')) return id;
+        return String.format(Locale.ROOT, "74000000%011d", Integer.toUnsignedLong(id.hashCode()));
+    }
+
+    /**
+     * Adds each bot under its Studio id. The word stays too: `coze-mock exec --studio` hands coze-chat a
+     * COZE_API_TOKEN, which does not tell it the site is a Studio, and a demo names the echo bot.
+     */
+    static void numberBots(java.util.Map<String, MockBots.Bot> bots) {
+        for (MockBots.Bot b : java.util.List.copyOf(bots.values())) bots.putIfAbsent(botId(b.id), b);
+    }
+
     /** A path Studio's router does not know: its web server's plain 404. */
     static void notFound(HttpExchange ex) throws IOException {
         send(ex, 404, "text/plain; charset=utf-8", "404 page not found");
