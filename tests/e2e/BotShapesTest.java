@@ -89,14 +89,14 @@ class BotShapesTest {
     void variablesParametersAndTheUserIdReachTheBot(Dialect d) throws Exception {
         dialect = d;
         mock = d.serve(mock, home);
-        TestSupport.Result r = chat("--bot", "variables", "--var", "name=Mei", "--var", "city=北京", "--param", "days=3",
+        TestSupport.Result r = chat("--bot", mock.botId("variables"), "--var", "name=Mei", "--var", "city=北京", "--param", "days=3",
                 "--user-id", "u-42", "hi").run();
         assertEquals(0, r.exit, r.toString());
         JsonObject seen = Json.object(r.out.strip());
         assertEquals("u-42", Json.str(seen, "user_id"));
         assertEquals("{\"name\":\"Mei\",\"city\":\"北京\"}", Json.obj(seen, "custom_variables").toString(), "variables are text");
         assertEquals("{\"days\":3}", Json.obj(seen, "parameters").toString(), "parameters stay JSON");
-        JsonObject fromEnv = Json.object(chat("--bot", "variables", "hi").env("COZE_USER_ID", "u-env").run().out.strip());
+        JsonObject fromEnv = Json.object(chat("--bot", mock.botId("variables"), "hi").env("COZE_USER_ID", "u-env").run().out.strip());
         assertEquals("u-env", Json.str(fromEnv, "user_id"));
         assertTrue(mock.count("client_user_agent") >= 2, "X-Coze-Client-User-Agent is sent, as the SDKs send it");
     }

@@ -53,7 +53,7 @@ class ChatTest {
     void answerIsPrintedExactlyAsStreamed(Dialect d, String faults) throws Exception {
         speak(d);
         if (!faults.equals("none")) mock.setFaults(faults.split(","));
-        TestSupport.Result r = chat("--bot", "echo", TRICKY).run();
+        TestSupport.Result r = chat("--bot", mock.botId("echo"), TRICKY).run();
         assertEquals(0, r.exit, r.toString());
         assertEquals(TRICKY + "\n", r.out, "exactly the answer plus one newline");
         assertTrue(r.err.contains("conversation "), r.err);
@@ -124,7 +124,7 @@ class ChatTest {
     @EnumSource(Dialect.class)
     void jsonOutputParsesBack(Dialect d) throws Exception {
         speak(d);
-        TestSupport.Result r = chat("--json", "--bot", "reasoner", "hi").run();
+        TestSupport.Result r = chat("--json", "--bot", mock.botId("reasoner"), "hi").run();
         assertEquals(0, r.exit, r.toString());
         List<JsonObject> events = new ArrayList<>();
         for (String line : r.out.split("\n")) events.add(Json.object(line));
@@ -155,7 +155,7 @@ class ChatTest {
     void aConversationIsRememberedEvenWhenItsAnswerFails(Dialect d) throws Exception {
         speak(d);
         mock.setFaults("chat-failed");
-        TestSupport.Result failed = chat("--json", "--bot", "echo", "abcdef").run();
+        TestSupport.Result failed = chat("--json", "--bot", mock.botId("echo"), "abcdef").run();
         assertEquals(1, failed.exit, failed.toString());
         String conv = Json.str(Json.object(failed.out.lines().findFirst().orElseThrow()), "conversation_id");
         assertNotNull(conv, failed.out);
@@ -169,7 +169,7 @@ class ChatTest {
     @EnumSource(Dialect.class)
     void noStreamPollsAndPrintsTheWholeAnswer(Dialect d) throws Exception {
         speak(d);
-        TestSupport.Result r = chat("--no-stream", "--bot", "echo", "polled answer").run();
+        TestSupport.Result r = chat("--no-stream", "--bot", mock.botId("echo"), "polled answer").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("polled answer\n", r.out);
     }
@@ -186,7 +186,7 @@ class ChatTest {
     void stopsReadingAtDoneEvenIfTheServerKeepsTheSocketOpen(Dialect d) throws Exception {
         speak(d);
         mock.setFaults("keep-open");
-        TestSupport.Result r = chat("--bot", "echo", "hi", "--idle-timeout", "50s").run();
+        TestSupport.Result r = chat("--bot", mock.botId("echo"), "hi", "--idle-timeout", "50s").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("hi\n", r.out);
     }
@@ -207,7 +207,7 @@ class ChatTest {
     void ctrlCCancelsOnTheServerAndExits130(Dialect d) throws Exception {
         speak(d);
         mock.setFaults("gate");
-        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        TestSupport.Running run = chat("--bot", mock.botId("echo"), "abcdef").start();
         assertTrue(run.awaitOut("abc"));
         new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
         TestSupport.Result r = run.finish();
@@ -290,7 +290,7 @@ class ChatTest {
     @EnumSource(Dialect.class)
     void aTokenTheSiteRefusesIsExitFour(Dialect d) throws Exception {
         speak(d);
-        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).env("COZE_API_TOKEN", "pat_SENTINEL_REFUSED").run();
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "hi").api(mock).env("COZE_API_TOKEN", "pat_SENTINEL_REFUSED").run();
         assertFails(r, 4, d == Dialect.CLOUD ? "4101" : "700012006");
         assertTrue(r.err.contains(d == Dialect.CLOUD ? "The token you entered is incorrect" : "authentication failed"), "the site's own words: " + r.err);
         assertFalse(r.err.contains("SENTINEL"), "never the token: " + r.err);

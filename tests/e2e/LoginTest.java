@@ -164,7 +164,7 @@ class LoginTest {
         assertEquals(d == Dialect.CLOUD ? "cloud" : "studio", Json.str(said, "site_kind"), "the site's kind, found out at login");
         assertEquals(d == Dialect.CLOUD, said.has("user"), "Studio cannot say who a token belongs to: " + status.out);
         assertFalse(status.out.contains(TestSupport.PAT));
-        assertEquals("hi\n", TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run().out);
+        assertEquals("hi\n", TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "hi").api(mock).run().out);
         TestSupport.Result out = TestSupport.script(CozeLogin.class, home, "logout").run();
         assertEquals(0, out.exit);
         assertTrue(out.err.contains("Removed"), out.err);

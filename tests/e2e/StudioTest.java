@@ -58,7 +58,7 @@ class StudioTest {
         assertTrue(status.out.startsWith("Logged in to a Coze Studio (self-hosted)"), status.out);
         assertFalse(status.out.contains("HTTP 404"), "no user lookup Studio cannot answer: " + status.out);
 
-        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "hello studio").run();
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "hello studio").run();
         assertEquals(0, chat.exit, "a stream ending with conversation.stream.done is a whole turn: " + chat);
         assertEquals("hello studio\n", chat.out);
 
@@ -72,7 +72,7 @@ class StudioTest {
         mock.stop();
         mock = studio("no-done");
         assertEquals(0, login(mock.baseUrl()).exit);
-        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "closed early").run();
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "closed early").run();
         assertEquals(0, chat.exit, chat.toString());
         assertEquals("closed early\n", chat.out);
     }
@@ -80,7 +80,7 @@ class StudioTest {
     @Test
     void aChatSendsWhatStudiosRequestHas() throws Exception {
         assertEquals(0, login(mock.baseUrl()).exit);
-        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--param", "city=北京", "hi").run();
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "--param", "city=北京", "hi").run();
         assertEquals(0, chat.exit, "parameters as a JSON object: " + chat);
         assertEquals(1, mock.count("chat"));
         assertEquals(0, mock.count("studio.auto_save_history"), "no auto_save_history, which Studio's request lacks");
@@ -96,7 +96,7 @@ class StudioTest {
         TestSupport.Result workspaces = TestSupport.script(CozeChat.class, home, "--list-workspaces").run();
         assertEquals(2, workspaces.exit, workspaces.toString());
         assertTrue(workspaces.err.contains("Coze Studio has no API that lists bots or workspaces"), workspaces.err);
-        TestSupport.Result tool = TestSupport.script(CozeChat.class, home, "--bot", "echo", "--tool", "weather=echo sunny", "hi").run();
+        TestSupport.Result tool = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "--tool", "weather=echo sunny", "hi").run();
         assertEquals(2, tool.exit, tool.toString());
         assertTrue(tool.err.contains("no --tool"), tool.err);
         assertEquals(0, mock.count("chat"), "nothing was sent");
@@ -124,7 +124,7 @@ class StudioTest {
         assertEquals(0, in.exit, in.toString());
         assertTrue(in.err.contains("warning: " + remote + " is plain http://"), in.err);
 
-        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", "echo", "over the network").run();
+        TestSupport.Result chat = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "over the network").run();
         assertEquals(0, chat.exit, chat.toString());
         assertEquals("over the network\n", chat.out);
         assertEquals(1, chat.err.lines().filter(l -> l.contains("is plain http://")).count(), "one warning line: " + chat.err);
