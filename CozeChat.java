@@ -222,6 +222,9 @@ public class CozeChat implements Callable<Integer> {
         if (listBots || listWorkspaces)
             throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
                     "give the bot's id (the number in its address in Studio) with --bot");
+        if (bot != null && !bot.isBlank() && !bot.strip().chars().allMatch(c -> c >= '0' && c <= '9'))
+            throw new CozeException(CozeException.USAGE, "Coze Studio cannot find a bot by its name (it has no API that lists bots)",
+                    "give the bot's id (the number in its address in Studio) with --bot");
         if (!toolSpecs.isEmpty())
             throw new CozeException(CozeException.USAGE, "Coze Studio does not hand local plugins to API clients (no --tool)",
                     "drop --tool, or give the bot a plugin that runs on Studio");

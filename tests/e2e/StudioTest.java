@@ -96,6 +96,9 @@ class StudioTest {
         TestSupport.Result workspaces = TestSupport.script(CozeChat.class, home, "--list-workspaces").run();
         assertEquals(2, workspaces.exit, workspaces.toString());
         assertTrue(workspaces.err.contains("Coze Studio has no API that lists bots or workspaces"), workspaces.err);
+        TestSupport.Result named = TestSupport.script(CozeChat.class, home, "--bot", "Travel Helper", "hi").run();
+        assertEquals(2, named.exit, named.toString());
+        assertTrue(named.err.contains("Coze Studio cannot find a bot by its name") && named.err.contains("the bot's id"), named.err);
         TestSupport.Result tool = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "--tool", "weather=echo sunny", "hi").run();
         assertEquals(2, tool.exit, tool.toString());
         assertTrue(tool.err.contains("no --tool"), tool.err);
