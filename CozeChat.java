@@ -157,7 +157,7 @@ public class CozeChat implements Callable<Integer> {
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
         if (creds.studio()) { // what Coze Studio does not offer
-            lists.refuseOnStudio();
+            lists.refuseOnStudio(bot);
             tools.refuseOnStudio();
         }
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();

@@ -138,10 +138,13 @@ public final class Listing {
             return conversations || history;
         }
 
-        /** Said at once rather than as a 404. */
-        public void refuseOnStudio() {
+        /** Said at once rather than as a 404; without a listing a bot's name cannot be found either (Studio's ids are numbers). */
+        public void refuseOnStudio(String bot) {
             if (ofAccount())
                 throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
+                        "give the bot's id (the number in its address in Studio) with --bot");
+            if (bot != null && !bot.isBlank() && !bot.strip().chars().allMatch(c -> c >= '0' && c <= '9'))
+                throw new CozeException(CozeException.USAGE, "Coze Studio cannot find a bot by its name (it has no API that lists bots)",
                         "give the bot's id (the number in its address in Studio) with --bot");
         }
 
