@@ -50,13 +50,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "coze-chat", mixinStandardHelpOptions = true, versionProvider = CozeCli.Version.class,
-        subcommands = lib.discover.TemplateCommand.class,
         description = {"Chat with a Coze bot. The answer streams to stdout; everything else goes to stderr.",
                 "The message is the arguments, stdin when it is not a terminal, or both (stdin first).",
                 "With no message and a terminal, starts an interactive chat."},
         footer = {"", "Examples:", "  coze-chat --bot 7443... \"hello\"", "  git diff | coze-chat --bot \"My Bot\" \"review this\"",
                 "  coze-chat -c \"and in French?\"", "  coze-chat --list-bots", "  coze-chat --bot \"My Bot\" --history -c",
-                "  coze-chat --workflow 7501... \"hello\"",
+                "  coze-chat --workflow 7501... \"hello\"", "  coze-chat --duplicate-template 7418... --workspace 7000...",
                 "  while read -r q; do coze-chat -n --bot 7443... \"$q\"; done < questions.txt", "",
                 "Exit codes: 0 ok, 1 chat or API failed, 2 usage, 3 rate limited, 4 login needed,",
                 "5 network, 6 the bot waits for your reply (-c \"…\") or a local plugin (--tool),",
@@ -157,7 +156,7 @@ public class CozeChat implements Callable<Integer> {
         String base = creds.apiBase(site.apiBase, common.insecureHttp);
         CozeHttp http = creds.http(base);
         if (creds.studio()) { // what Coze Studio does not offer
-            lists.refuseOnStudio();
+            lists.refuseOnStudio(bot);
             tools.refuseOnStudio();
         }
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
@@ -167,7 +166,7 @@ public class CozeChat implements Callable<Integer> {
                 streaming.stallTimeout, tools.maxCalls), tools.tools(Os.current()),
                 line -> common.say("coze-chat: " + line), line -> view.notes().warning(line), common.debugSink());
         session.attach(attach);
-        if (lists.ofAccount()) return list(l -> lists.printAccount(session.directory(), l));
+        if (lists.ofAccount()) return list(l -> lists.printAccount(http, l, common::say));
         String message = lists.ofBot() ? null : Input.message(words, !noStdin);
         if (words != null && words.size() == 1 && OTHER_COMMANDS.contains(words.get(0)))
             common.say("coze-chat: sending \"" + words.get(0) + "\" to the bot as a message; coze-chat has no subcommands (coze-chat --help)");

@@ -79,11 +79,15 @@ final class MockChat {
         }
         String studioRefusal = state.config.studio ? MockStudio.refusal(req, state) : null;
         if (studioRefusal != null) {
-            MockStudio.error(ex, state, 4000, studioRefusal);
+            MockStudio.badRequest(ex, state, studioRefusal);
             return;
         }
         if (blank(botId) || (needsUser && blank(Json.str(req, "user_id")))) {
             http.envelopeError(ex, 200, 4000, "invalid parameter: bot_id and user_id are required");
+            return;
+        }
+        if (bot == null && state.config.studio && req.has("stream") && req.get("stream").getAsBoolean()) {
+            MockStudio.agentNotExists(ex, state);
             return;
         }
         if (bot == null) {

@@ -70,7 +70,12 @@ final class MockHttp {
         json(ex, 200, o);
     }
 
+    /** Coze's error envelope, `{code, msg, detail: {logid}}`; a Studio's coded error has no `detail` (MockStudio.error). */
     void envelopeError(HttpExchange ex, int status, int code, String msg) throws IOException {
+        if (state.config.studio && status == 200) {
+            MockStudio.error(ex, state, code, msg);
+            return;
+        }
         state.bump("error." + code);
         JsonObject o = new JsonObject();
         o.addProperty("code", code);

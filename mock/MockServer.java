@@ -148,7 +148,10 @@ public final class MockServer extends MockState {
         api("GET /v1/audio/voices", audio::voices);
         api("POST /v1/audio/speech", audio::speech);
         api("POST /v1/audio/transcriptions", audio::transcriptions);
-        if (config.studio) routes.keySet().removeIf(MockStudio::absent);
+        if (config.studio) {
+            routes.keySet().removeIf(MockStudio::absent);
+            MockStudio.numberBots(bots); // every bot is made by now, MockActions' too
+        }
     }
 
     private void open(String route, HttpHandler handler) {
@@ -199,6 +202,11 @@ public final class MockServer extends MockState {
     public void setFaults(String... specs) {
         faults = MockFaults.parse(List.of(specs));
         chatsUnderFaults.set(0);
+    }
+
+    /** The id a client gives for the bot `id` (`echo`): itself, or on a Studio, where bot ids are numbers, its number. */
+    public String botId(String id) {
+        return config.studio ? MockStudio.botId(id) : id;
     }
 
     /** Accepts one more personal access token from now on. */

@@ -17,24 +17,73 @@ import java.util.Set;
 final class MockStudio {
     /** Studio's "authentication failed" (errno/user.go), sent as HTTP 200. */
     static final int TOKEN_INVALID = 700012006;
-    /** The cloud's routes Studio does not serve. */
+    /**
+     * The cloud's routes Studio's router (backend/api/router/coze/api.go) does not have: who am I,
+     * workspaces, the bot list, local plugins, the POST spellings of the chat's and the conversation's
+     * lookups (Studio takes GET only), a run's history by `run_histories` (Studio has its own
+     * `get_run_history`), audio.
+     */
     private static final Set<String> ABSENT = Set.of("GET /v1/users/me", "GET /v1/workspaces", "GET /v1/bots",
-            "POST /v3/chat/submit_tool_outputs");
+            "POST /v3/chat/submit_tool_outputs", "POST /v3/chat/retrieve", "POST /v3/chat/message/list", "POST /v1/conversation/retrieve",
+            "GET /v1/workflows/{id}/run_histories/{id}");
 
     private MockStudio() {}
 
-    /** Whether Studio lacks this route of the table ("METHOD /path"). */
+    /** Whether Studio lacks this route of the table ("METHOD /path"): those above, OAuth's, the device page's and audio's. */
     static boolean absent(String route) {
-        return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device");
+        return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device") || route.contains(" /v1/audio/");
     }
 
-    /** Studio's error envelope: no `detail`, always HTTP 200. */
+    /** Studio's error envelope (httputil/error_resp.go): `code` and `msg`, no `detail`, HTTP 200. */
     static void error(HttpExchange ex, MockState state, int code, String msg) throws IOException {
+        envelope(ex, state, 200, code, msg);
+    }
+
+    /** Studio's answer to a request it cannot take as its IDL says (httputil.BadRequest): HTTP 400 with code 400. */
+    static void badRequest(HttpExchange ex, MockState state, String msg) throws IOException {
+        envelope(ex, state, 400, 400, msg);
+    }
+
+    private static void envelope(HttpExchange ex, MockState state, int status, int code, String msg) throws IOException {
         state.bump("error." + code);
         JsonObject o = new JsonObject();
         o.addProperty("code", code);
         o.addProperty("msg", msg);
-        send(ex, 200, "application/json; charset=utf-8", o.toString());
+        send(ex, status, "application/json; charset=utf-8", o.toString());
+    }
+
+    /** Studio's errno for a failed run (errno/conversation.go); the failure itself is in the message. */
+    static final int AGENT_RUN_ERROR = 103100001;
+
+    /**
+     * Studio's answer to a streamed chat with a bot it will not run for this token (not there, not
+     * published to the API channel: "agent not exists"): HTTP 200, then one `error` event whose `msg`
+     * is the Go error's text, its code, message and stack on several lines (agent_run_service.go).
+     */
+    static void agentNotExists(HttpExchange ex, MockState state) throws IOException {
+        state.bump("error." + AGENT_RUN_ERROR);
+        JsonObject o = new JsonObject();
+        o.addProperty("code", AGENT_RUN_ERROR);
+        o.addProperty("msg", "code=103100002 message=agent not exists\nstack=goroutine 1 [running]:\nruntime/debug.Stack()");
+        ex.getResponseHeaders().set("Cache-Control", "no-cache");
+        send(ex, 200, "text/event-stream", "event:error\ndata:" + o + "\n\n");
+    }
+
+    /**
+     * The bot's id on a Studio, where ids are numbers (ChatV3Request's `bot_id` is an i64): a bot
+     * whose id is a word (`echo`) gets one made of digits, the same for the same word every time.
+     */
+    static String botId(String id) {
+        if (id.chars().allMatch(c -> c >= '0' && c <= '9')) return id;
+        return String.format(Locale.ROOT, "74000000%011d", Integer.toUnsignedLong(id.hashCode()));
+    }
+
+    /**
+     * Adds each bot under its Studio id. The word stays too: `coze-mock exec --studio` hands coze-chat a
+     * COZE_API_TOKEN, which does not tell it the site is a Studio, and a demo names the echo bot.
+     */
+    static void numberBots(java.util.Map<String, MockBots.Bot> bots) {
+        for (MockBots.Bot b : java.util.List.copyOf(bots.values())) bots.putIfAbsent(botId(b.id), b);
     }
 
     /** A path Studio's router does not know: its web server's plain 404. */
@@ -48,7 +97,7 @@ final class MockStudio {
      */
     static String refusal(JsonObject req, MockState state) {
         if (req.has("auto_save_history")) state.bump("studio.auto_save_history");
-        if (req.has("parameters") && !req.get("parameters").isJsonObject()) return "invalid parameter: parameters must be a JSON object";
+        if (req.has("parameters") && !req.get("parameters").isJsonObject()) return "parameters field should be an object, not a string";
         return null;
     }
 

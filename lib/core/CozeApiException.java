@@ -42,7 +42,14 @@ public final class CozeApiException extends CozeException {
         return hint == null ? getMessage() + where : getMessage() + where + "; " + hint;
     }
 
+    /**
+     * Coze Studio's text of a Go error, as its stream's `error` event and its 400s carry it: "code=N
+     * message=M", then the cause and a stack on more lines. Only M is for the user.
+     */
+    private static final java.util.regex.Pattern STUDIO_ERROR = java.util.regex.Pattern.compile("code=\\d+ message=([^\\n]*)(?s:.*)");
+
     private static String describe(int code, String msg) {
+        if (msg != null) msg = STUDIO_ERROR.matcher(msg).replaceFirst("$1");
         if (code == NOT_FOUND)
             return "not found, or not published to the API channel" + (msg == null || msg.isBlank() ? "" : ": " + msg);
         return msg == null || msg.isBlank() ? "Coze error" : msg;
@@ -61,7 +68,8 @@ public final class CozeApiException extends CozeException {
         if (isAuthCode(code)) return "run coze-login (and check --api-base cn/com)";
         if (code == NOT_FOUND) return "check the id and --api-base cn/com, and publish it to the API channel";
         // Coze Studio's words when the token's owner did not create the bot, or the bot is not on the API channel.
-        if (msg != null && msg.toLowerCase(java.util.Locale.ROOT).contains("agent not match"))
+        String words = msg == null ? "" : msg.toLowerCase(java.util.Locale.ROOT);
+        if (words.contains("agent not match") || words.contains("agent not exists"))
             return "on Coze Studio, use a token of the account that made the bot, and publish the bot to the API channel";
         return null;
     }

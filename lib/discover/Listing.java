@@ -7,9 +7,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.Terminal;
+import lib.http.CozeHttp;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,6 +76,12 @@ public final class Listing {
         out.flush();
     }
 
+    /** A template's copy: its id and type (agent), or Coze's object as it came. */
+    public void copy(Templates.Copy c) {
+        line(c.data(), c.entityId(), c.entityType());
+        out.flush();
+    }
+
     /** `you: …` and `bot: …`, oldest first. */
     public void history(List<Directory.Message> all) {
         for (Directory.Message m : all) {
@@ -111,7 +119,11 @@ public final class Listing {
         return terminal ? Terminal.visible(text) : text;
     }
 
-    /** coze-chat's finding options (a mixin): what to print instead of chatting. */
+    /**
+     * coze-chat's finding options (a mixin): what to print instead of chatting. Copying a template
+     * is one of them rather than a subcommand, because picocli would take a subcommand's name
+     * anywhere in an unquoted message (`coze-chat tell me about a template`) as the command.
+     */
     public static final class Options {
         @Option(names = "--list-workspaces", description = "Print your workspaces, one per line: ID, name, type.")
         public boolean workspaces;
@@ -119,8 +131,16 @@ public final class Listing {
         @Option(names = "--list-bots", description = "Print the bots you can see, one per line: ID, name, published or draft.")
         public boolean bots;
 
-        @Option(names = "--workspace", paramLabel = "ID", description = "With --list-bots: only this workspace's bots.")
+        @Option(names = "--workspace", paramLabel = "ID",
+                description = "With --list-bots: only this workspace's bots. With --duplicate-template: where the copy goes (default: $$COZE_WORKSPACE_ID).")
         String workspace;
+
+        @Option(names = "--duplicate-template", paramLabel = "TEMPLATE_ID",
+                description = "Copy a bot template from Coze's template store into --workspace; print the copy: ID, type (agent).")
+        String template;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "With --duplicate-template: the copy's name (default: the template's).")
+        String name;
 
         @Option(names = "--list-conversations", description = "Print the bot's conversations, newest first: ID, time.")
         public boolean conversations;
@@ -128,9 +148,9 @@ public final class Listing {
         @Option(names = "--history", description = "Print a conversation's messages, oldest first (the last one, or -c / --conversation).")
         public boolean history;
 
-        /** Whether the account's workspaces or bots are asked for: no bot is needed. */
+        /** Whether the account's workspaces or bots are asked for, or a template's copy: no bot is needed. */
         public boolean ofAccount() {
-            return workspaces || bots;
+            return workspaces || bots || template != null;
         }
 
         /** Whether a bot's conversations or a conversation's messages are asked for: no message is read. */
@@ -138,17 +158,33 @@ public final class Listing {
             return conversations || history;
         }
 
-        /** Said at once rather than as a 404. */
-        public void refuseOnStudio() {
-            if (ofAccount())
+        /** Said at once rather than as a 404; without a listing a bot's name cannot be found either (Studio's ids are numbers). */
+        public void refuseOnStudio(String bot) {
+            if (workspaces || bots)
                 throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
+                        "give the bot's id (the number in its address in Studio) with --bot");
+            if (bot != null && !bot.isBlank() && !bot.strip().chars().allMatch(c -> c >= '0' && c <= '9'))
+                throw new CozeException(CozeException.USAGE, "Coze Studio cannot find a bot by its name (it has no API that lists bots)",
                         "give the bot's id (the number in its address in Studio) with --bot");
         }
 
-        /** Prints the workspaces or the bots. */
-        public void printAccount(Directory directory, Listing listing) {
-            if (workspaces) listing.workspaces(directory.workspaces());
+        /** Prints the workspaces or the bots, or copies the template and prints the copy (`say` tells where it went). */
+        public void printAccount(CozeHttp http, Listing listing, Consumer<String> say) {
+            Directory directory = new Directory(http);
+            if (template != null) duplicate(http, listing, say);
+            else if (workspaces) listing.workspaces(directory.workspaces());
             else listing.bots(workspace == null ? directory.bots() : directory.bots(workspace));
+        }
+
+        private void duplicate(CozeHttp http, Listing listing, Consumer<String> say) {
+            String into = workspace != null ? workspace.strip() : System.getenv("COZE_WORKSPACE_ID");
+            if (into == null || into.isBlank())
+                throw new CozeException(CozeException.USAGE, "no workspace to copy the template into",
+                        "give --workspace ID or set COZE_WORKSPACE_ID (coze-chat --list-workspaces shows them)");
+            into = into.strip();
+            Templates.Copy copy = new Templates(http).duplicate(template.strip(), into, name);
+            listing.copy(copy);
+            say.accept("coze-chat: template " + template.strip() + " copied into workspace " + into + " as " + copy.entityType() + " " + copy.entityId());
         }
 
         /** Prints the bot's conversations, or the conversation's messages. */

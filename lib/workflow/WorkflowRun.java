@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.function.Consumer;
 import lib.core.CozeApiException;
 import lib.core.CozeException;
@@ -85,6 +85,8 @@ public final class WorkflowRun {
         Outcome outcome;
         CozeException failure;
 
+        private static final List<String> NAMES = List.of("Message", "Done", "Interrupt", "Error", "PING");
+
         Handler(Events events, String workflowId) {
             this.events = events;
             this.workflowId = workflowId;
@@ -93,19 +95,19 @@ public final class WorkflowRun {
         @Override
         public boolean onEvent(String type, String data, String id) {
             JsonObject o = Json.objectOrEmpty(data);
-            events.event(type, id, o);
-            // Coze Studio before v0.3.0 names them in lower case (`message`, `done`, …).
-            switch (type.toLowerCase(Locale.ROOT)) {
-                case "message" -> {
+            String name = named(type);
+            events.event(name, id, o);
+            switch (name) {
+                case "Message" -> {
                     String content = Json.str(o, "content");
                     if (content != null) events.message(content, !"false".equals(Json.str(o, "node_is_finish")));
                     return true;
                 }
-                case "done" -> {
+                case "Done" -> {
                     outcome = new Outcome(true, null, Json.str(o, "debug_url"), false);
                     return false;
                 }
-                case "interrupt" -> {
+                case "Interrupt" -> {
                     JsonObject i = Json.obj(o, "interrupt_data");
                     String question = question(Json.str(i, "data"));
                     if (question != null) events.message(question, true);
@@ -117,7 +119,7 @@ public final class WorkflowRun {
                     outcome = new Outcome(false, new Waiting.Resume(workflowId, eventId, (int) Json.num(i, "type", 0)), null, false);
                     return false;
                 }
-                case "error" -> {
+                case "Error" -> {
                     String message = Json.str(o, "error_message");
                     failure = new CozeApiException((int) Json.num(o, "error_code", 0), "the workflow failed: "
                             + (message == null || message.isBlank() ? "no reason given" : message), 200, null);
@@ -127,6 +129,16 @@ public final class WorkflowRun {
                     return true; // PING, and events this version does not know
                 }
             }
+        }
+
+        /**
+         * Coze's spelling of an event's name: Coze Studio before v0.3.0 names them in lower case
+         * (`message`, `done`, …), and --json shows the same names whichever site ran the workflow.
+         */
+        private static String named(String type) {
+            for (String known : NAMES)
+                if (known.equalsIgnoreCase(type)) return known;
+            return type;
         }
 
     }

@@ -7,15 +7,25 @@ import lib.core.Json;
 import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Bots that end a turn waiting: a chatflow's question node, and a bot with a local plugin answered by a shell command. */
+/**
+ * Bots that end a turn waiting: a chatflow's question node, and a bot with a local plugin answered by a shell command.
+ *
+ * What a chat sends also runs against coze-mock as a Coze Studio (the case that takes a Dialect):
+ * Studio's request has no `auto_save_history` and takes `parameters` only as a JSON object. The
+ * turns that wait stay on the cloud: Studio never hands its API clients a required action (StudioTest
+ * checks that --tool is one line and exit 2 there).
+ */
 @ExtendWith(MockHome.class)
 class BotShapesTest {
     MockServer mock;
     Path home;
+    Dialect dialect = Dialect.CLOUD;
 
     TestSupport.Script chat(String... args) {
-        return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
+        return dialect.signedIn(TestSupport.script(CozeChat.class, home, args).api(mock));
     }
 
     @Test
@@ -74,16 +84,19 @@ class BotShapesTest {
         assertEquals(0, repl.finish().exit);
     }
 
-    @Test
-    void variablesParametersAndTheUserIdReachTheBot() throws Exception {
-        TestSupport.Result r = chat("--bot", "variables", "--var", "name=Mei", "--var", "city=北京", "--param", "days=3",
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void variablesParametersAndTheUserIdReachTheBot(Dialect d) throws Exception {
+        dialect = d;
+        mock = d.serve(mock, home);
+        TestSupport.Result r = chat("--bot", mock.botId("variables"), "--var", "name=Mei", "--var", "city=北京", "--param", "days=3",
                 "--user-id", "u-42", "hi").run();
         assertEquals(0, r.exit, r.toString());
         JsonObject seen = Json.object(r.out.strip());
         assertEquals("u-42", Json.str(seen, "user_id"));
         assertEquals("{\"name\":\"Mei\",\"city\":\"北京\"}", Json.obj(seen, "custom_variables").toString(), "variables are text");
         assertEquals("{\"days\":3}", Json.obj(seen, "parameters").toString(), "parameters stay JSON");
-        JsonObject fromEnv = Json.object(chat("--bot", "variables", "hi").env("COZE_USER_ID", "u-env").run().out.strip());
+        JsonObject fromEnv = Json.object(chat("--bot", mock.botId("variables"), "hi").env("COZE_USER_ID", "u-env").run().out.strip());
         assertEquals("u-env", Json.str(fromEnv, "user_id"));
         assertTrue(mock.count("client_user_agent") >= 2, "X-Coze-Client-User-Agent is sent, as the SDKs send it");
     }

@@ -16,25 +16,44 @@ import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** coze-chat end to end: a real process against coze-mock, as a user or a shell script sees it. */
+/**
+ * coze-chat end to end: a real process against coze-mock, as a user or a shell script sees it.
+ *
+ * The cases that take a Dialect also run against coze-mock as a Coze Studio: those where Studio
+ * speaks differently (how a stream ends, errors as HTTP 200 with a code, a failed turn, --no-stream's
+ * polling, cancel). The rest stay on the cloud: what happens before any request (usage, locale,
+ * stdin, the class archive) or on the wire alike in both (deltas as they come, the REPL), and what
+ * Studio does not offer: OAuth logins and so their renewal (Studio takes personal tokens only), and
+ * bot and workspace lists (StudioTest checks the line and exit 2 Studio gets for those instead).
+ */
 @ExtendWith(MockHome.class)
 class ChatTest {
     MockServer mock;
     Path home;
+    Dialect dialect = Dialect.CLOUD;
 
     TestSupport.Script chat(String... args) {
-        return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
+        return dialect.signedIn(TestSupport.script(CozeChat.class, home, args).api(mock));
+    }
+
+    /** This test talks to coze-mock in `d`'s dialect, logged in as its users are. */
+    void speak(Dialect d) throws IOException {
+        dialect = d;
+        mock = d.serve(mock, home);
     }
 
     static final String TRICKY = "  leading spaces: colons: http://example.com:8080/x?a=b\n中文 and emoji 🌍🎉 split\n\ttab";
 
-    @ParameterizedTest(name = "wire faults: {0}")
-    @ValueSource(strings = {"none", "crlf", "one-byte", "one-byte,crlf"})
-    void answerIsPrintedExactlyAsStreamed(String faults) throws Exception {
+    @ParameterizedTest(name = "{0}, wire faults: {1}")
+    @CsvSource(delimiter = '|', value = {"CLOUD|none", "CLOUD|crlf", "CLOUD|one-byte", "CLOUD|one-byte,crlf", "STUDIO|none", "STUDIO|one-byte,crlf"})
+    void answerIsPrintedExactlyAsStreamed(Dialect d, String faults) throws Exception {
+        speak(d);
         if (!faults.equals("none")) mock.setFaults(faults.split(","));
-        TestSupport.Result r = chat("--bot", "echo", TRICKY).run();
+        TestSupport.Result r = chat("--bot", mock.botId("echo"), TRICKY).run();
         assertEquals(0, r.exit, r.toString());
         assertEquals(TRICKY + "\n", r.out, "exactly the answer plus one newline");
         assertTrue(r.err.contains("conversation "), r.err);
@@ -101,9 +120,11 @@ class ChatTest {
         assertEquals("First answer.\nSecond answer.\n", chat("--bot", "multi", "x").run().out);
     }
 
-    @Test
-    void jsonOutputParsesBack() throws Exception {
-        TestSupport.Result r = chat("--json", "--bot", "reasoner", "hi").run();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void jsonOutputParsesBack(Dialect d) throws Exception {
+        speak(d);
+        TestSupport.Result r = chat("--json", "--bot", mock.botId("reasoner"), "hi").run();
         assertEquals(0, r.exit, r.toString());
         List<JsonObject> events = new ArrayList<>();
         for (String line : r.out.split("\n")) events.add(Json.object(line));
@@ -129,10 +150,12 @@ class ChatTest {
         assertTrue(explicit.out.contains("\"conversation_id\":\"" + conv + "\""));
     }
 
-    @Test
-    void aConversationIsRememberedEvenWhenItsAnswerFails() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void aConversationIsRememberedEvenWhenItsAnswerFails(Dialect d) throws Exception {
+        speak(d);
         mock.setFaults("chat-failed");
-        TestSupport.Result failed = chat("--json", "--bot", "echo", "abcdef").run();
+        TestSupport.Result failed = chat("--json", "--bot", mock.botId("echo"), "abcdef").run();
         assertEquals(1, failed.exit, failed.toString());
         String conv = Json.str(Json.object(failed.out.lines().findFirst().orElseThrow()), "conversation_id");
         assertNotNull(conv, failed.out);
@@ -142,9 +165,11 @@ class ChatTest {
         assertTrue(again.out.contains("\"conversation_id\":\"" + conv + "\""), "continued " + conv + ": " + again.out);
     }
 
-    @Test
-    void noStreamPollsAndPrintsTheWholeAnswer() throws Exception {
-        TestSupport.Result r = chat("--no-stream", "--bot", "echo", "polled answer").run();
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void noStreamPollsAndPrintsTheWholeAnswer(Dialect d) throws Exception {
+        speak(d);
+        TestSupport.Result r = chat("--no-stream", "--bot", mock.botId("echo"), "polled answer").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("polled answer\n", r.out);
     }
@@ -156,10 +181,12 @@ class ChatTest {
         assertEquals(1, r.err.lines().filter(l -> l.startsWith("coze-chat: error: ")).count(), r.err);
     }
 
-    @Test
-    void stopsReadingAtDoneEvenIfTheServerKeepsTheSocketOpen() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void stopsReadingAtDoneEvenIfTheServerKeepsTheSocketOpen(Dialect d) throws Exception {
+        speak(d);
         mock.setFaults("keep-open");
-        TestSupport.Result r = chat("--bot", "echo", "hi", "--idle-timeout", "50s").run();
+        TestSupport.Result r = chat("--bot", mock.botId("echo"), "hi", "--idle-timeout", "50s").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("hi\n", r.out);
     }
@@ -175,10 +202,12 @@ class ChatTest {
         assertEquals("abcdef\n", r.out);
     }
 
-    @Test
-    void ctrlCCancelsOnTheServerAndExits130() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void ctrlCCancelsOnTheServerAndExits130(Dialect d) throws Exception {
+        speak(d);
         mock.setFaults("gate");
-        TestSupport.Running run = chat("--bot", "echo", "abcdef").start();
+        TestSupport.Running run = chat("--bot", mock.botId("echo"), "abcdef").start();
         assertTrue(run.awaitOut("abc"));
         new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
         TestSupport.Result r = run.finish();
@@ -254,6 +283,33 @@ class ChatTest {
         assertEquals(0, r.exit, r.toString());
         assertFalse(r.out.isEmpty(), r.toString());
         assertEquals(1, mock.count("token.refresh_token"));
+    }
+
+    /** A token the site refuses: the cloud's HTTP 401 with 4101, Studio's HTTP 200 with 700012006; both are exit 4 with the site's code. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void aTokenTheSiteRefusesIsExitFour(Dialect d) throws Exception {
+        speak(d);
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "hi").api(mock).env("COZE_API_TOKEN", "pat_SENTINEL_REFUSED").run();
+        assertFails(r, 4, d == Dialect.CLOUD ? "4101" : "700012006");
+        assertTrue(r.err.contains(d == Dialect.CLOUD ? "The token you entered is incorrect" : "authentication failed"), "the site's own words: " + r.err);
+        assertFalse(r.err.contains("SENTINEL"), "never the token: " + r.err);
+        assertEquals("", r.out);
+    }
+
+    /**
+     * A bot the site will not run: the cloud answers 4200; Studio starts the stream and sends one
+     * `error` event whose message is a Go error with its stack. Either is one line, with what to do.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void aBotTheSiteWillNotRunIsOneLineThatSaysWhy(Dialect d) throws Exception {
+        speak(d);
+        TestSupport.Result r = chat("--bot", "7501000000000000999", "hi").run();
+        assertFails(r, 1, d == Dialect.CLOUD ? "not found, or not published to the API channel" : "agent not exists");
+        assertTrue(r.err.contains("publish it to the API channel") || r.err.contains("publish the bot to the API channel"), r.err);
+        assertFalse(r.err.contains("stack=") || r.err.contains("goroutine"), "Studio's stack is not for the user: " + r.err);
+        assertEquals("", r.out);
     }
 
     @Test

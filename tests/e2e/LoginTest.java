@@ -1,5 +1,6 @@
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,8 +18,16 @@ import mock.MockServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** coze-login end to end against coze-mock, with a scripted browser that follows the consent form. */
+/**
+ * coze-login end to end against coze-mock, with a scripted browser that follows the consent form.
+ *
+ * What a Coze Studio offers, a personal token with status and logout, also runs against coze-mock as
+ * a Studio (the cases that take a Dialect). The browser, device and refresh cases stay on the cloud:
+ * Studio has no OAuth (StudioTest checks the line and exit 2 a Studio login gets for them).
+ */
 @ExtendWith(MockHome.class)
 class LoginTest {
     MockServer mock;
@@ -141,16 +150,21 @@ class LoginTest {
         assertFalse(token.err.contains("Exception") || paste.err.contains("Exception"), token.err + paste.err);
     }
 
-    @Test
-    void withTokenStatusAndLogout() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void withTokenStatusAndLogout(Dialect d) throws Exception {
+        mock = d.swap(mock);
         TestSupport.Result r = TestSupport.script(CozeLogin.class, home, "--with-token").api(mock).stdin(TestSupport.PAT + "\n").run();
         assertEquals(0, r.exit, r.toString());
         assertFalse(r.err.contains(TestSupport.PAT));
         TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status", "--json").run();
-        assertEquals(0, status.exit);
-        assertEquals("pat", Json.str(Json.object(status.out.strip()), "kind"));
+        assertEquals(0, status.exit, status.toString());
+        JsonObject said = Json.object(status.out.strip());
+        assertEquals("pat", Json.str(said, "kind"));
+        assertEquals(d == Dialect.CLOUD ? "cloud" : "studio", Json.str(said, "site_kind"), "the site's kind, found out at login");
+        assertEquals(d == Dialect.CLOUD, said.has("user"), "Studio cannot say who a token belongs to: " + status.out);
         assertFalse(status.out.contains(TestSupport.PAT));
-        assertEquals("hi\n", TestSupport.script(CozeChat.class, home, "--bot", "echo", "hi").api(mock).run().out);
+        assertEquals("hi\n", TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "hi").api(mock).run().out);
         TestSupport.Result out = TestSupport.script(CozeLogin.class, home, "logout").run();
         assertEquals(0, out.exit);
         assertTrue(out.err.contains("Removed"), out.err);

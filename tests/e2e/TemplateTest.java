@@ -8,7 +8,7 @@ import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** coze-chat template duplicate against coze-mock's templates: the copy is a draft bot in the workspace. */
+/** coze-chat --duplicate-template against coze-mock's templates: the copy is a draft bot in the workspace. */
 @ExtendWith(MockHome.class)
 class TemplateTest {
     MockServer mock;
@@ -20,7 +20,7 @@ class TemplateTest {
 
     @Test
     void aCopyIsPrintedAsIdAndTypeAndListedAsADraft() throws Exception {
-        TestSupport.Result r = chat("template", "duplicate", MockBots.TEMPLATE, "--workspace", MockBots.TEAM, "--name", "Trip planner").run();
+        TestSupport.Result r = chat("--duplicate-template", MockBots.TEMPLATE, "--workspace", MockBots.TEAM, "--name", "Trip planner").run();
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.matches("\\d+\tagent\n"), "the id and the type alone: " + r);
         String id = r.out.split("\t")[0];
@@ -31,7 +31,7 @@ class TemplateTest {
 
     @Test
     void jsonIsCozesObjectAndTheWorkspaceComesFromTheEnvironment() throws Exception {
-        TestSupport.Result r = chat("template", "duplicate", MockBots.TEMPLATE, "--json").env("COZE_WORKSPACE_ID", MockBots.PERSONAL).run();
+        TestSupport.Result r = chat("--duplicate-template", MockBots.TEMPLATE, "--json").env("COZE_WORKSPACE_ID", MockBots.PERSONAL).run();
         assertEquals(0, r.exit, r.toString());
         assertEquals(1, r.out.lines().count(), r.out);
         JsonObject o = Json.object(r.out);
@@ -43,7 +43,7 @@ class TemplateTest {
 
     @Test
     void anUnknownTemplateIsCozesNotFound() throws Exception {
-        TestSupport.Result r = chat("template", "duplicate", "123", "--workspace", MockBots.PERSONAL).run();
+        TestSupport.Result r = chat("--duplicate-template", "123", "--workspace", MockBots.PERSONAL).run();
         assertEquals(1, r.exit, r.toString());
         assertEquals("", r.out);
         assertTrue(r.err.contains("template 123 does not exist") && r.err.contains("4200"), r.err);
@@ -52,27 +52,33 @@ class TemplateTest {
 
     @Test
     void withoutAWorkspaceNothingIsSent() throws Exception {
-        TestSupport.Result r = chat("template", "duplicate", MockBots.TEMPLATE).run();
+        TestSupport.Result r = chat("--duplicate-template", MockBots.TEMPLATE).run();
         assertEquals(2, r.exit, r.toString());
         assertEquals("", r.out);
         assertTrue(r.err.contains("no workspace") && r.err.contains("--workspace"), r.err);
         assertEquals(0, mock.count("templates.duplicate") + mock.count("error.4000"), "nothing was sent");
-        TestSupport.Result foreign = chat("template", "duplicate", MockBots.TEMPLATE, "--workspace", "42").run();
+        TestSupport.Result foreign = chat("--duplicate-template", MockBots.TEMPLATE, "--workspace", "42").run();
         assertEquals(1, foreign.exit, foreign.toString());
         assertTrue(foreign.err.contains("not a workspace of yours"), foreign.err);
     }
 
     @Test
-    void helpHasExamplesAndTheWordInAMessageIsNotSentInPart() throws Exception {
-        TestSupport.Result help = chat("template", "duplicate", "--help").run();
+    void helpShowsTheOptionAndAnExample() throws Exception {
+        TestSupport.Result help = chat("--help").run();
         assertEquals(0, help.exit, help.toString());
-        assertTrue(help.out.contains("Examples:") && help.out.contains("--workspace") && help.out.contains("--json"), help.out);
-        TestSupport.Result slip = chat("--bot", "echo", "tell", "me", "about", "a", "template").run();
-        assertEquals(2, slip.exit, slip.toString());
-        assertTrue(slip.err.contains("quote the message"), slip.err);
-        assertEquals(0, mock.count("chat"), "no chat was started with half the message");
-        TestSupport.Result quoted = chat("--bot", "echo", "tell me about a template").run();
-        assertEquals(0, quoted.exit, quoted.toString());
-        assertTrue(quoted.out.contains("tell me about a template"), quoted.out);
+        assertTrue(help.out.contains("--duplicate-template=TEMPLATE_ID") && help.out.contains("--name=NAME")
+                && help.out.contains("coze-chat --duplicate-template 7418... --workspace 7000..."), help.out);
+    }
+
+    @Test
+    void theWordTemplateInAMessageIsSentAsTheMessage() throws Exception {
+        TestSupport.Result r = chat("--bot", "echo", "tell", "me", "about", "a", "template").run();
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("tell me about a template"), r.out);
+        assertEquals(1, mock.count("chat"), r.toString());
+        assertEquals(0, mock.count("templates.duplicate"));
+        TestSupport.Result first = chat("--bot", "echo", "template", "duplicate", "this").run();
+        assertEquals(0, first.exit, first.toString());
+        assertTrue(first.out.contains("template duplicate this"), first.out);
     }
 }

@@ -12,19 +12,38 @@ import lib.core.Json;
 import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** coze-workflow end to end against coze-mock's published workflows, as a shell script uses it. */
+/**
+ * coze-workflow end to end against coze-mock's published workflows, as a shell script uses it.
+ *
+ * The cases that take a Dialect also run against coze-mock as a Coze Studio, whose workflow events
+ * are named in lower case, whose question node sends its question only in `interrupt_data.data`,
+ * and whose errors have no `detail`: the events of a run, an interrupt and its resumption, an error
+ * event, an error answer, --json and --no-stream, Ctrl-C. The rest stay on the cloud: --param and
+ * --input are read before any request, and the hostile servers are neither dialect.
+ */
 @ExtendWith(MockHome.class)
 class WorkflowTest {
     MockServer mock;
     Path home;
+    Dialect dialect = Dialect.CLOUD;
 
     TestSupport.Script workflow(String... args) {
-        return TestSupport.script(CozeWorkflow.class, home, args).api(mock).pat();
+        return dialect.signedIn(TestSupport.script(CozeWorkflow.class, home, args).api(mock));
     }
 
-    @Test
-    void messagesStreamInOrderAndDoneIsSuccess() throws Exception {
+    /** This test talks to coze-mock in `d`'s dialect, logged in as its users are. */
+    void speak(Dialect d) throws java.io.IOException {
+        dialect = d;
+        mock = d.serve(mock, home);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void messagesStreamInOrderAndDoneIsSuccess(Dialect d) throws Exception {
+        speak(d);
         TestSupport.Result r = workflow("multi").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("one\ntwo\nthree\n", r.out, "each node's message on its own line, PING ignored");
@@ -45,8 +64,10 @@ class WorkflowTest {
         assertEquals(runs, mock.count("workflow.run"), "nothing was sent for the usage error");
     }
 
-    @Test
-    void aQuestionNodeExitsSixAndResumeAnswersIt() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void aQuestionNodeExitsSixAndResumeAnswersIt(Dialect d) throws Exception {
+        speak(d);
         TestSupport.Result asked = workflow("question").run();
         assertEquals(6, asked.exit, asked.toString());
         assertEquals("Which city?\n", asked.out);
@@ -94,24 +115,30 @@ class WorkflowTest {
         }
     }
 
-    @Test
-    void anErrorEventFailsWithItsCodeAndMessage() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void anErrorEventFailsWithItsCodeAndMessage(Dialect d) throws Exception {
+        speak(d);
         TestSupport.Result r = workflow("fail").run();
         assertEquals(1, r.exit, r.toString());
         assertEquals("starting\n", r.out, "what came before the error is kept");
         assertTrue(r.err.contains("coze-workflow: error: the workflow failed: the code node raised an error (720701013)"), r.err);
     }
 
-    @Test
-    void anUnpublishedWorkflowSaysSo() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void anUnpublishedWorkflowSaysSo(Dialect d) throws Exception {
+        speak(d);
         TestSupport.Result r = workflow("7501000000000000999").run();
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("not published to the API channel") && r.err.contains("(4200"), r.err);
         assertEquals("", r.out);
     }
 
-    @Test
-    void jsonIsOneObjectPerEventAndNoStreamPrintsTheOutput() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void jsonIsOneObjectPerEventAndNoStreamPrintsTheOutput(Dialect d) throws Exception {
+        speak(d);
         TestSupport.Result r = workflow("multi", "--json").run();
         assertEquals(0, r.exit, r.toString());
         List<JsonObject> events = r.out.lines().map(Json::object).toList();
@@ -122,8 +149,10 @@ class WorkflowTest {
         assertEquals("{\"output\":\"x\"}\n", whole.out, "the output is a JSON string in data, printed as it is");
     }
 
-    @Test
-    void ctrlCStopsTheRunAndExits130() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Dialect.class)
+    void ctrlCStopsTheRunAndExits130(Dialect d) throws Exception {
+        speak(d);
         mock.setFaults("drip=3000");
         TestSupport.Running run = workflow("multi").start();
         assertTrue(run.awaitOut("one\n"), run.err());
