@@ -208,6 +208,15 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
         r.append("\n### Where the installed command's start-up goes\n\nOne chat over HTTPS from the recorded line with its class data and `-Xlog:class+load`"
                 + " (JVM uptime when the first class of each step loads).\n\n");
         r.append(BenchProfile.table(Map.of(INSTALLED_17, profile)));
+        double through = median(firstToken.get(THROUGH_JBANG)), installed = median(firstToken.get(INSTALLED_17));
+        r.append(String.format(Locale.ROOT, "%nIn this run the installed command's first token came %.0f ms after spawn against %.0f ms through JBang"
+                + " (%.0f%% of it): JBang's own JVM is gone. What is left is coze-chat's JVM, as the profile shows:"
+                + " %.0f ms to picocli, %.0f ms more until the login, the trust store and the TLS handshake by %.0f ms, and %.0f ms from there to"
+                + " the first event, the handshake and the request running in a JVM that has compiled nothing yet. Python's whole run takes %.0f ms.%n",
+                installed, through, 100 * installed / through, profile.steps().getOrDefault("picocli", Double.NaN),
+                profile.steps().getOrDefault("the login (Credentials)", Double.NaN) - profile.steps().getOrDefault("picocli", Double.NaN),
+                profile.steps().getOrDefault("the TLS handshake", Double.NaN),
+                profile.steps().getOrDefault("the first event (SSE parser)", Double.NaN) - profile.steps().getOrDefault("the TLS handshake", Double.NaN), py));
         return r.toString();
     }
 

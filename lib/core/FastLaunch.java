@@ -21,10 +21,10 @@ import java.util.concurrent.TimeUnit;
  * One JVM per command (docs/ARCHITECTURE.md, "Starting in one JVM"). A command that JBang starts
  * records how: the java, its options, class path and main class, in a folder the launcher named
  * (COZE_LAUNCH_RECORD), with a fingerprint of everything that would make JBang build or start it
- * otherwise. Later the launcher starts that line directly, with this class as the main class: it
- * checks the fingerprint and runs the command, or exits 255 without a word when anything changed,
- * and the launcher goes through JBang again, which records anew. A recorded command also gets a
- * class-data archive (JDK 17-24) or an AOT cache (JDK 25+), trained once in the background.
+ * otherwise. Later the launcher execs that line directly, with this class as the main class: it
+ * checks the fingerprint and runs the command, or, when anything changed, runs the launcher again
+ * through JBang, which builds and records anew. A recorded command also gets a class-data archive
+ * (JDK 17-24) or an AOT cache (JDK 25+), trained once in the background.
  */
 public final class FastLaunch {
     private FastLaunch() {}
@@ -133,9 +133,9 @@ public final class FastLaunch {
     }
 
     /**
-     * Writes the record: `java` (the java, the app's jar, the main class, one per line), `jvm` (a
-     * java @argfile of the JVM options and class path) and the fingerprint. Returns false (and writes
-     * nothing) when this line cannot be replayed faithfully.
+     * Writes the record: `java` (the java, the app's jar, the main class and the cksum of `jvm`, one
+     * per line), `jvm` (a java @argfile of the JVM options and class path), `arguments` and the
+     * fingerprint. Returns false (and writes nothing) when this line cannot be replayed faithfully.
      */
     public static boolean record(Path folder, LaunchFingerprint.Ref ref, Env env, List<String> jvmOptions, String classPath, String mainClass,
                           List<String> fromCatalog, Path javaHome, int jdkFeature) throws IOException {
