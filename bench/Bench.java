@@ -199,20 +199,25 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
             return cmd;
         }, true));
         if (new ProcessBuilder("python3", "-c", "import requests").start().waitFor() == 0) {
-            String py = "import json,sys,requests\n"
-                    + "r=requests.post(sys.argv[1]+'/v3/chat',headers={'Authorization':'Bearer '+sys.argv[2]},data=sys.argv[3],stream=True)\n"
-                    + "ev=None\n"
-                    + "for line in r.iter_lines(chunk_size=None):\n"
-                    + "    if line.startswith(b'event:'): ev=line[6:]\n"
-                    + "    elif line.startswith(b'data:') and ev==b'conversation.message.delta':\n"
-                    + "        d=json.loads(line[5:])\n"
-                    + "        if d.get('type')=='answer': sys.stdout.write(d['content']); sys.stdout.flush()\n"
-                    + "    elif ev==b'done': break\n";
-            clients.add(new Client(PYTHON, (p, a) -> List.of("python3", "-c", py, p.mock().baseUrl(), PAT, body(a[0], a[1])), true));
+            clients.add(python());
         } else {
             System.err.println("bench: python3 with requests is not installed; skipping that client");
         }
         return clients;
+    }
+
+    /** Python `requests` streaming a chat, the answer's deltas to stdout as they come. */
+    static Client python() {
+        String py = "import json,sys,requests\n"
+                + "r=requests.post(sys.argv[1]+'/v3/chat',headers={'Authorization':'Bearer '+sys.argv[2]},data=sys.argv[3],stream=True)\n"
+                + "ev=None\n"
+                + "for line in r.iter_lines(chunk_size=None):\n"
+                + "    if line.startswith(b'event:'): ev=line[6:]\n"
+                + "    elif line.startswith(b'data:') and ev==b'conversation.message.delta':\n"
+                + "        d=json.loads(line[5:])\n"
+                + "        if d.get('type')=='answer': sys.stdout.write(d['content']); sys.stdout.flush()\n"
+                + "    elif ev==b'done': break\n";
+        return new Client(PYTHON, (p, a) -> List.of("python3", "-c", py, p.mock().baseUrl(), PAT, body(a[0], a[1])), true);
     }
 
     /** A JVM command line with the trust store of the benchmark's certificate (HTTPS only), then the chat's arguments. */

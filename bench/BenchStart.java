@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
 public class BenchStart implements java.util.concurrent.Callable<Integer> {
     static final String SECTION = Bench.ONE_JVM;
     static final String THROUGH_JBANG = "`./jbang coze-chat` through JBang (every run before)", CLONE = "`./jbang coze-chat`, second run on",
-            INSTALLED_17 = "installed `coze-chat`, JDK 17", INSTALLED_NEW = "installed `coze-chat`, JDK %d", PYTHON = "Python `requests`",
+            INSTALLED_17 = "installed `coze-chat`, JDK 17", INSTALLED_NEW = "installed `coze-chat`, JDK %d", PYTHON = Bench.PYTHON,
             PYTHON_PASS = "`python3 -c pass`";
 
     @Option(names = "-n", description = "Runs per way (default: ${DEFAULT-VALUE}).")
@@ -66,18 +66,9 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
             Way installedNew = installed(bench, String.format(INSTALLED_NEW, newFeature), trust, newest);
             List<Way> ways = new ArrayList<>(List.of(jbang, clone, installed17, installedNew));
             for (Way w : ways.subList(1, ways.size())) w.ready(bench, https);
-            String py = "import json,sys,requests\n"
-                    + "r=requests.post(sys.argv[1]+'/v3/chat',headers={'Authorization':'Bearer '+sys.argv[2]},data=sys.argv[3],stream=True)\n"
-                    + "ev=None\n"
-                    + "for line in r.iter_lines(chunk_size=None):\n"
-                    + "    if line.startswith(b'event:'): ev=line[6:]\n"
-                    + "    elif line.startswith(b'data:') and ev==b'conversation.message.delta':\n"
-                    + "        d=json.loads(line[5:])\n"
-                    + "        if d.get('type')=='answer': sys.stdout.write(d['content']); sys.stdout.flush()\n"
-                    + "    elif ev==b'done': break\n";
             Map<String, Bench.Client> clients = new LinkedHashMap<>();
             for (Way w : ways) clients.put(w.name, new Bench.Client(w.name, (p, a) -> w.command("--bot", a[0], "-q", a[1]), true));
-            clients.put(PYTHON, new Bench.Client(PYTHON, (p, a) -> List.of("python3", "-c", py, p.mock().baseUrl(), Bench.PAT, Bench.body(a[0], a[1])), true));
+            clients.put(PYTHON, Bench.python());
             Map<String, List<Double>> firstToken = new LinkedHashMap<>(), version = new LinkedHashMap<>();
             for (Bench.Client c : clients.values()) bench.firstToken(https, c);
             for (int i = 0; i < runs; i++) {
