@@ -15,7 +15,7 @@
 // McpTest's client: the official MCP Java SDK, the same version coze-mcp serves with.
 //DEPS io.modelcontextprotocol.sdk:mcp:2.1.0
 //SOURCES ../CozeLogin.java ../CozeChat.java ../CozeRefresh.java ../CozeWorkflow.java ../CozeKnowledge.java ../CozeAudio.java
-//SOURCES ../CozeMcp.java ../CozeServe.java ../CozeMock.java
+//SOURCES ../CozeMcp.java ../CozeServe.java ../CozeMock.java ../CozeInstall.java
 //SOURCES support/*.java unit/*.java e2e/*.java fuzz/*.java
 //FILES FuzzingInputs/sseParser/=fuzz/FuzzingInputs/sseParser/*
 //FILES FuzzingInputs/callbackQuery/=fuzz/FuzzingInputs/callbackQuery/*
