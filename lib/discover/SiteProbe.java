@@ -36,6 +36,21 @@ public final class SiteProbe {
         return new Found(true, null);
     }
 
+    /**
+     * Whether the site lacks this route (a Coze Studio older than it), found with a call that needs
+     * the token and changes nothing: a plain 404 means no such route; Coze's own error means there is one.
+     */
+    public static boolean lacks(CozeHttp http, String method, String pathAndQuery) {
+        try {
+            http.call(method, pathAndQuery, null);
+        } catch (CozeHttp.NoSuchRoute e) {
+            return true;
+        } catch (CozeApiException e) {
+            if (e.isAuthError()) throw e;
+        }
+        return false;
+    }
+
     private static Directory.Me me(JsonObject envelope) {
         JsonObject o = Json.obj(envelope, "data");
         return new Directory.Me(Json.str(o, "user_id"), Json.str(o, "user_name"), Json.str(o, "nick_name"));

@@ -29,10 +29,16 @@ class StudioTest {
     }
 
     private static MockServer studio(String... faults) throws Exception {
+        return release(null, faults);
+    }
+
+    /** A Studio of this release (`0.2.0`), without the routes it did not have yet; null for the current one. */
+    private static MockServer release(String version, String... faults) throws Exception {
         MockServer.Config c = new MockServer.Config();
         c.pats.add(TestSupport.PAT);
         c.faults = MockFaults.parse(java.util.List.of(faults));
         c.studio = true;
+        c.studioVersion = version;
         return MockServer.start(c);
     }
 
@@ -103,6 +109,48 @@ class StudioTest {
         assertEquals(2, tool.exit, tool.toString());
         assertTrue(tool.err.contains("no --tool"), tool.err);
         assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
+    @Test
+    void ctrlCOnAStudioWithoutCancelExits130AndSaysTheChatMayGoOnThere() throws Exception {
+        mock.stop();
+        mock = release("0.2.0", "gate");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Running run = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "abcdef").start();
+        assertTrue(run.awaitOut("abc"), run.err());
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        TestSupport.Result r = run.finish();
+        mock.gate.release();
+        assertEquals(130, r.exit, r.toString());
+        assertEquals("abc\n", r.out, "what arrived is flushed");
+        assertTrue(r.err.contains("this Coze Studio cannot cancel a chat (that came in v0.3.0)"), r.err);
+        assertFalse(r.err.contains("cancelled on Coze too") || r.err.contains("404"), r.err);
+        assertEquals(0, mock.count("canceled"));
+    }
+
+    @Test
+    void noStreamOnAStudioWithoutRetrieveIsOneLineAndExitTwo() throws Exception {
+        mock.stop();
+        mock = release("0.5.0");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "hi").run();
+        assertEquals(2, r.exit, r.toString());
+        String line = "this Coze Studio has no non-streaming chat (added in Coze Studio v0.5.1); upgrade it, or drop --no-stream";
+        assertTrue(r.err.contains("coze-chat: error: " + line), r.err);
+        assertEquals(1, r.err.lines().count(), "one line: " + r.err);
+        assertEquals(0, mock.count("chat"), "found out before the message was sent");
+
+        // A token in the environment does not say the site is a Studio: the poll finds out, and says the same.
+        TestSupport.Result env = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "hi").api(mock).pat().run();
+        assertEquals(2, env.exit, env.toString());
+        assertTrue(env.err.contains(line) && !env.err.contains("404"), env.err);
+
+        mock.stop();
+        mock = release("0.5.1");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result polled = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "polled").run();
+        assertEquals(0, polled.exit, "v0.5.1 has it: " + polled);
+        assertEquals("polled\n", polled.out);
     }
 
     @Test
