@@ -153,6 +153,7 @@ public final class MockServer extends MockState {
         if (config.studio) {
             routes.keySet().removeIf(route -> MockStudio.absent(route, config.studioVersion));
             MockStudio.numberBots(bots); // every bot is made by now, MockActions' too
+            api("GET /v1/workflow/get_run_history", workflows.histories::studioHistory);
         }
     }
 

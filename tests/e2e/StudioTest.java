@@ -154,6 +154,23 @@ class StudioTest {
     }
 
     @Test
+    void anAsyncRunIsFollowedThroughStudiosOwnRunHistory() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result started = TestSupport.script(CozeWorkflow.class, home, "echo", "--async", "--param", "input=北京").run();
+        assertEquals(0, started.exit, started.toString());
+        String id = started.out.strip();
+        TestSupport.Result done = TestSupport.script(CozeWorkflow.class, home, "status", "echo", id, "--wait").run();
+        assertEquals(0, done.exit, "get_run_history, not run_histories, which Studio lacks: " + done);
+        assertEquals("{\"output\":\"北京\"}\n", done.out);
+        assertEquals(3, mock.count("workflow.history"), "polled while Running, then done");
+
+        String failing = TestSupport.script(CozeWorkflow.class, home, "fail", "--async").run().out.strip();
+        TestSupport.Result failed = TestSupport.script(CozeWorkflow.class, home, "status", "fail", failing, "--wait").run();
+        assertEquals(1, failed.exit, failed.toString());
+        assertTrue(failed.err.contains("the workflow failed: the code node raised an error (720701013)"), "Studio's error_msg: " + failed.err);
+    }
+
+    @Test
     void aTokenStudioRefusesAtLoginIsExitFourWithItsMessageAndNotStored() throws Exception {
         TestSupport.Result refused = TestSupport.script(CozeLogin.class, home, "--api-base", mock.baseUrl(), "--with-token")
                 .stdin("pat_not_known_to_studio\n").run();
