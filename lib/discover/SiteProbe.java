@@ -28,12 +28,21 @@ public final class SiteProbe {
             if (!studio) return new Found(false, me(CozeHttp.checkEnvelope(me)));
         }
         if (!studio) return new Found(false, new Directory(http).me());
+        checkOnStudio(http);
+        return new Found(true, null);
+    }
+
+    /** A Coze Studio's check of the token (it cannot say whose it is): throws when Studio refuses it, or cannot be asked. */
+    public static void checkOnStudio(String base, String token, Consumer<String> debug) {
+        checkOnStudio(new CozeHttp(base, Bearer.of(token), debug));
+    }
+
+    private static void checkOnStudio(CozeHttp http) {
         try {
             http.call("GET", "/v1/conversation/retrieve?conversation_id=0", null);
         } catch (CozeApiException e) {
             if (e.isAuthError()) throw e;
         }
-        return new Found(true, null);
     }
 
     /**

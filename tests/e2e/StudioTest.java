@@ -3,6 +3,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import lib.auth.TokenStore;
+import lib.core.Json;
 import mock.MockFaults;
 import mock.MockServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +170,26 @@ class StudioTest {
         TestSupport.Result failed = TestSupport.script(CozeWorkflow.class, home, "status", "fail", failing, "--wait").run();
         assertEquals(1, failed.exit, failed.toString());
         assertTrue(failed.err.contains("the workflow failed: the code node raised an error (720701013)"), "Studio's error_msg: " + failed.err);
+    }
+
+    @Test
+    void statusAsksStudioWhetherItStillTakesTheToken() throws Exception {
+        String revoked = "pat_revoked_in_the_studio_ui";
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pat", mock.baseUrl(), null, revoked, null, 0, "u-studio")
+                .on(new TokenStore.Site(TokenStore.Site.STUDIO, false)));
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(4, status.exit, "no expiry, yet Studio refuses it: " + status);
+        assertTrue(status.out.startsWith("The Coze Studio at " + mock.baseUrl() + " rejects this token: it is not usable; run coze-login."), status.toString());
+        assertTrue(status.out.contains("token check:   refused (") && status.out.contains("700012006"), "Studio's own words: " + status.out);
+        assertFalse(status.out.contains(revoked) || status.err.contains(revoked));
+        TestSupport.Result json = TestSupport.script(CozeLogin.class, home, "status", "--json").run();
+        assertEquals(4, json.exit, json.toString());
+        assertFalse(Json.object(json.out.strip()).get("usable").getAsBoolean(), json.out);
+
+        mock.acceptToken(revoked);
+        TestSupport.Result taken = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(0, taken.exit, taken.toString());
+        assertFalse(taken.out.contains("token check"), "nothing to say when Studio takes it: " + taken.out);
     }
 
     @Test
