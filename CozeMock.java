@@ -56,8 +56,8 @@ import picocli.CommandLine.Spec;
                 "  export COZE_API_BASE=http://127.0.0.1:8123",
                 "  COZE_API_TOKEN=my-test-token coze-chat --bot echo hi",
                 "  coze-login --client-id any.app.coze",
-                "As a self-hosted Coze Studio (personal tokens only):", "  coze-mock --port 8888 --studio --pat my-studio-token",
-                "  coze-mock --port 8888 --studio-version 0.2.0 --pat my-studio-token   (an older release)",
+                "As a self-hosted Coze Studio (personal tokens only), or an older release of it:", "  coze-mock --port 8888 --studio --pat my-studio-token",
+                "  coze-mock --port 8888 --studio-version 0.2.0 --pat my-studio-token",
                 "", "Try the toolkit offline:", "  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
 public class CozeMock implements Callable<Integer> {
     static {
