@@ -29,6 +29,7 @@ import java.util.function.Consumer;
 import lib.auth.Credentials;
 import lib.chat.ChatRehearsal;
 import lib.chat.ChatSession;
+import lib.chat.ChatStream;
 import lib.chat.ConversationMemory;
 import lib.chat.JsonOutput;
 import lib.chat.LocalTools;
@@ -41,6 +42,7 @@ import lib.core.Interrupts;
 import lib.core.Os;
 import lib.core.Terminal;
 import lib.discover.Listing;
+import lib.discover.SiteProbe;
 import lib.http.CozeHttp;
 import lib.repl.ChatRepl;
 import lib.repl.NativeTty;
@@ -158,6 +160,8 @@ public class CozeChat implements Callable<Integer> {
         if (creds.studio()) { // what Coze Studio does not offer
             lists.refuseOnStudio(bot);
             tools.refuseOnStudio();
+            // Asked before the message goes: a chat sent that then cannot be polled would answer unseen.
+            if (noStream && SiteProbe.lacks(http, "GET", "/v3/chat/retrieve?conversation_id=0&chat_id=0")) throw ChatStream.noPolling();
         }
         String userId = userIdOption != null && !userIdOption.isBlank() ? userIdOption.strip() : creds.userId();
         ConversationMemory memory = creds.keepsNothingOnDisk() ? ConversationMemory.inMemory() : new ConversationMemory(CozeConfig.home());

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
                 "  export COZE_API_BASE=http://127.0.0.1:8123",
                 "  COZE_API_TOKEN=my-test-token coze-chat --bot echo hi",
                 "  coze-login --client-id any.app.coze",
-                "As a self-hosted Coze Studio (personal tokens only):", "  coze-mock --port 8888 --studio --pat my-studio-token",
+                "As a self-hosted Coze Studio (personal tokens only), or an older release of it:", "  coze-mock --port 8888 --studio --pat my-studio-token",
+                "  coze-mock --port 8888 --studio-version 0.2.0 --pat my-studio-token",
                 "", "Try the toolkit offline:", "  ./jbang coze-mock exec -- ./jbang coze-chat --bot echo \"hello\""})
 public class CozeMock implements Callable<Integer> {
     static {
@@ -111,6 +112,10 @@ public class CozeMock implements Callable<Integer> {
                 + " chat streams ending with conversation.stream.done, workflow events in lower case.")
         boolean studio;
 
+        @Option(names = "--studio-version", paramLabel = "VERSION", description = "Answer as this older release of Coze Studio (implies --studio):"
+                + " before 0.3.0 there is no /v3/chat/cancel, before 0.5.1 no /v3/chat/retrieve or /v3/chat/message/list (no non-streaming chat).")
+        String studioVersion;
+
         @Option(names = "--token-ttl", defaultValue = "15m", converter = CozeCli.DurationConverter.class, paramLabel = "DURATION",
                 description = "Lifetime of issued access tokens (default: ${DEFAULT-VALUE}).")
         java.time.Duration tokenTtl;
@@ -141,7 +146,15 @@ public class CozeMock implements Callable<Integer> {
             }
             c.tokenTtl = tokenTtl;
             c.clockOffset = clockOffset;
-            c.studio = studio;
+            c.studio = studio || studioVersion != null;
+            if (studioVersion != null) {
+                try {
+                    MockServer.checkStudioVersion(studioVersion);
+                } catch (IllegalArgumentException e) {
+                    throw new CozeException(CozeException.USAGE, "--studio-version: " + e.getMessage(), "e.g. --studio-version 0.2.0");
+                }
+                c.studioVersion = studioVersion;
+            }
             for (String spec : serviceApps) c.serviceApps.add(serviceApp(spec));
             c.tlsKeyStore = tlsKeyStore;
             c.tlsPassword = tlsPassword.toCharArray();

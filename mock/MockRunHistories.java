@@ -1,6 +1,7 @@
 package mock;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import lib.core.Json;
 /**
  * Asynchronous workflow runs: `POST /v1/workflow/run` with `is_async:true` answers `execute_id` and
  * `debug_url` next to `code` at once; `GET /v1/workflows/{workflow_id}/run_histories/{execute_id}`
- * answers `data:[history]` (docs/workflow_history). A run reads Running twice, then ends as its
+ * answers `data:[history]` (docs/workflow_history); a Coze Studio answers its own
+ * `GET /v1/workflow/get_run_history` in its own shape (studioHistory). A run reads Running twice, then ends as its
  * workflow does: `echo` and `multi` Success with their output, `fail` Fail with the node that did
  * not finish, `question` waiting with `interrupt_data` that stream_resume answers.
  */
@@ -78,6 +80,49 @@ final class MockRunHistories {
         JsonArray data = new JsonArray();
         data.add(h);
         http.ok(ex, data);
+    }
+
+    /**
+     * A Coze Studio's `GET /v1/workflow/get_run_history?workflow_id=…&execute_id=…` (workflow_service.go,
+     * workflow.thrift): the run found by its execute id alone; `data:[WorkflowExecuteHistory]` whose
+     * ids are numbers, whose error is `error_msg`, with no interrupt or node details, next to
+     * `BaseResp` and no `code` (an optional field left unset). A question run reads as Running there.
+     */
+    void studioHistory(HttpExchange ex) throws IOException {
+        String executeId = MockHttp.query(ex, "execute_id");
+        Run run = executeId == null ? null : runs.get(executeId);
+        if (run == null) {
+            MockStudio.error(ex, state, 777777775, "Workflow operation failure: record not found");
+            return;
+        }
+        state.bump("workflow.history");
+        boolean over = run.reads.incrementAndGet() > READS_WHILE_RUNNING && !run.workflowId.equals("question");
+        boolean failed = over && run.workflowId.equals("fail");
+        JsonObject h = new JsonObject();
+        h.addProperty("execute_id", Long.parseLong(executeId));
+        h.addProperty("execute_status", !over ? "Running" : failed ? "Fail" : "Success");
+        h.add("bot_id", JsonNull.INSTANCE);
+        h.addProperty("connector_id", 1024);
+        h.addProperty("connector_uid", "mock-user");
+        h.addProperty("run_mode", 2);
+        h.addProperty("log_id", "mock" + executeId);
+        h.addProperty("create_time", run.created);
+        h.addProperty("update_time", Instant.now().getEpochSecond());
+        h.addProperty("debug_url", state.baseUrl() + "/work_flow?execute_id=" + executeId + "&workflow_id=" + run.workflowId);
+        h.addProperty("input", "{}");
+        h.addProperty("output", over && !failed ? run.output : "");
+        h.addProperty("token", over ? 8 : 0);
+        h.addProperty("cost", "0.00000");
+        h.add("cost_unit", JsonNull.INSTANCE);
+        h.add("ext", JsonNull.INSTANCE);
+        h.addProperty("error_code", failed ? "720701013" : null);
+        h.addProperty("error_msg", failed ? "the code node raised an error" : null);
+        JsonArray data = new JsonArray();
+        data.add(h);
+        JsonObject o = new JsonObject();
+        o.add("data", data);
+        o.add("BaseResp", JsonNull.INSTANCE);
+        http.json(ex, 200, o);
     }
 
     private void end(JsonObject h, Run run) {

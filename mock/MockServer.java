@@ -49,6 +49,8 @@ public final class MockServer extends MockState {
         public Duration clockOffset = Duration.ZERO;
         /** Speak Coze Studio's dialect (MockStudio): personal tokens only, its errors, stream endings and event names. */
         public boolean studio;
+        /** With studio: the Studio release to play (`0.2.0`), without the routes it did not have yet; null for the current one. */
+        public String studioVersion;
     }
 
     /** A service app as registered on Coze: its client id, and the id and public half of its key pair. */
@@ -149,8 +151,9 @@ public final class MockServer extends MockState {
         api("POST /v1/audio/speech", audio::speech);
         api("POST /v1/audio/transcriptions", audio::transcriptions);
         if (config.studio) {
-            routes.keySet().removeIf(MockStudio::absent);
+            routes.keySet().removeIf(route -> MockStudio.absent(route, config.studioVersion));
             MockStudio.numberBots(bots); // every bot is made by now, MockActions' too
+            api("GET /v1/workflow/get_run_history", workflows.histories::studioHistory);
         }
     }
 
@@ -207,6 +210,11 @@ public final class MockServer extends MockState {
     /** The id a client gives for the bot `id` (`echo`): itself, or on a Studio, where bot ids are numbers, its number. */
     public String botId(String id) {
         return config.studio ? MockStudio.botId(id) : id;
+    }
+
+    /** Throws IllegalArgumentException, saying why, unless `version` names a Coze Studio release (0.2.0). */
+    public static void checkStudioVersion(String version) {
+        MockStudio.release(version);
     }
 
     /** Accepts one more personal access token from now on. */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,11 +28,36 @@ final class MockStudio {
             "POST /v3/chat/submit_tool_outputs", "POST /v3/chat/retrieve", "POST /v3/chat/message/list", "POST /v1/conversation/retrieve",
             "GET /v1/workflows/{id}/run_histories/{id}");
 
+    /**
+     * Routes Studio gained after its first release, with the release that brought each (api.go's
+     * history): cancel in v0.3.0, the chat's retrieve and message list (non-streaming chat) in v0.5.1.
+     */
+    private static final Map<String, String> SINCE = Map.of("POST /v3/chat/cancel", "0.3.0",
+            "GET /v3/chat/retrieve", "0.5.1", "GET /v3/chat/message/list", "0.5.1");
+
     private MockStudio() {}
 
-    /** Whether Studio lacks this route of the table ("METHOD /path"): those above, OAuth's, the device page's and audio's. */
-    static boolean absent(String route) {
+    /**
+     * Whether Studio lacks this route of the table ("METHOD /path"): those above, OAuth's, the device
+     * page's and audio's, and on an older release (`version`, null for the current one) those it did not have yet.
+     */
+    static boolean absent(String route, String version) {
+        if (version != null && SINCE.containsKey(route) && older(version, SINCE.get(route))) return true;
         return ABSENT.contains(route) || route.contains(" /api/permission/") || route.endsWith(" /device") || route.contains(" /v1/audio/");
+    }
+
+    /** A release as `coze-mock --studio-version` takes it: 0.2.0, 0.5 or 1 (a leading v allowed); throws IllegalArgumentException otherwise. */
+    static int[] release(String version) {
+        String v = version.strip().startsWith("v") ? version.strip().substring(1) : version.strip();
+        if (!v.matches("\\d{1,4}(\\.\\d{1,4}){0,2}")) throw new IllegalArgumentException("a Coze Studio release is like 0.2.0, not " + version);
+        int[] r = new int[3];
+        String[] parts = v.split("\\.");
+        for (int i = 0; i < parts.length; i++) r[i] = Integer.parseInt(parts[i]);
+        return r;
+    }
+
+    private static boolean older(String version, String than) {
+        return java.util.Arrays.compare(release(version), release(than)) < 0;
     }
 
     /** Studio's error envelope (httputil/error_resp.go): `code` and `msg`, no `detail`, HTTP 200. */

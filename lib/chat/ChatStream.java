@@ -156,7 +156,7 @@ public final class ChatStream {
                 if (left <= 0) throw new CozeException(CozeException.NETWORK, "the chat stayed " + status + " on Coze for "
                         + CozeCli.human(req.idleTimeout().toSeconds()), "try again, or raise --idle-timeout");
                 Thread.sleep(Math.max(1, Math.min(1000, left / 1_000_000)));
-                JsonObject next = http.api("GET", "/v3/chat/retrieve" + ids, null).getAsJsonObject();
+                JsonObject next = retrieve(ids);
                 if (!next.equals(chat)) changed = System.nanoTime();
                 chat = next;
                 status = Json.str(chat, "status");
@@ -186,6 +186,20 @@ public final class ChatStream {
         }
     }
 
+    /** What --no-stream needs and a Coze Studio before v0.5.1 lacks: one line, exit 2. */
+    public static CozeException noPolling() {
+        return new CozeException(CozeException.USAGE, "this Coze Studio has no non-streaming chat (added in Coze Studio v0.5.1)",
+                "upgrade it, or drop --no-stream");
+    }
+
+    private JsonObject retrieve(String ids) {
+        try {
+            return http.api("GET", "/v3/chat/retrieve" + ids, null).getAsJsonObject();
+        } catch (CozeHttp.NoSuchRoute e) {
+            throw noPolling();
+        }
+    }
+
     /** From another thread (Ctrl-C): stop reading now and ask Coze to cancel the chat. */
     public void cancel() {
         cancelled = true;
@@ -202,6 +216,8 @@ public final class ChatStream {
                 } catch (CozeApiException e) {
                     // 4104: the chat is over on Coze (completed, failed, or waiting for the user): nothing to cancel, nothing to say.
                     if (e.code != CANNOT_CANCEL && notice != null) notice.accept("could not cancel the chat on Coze: " + e.getMessage());
+                } catch (CozeHttp.NoSuchRoute e) {
+                    if (notice != null) notice.accept("this Coze Studio cannot cancel a chat (that came in v0.3.0): the bot may still finish its answer there");
                 } catch (CozeException e) {
                     if (notice != null) notice.accept("could not cancel the chat on Coze: " + e.getMessage());
                 }

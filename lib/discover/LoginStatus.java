@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import lib.auth.Credentials;
 import lib.auth.TokenStore;
+import lib.core.CozeApiException;
 import lib.core.CozeCli;
 import lib.core.CozeConfig;
 import lib.core.CozeException;
@@ -21,8 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What `coze-login status` tells: where the login comes from (the environment or token.json), its
- * kind and site, whether it is usable (a token Coze rejects is not), and whom Coze says it belongs
- * to; never a token, only its last four characters.
+ * kind and site, whether it is usable (a token Coze or a Coze Studio rejects is not), and whom Coze
+ * says it belongs to; never a token, only its last four characters.
  */
 public final class LoginStatus {
     private LoginStatus() {}
@@ -100,13 +101,28 @@ public final class LoginStatus {
                 if (login.validFor(Duration.ZERO, Instant.now())) token = login.accessToken();
             }
         }
-        // Coze Studio cannot say who a token belongs to (it has no /v1/users/me).
-        JsonObject user = token == null || TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind")) ? null : user(Json.str(o, "api_base"), token, debug);
-        // A token Coze rejects is not usable, whatever its expiry says.
-        if (user != null && user.has("rejected")) usable = false;
+        // Coze Studio cannot say who a token belongs to (it has no /v1/users/me): it is asked whether it takes the token.
+        boolean studio = TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"));
+        JsonObject user = token == null || studio ? null : user(Json.str(o, "api_base"), token, debug);
+        JsonObject check = token == null || !studio ? null : studioCheck(Json.str(o, "api_base"), token, debug);
+        // A token the site rejects is not usable, whatever its expiry says.
+        if (user != null && user.has("rejected") || check != null && check.has("rejected")) usable = false;
         o.addProperty("usable", usable);
         if (user != null) o.add("user", user);
+        if (check != null && check.size() > 0) o.add("token_check", check);
         return o;
+    }
+
+    /** Whether a Coze Studio takes the token: empty when it does, else why not (`rejected` when it refused it). */
+    private static JsonObject studioCheck(String base, String token, Consumer<String> debug) {
+        JsonObject c = new JsonObject();
+        try {
+            SiteProbe.checkOnStudio(base, token, debug);
+        } catch (CozeException e) {
+            c.addProperty("error", e instanceof CozeApiException api ? api.code + ": " + e.getMessage() : e.getMessage());
+            if (e.exitCode == CozeException.AUTH) c.addProperty("rejected", true);
+        }
+        return c;
     }
 
     /** Who Coze says the token belongs to, or why it could not say. */
@@ -132,9 +148,10 @@ public final class LoginStatus {
             return "The " + CozeConfig.shortName(Json.str(o, "api_base")) + " login has ended: " + Terminal.visible(Json.str(o, "ended"))
                     + ".\nRun coze-login to log in again" + (o.has("client_id") ? " (client " + Json.str(o, "client_id") + ")." : ".");
         boolean studio = TokenStore.Site.STUDIO.equals(Json.str(o, "site_kind"));
-        JsonObject user = Json.obj(o, "user");
-        StringBuilder sb = new StringBuilder(user != null && user.has("rejected")
-                ? CozeConfig.shortName(Json.str(o, "api_base")) + " rejects this token: it is not usable; "
+        JsonObject user = Json.obj(o, "user"), check = Json.obj(o, "token_check");
+        StringBuilder sb = new StringBuilder(user != null && user.has("rejected") || check != null && check.has("rejected")
+                ? (studio ? "The Coze Studio at " + Json.str(o, "api_base") : CozeConfig.shortName(Json.str(o, "api_base")))
+                        + " rejects this token: it is not usable; "
                         + ("COZE_API_TOKEN".equals(source) ? "check COZE_API_TOKEN and the site it is for (--api-base cn/com).\n" : "run coze-login.\n")
                 : "Logged in to " + (studio ? "a Coze Studio (self-hosted)" : CozeConfig.shortName(Json.str(o, "api_base"))) + "\n");
         if (user != null) sb.append("  user:          ").append(Terminal.visible(Json.str(user, "error") != null
@@ -145,6 +162,8 @@ public final class LoginStatus {
         sb.append("  login:         ").append(o.has("login") ? Json.str(o, "login") : Json.str(o, "kind")).append('\n');
         sb.append("  API base:      ").append(Json.str(o, "api_base")).append(o.has("insecure_http") ? " (plain http:// allowed at login)" : "").append('\n');
         if (studio) sb.append("  site:          Coze Studio; who the token belongs to is not known there\n");
+        if (check != null) sb.append("  token check:   ").append(Terminal.visible((check.has("rejected") ? "refused (" : "unknown (")
+                + Json.str(check, "error") + ")")).append('\n');
         if (o.has("client_id")) sb.append("  client id:     ").append(Json.str(o, "client_id")).append('\n');
         if (o.has("workspace_id")) sb.append("  workspace:     ").append(Json.str(o, "workspace_id")).append('\n');
         if (o.has("key_id")) sb.append("  key id:        ").append(Json.str(o, "key_id")).append('\n')

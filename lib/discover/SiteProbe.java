@@ -28,12 +28,36 @@ public final class SiteProbe {
             if (!studio) return new Found(false, me(CozeHttp.checkEnvelope(me)));
         }
         if (!studio) return new Found(false, new Directory(http).me());
+        checkOnStudio(http);
+        return new Found(true, null);
+    }
+
+    /** A Coze Studio's check of the token (it cannot say whose it is): throws when Studio refuses it, or cannot be asked. */
+    public static void checkOnStudio(String base, String token, Consumer<String> debug) {
+        checkOnStudio(new CozeHttp(base, Bearer.of(token), debug));
+    }
+
+    private static void checkOnStudio(CozeHttp http) {
         try {
             http.call("GET", "/v1/conversation/retrieve?conversation_id=0", null);
         } catch (CozeApiException e) {
             if (e.isAuthError()) throw e;
         }
-        return new Found(true, null);
+    }
+
+    /**
+     * Whether the site lacks this route (a Coze Studio older than it), found with a call that needs
+     * the token and changes nothing: a plain 404 means no such route; Coze's own error means there is one.
+     */
+    public static boolean lacks(CozeHttp http, String method, String pathAndQuery) {
+        try {
+            http.call(method, pathAndQuery, null);
+        } catch (CozeHttp.NoSuchRoute e) {
+            return true;
+        } catch (CozeApiException e) {
+            if (e.isAuthError()) throw e;
+        }
+        return false;
     }
 
     private static Directory.Me me(JsonObject envelope) {

@@ -196,8 +196,19 @@ public final class CozeHttp {
         }
     }
 
+    /**
+     * A plain-text 404: the site's web server does not know the path (a Coze Studio older than the
+     * route). Coze itself answers an unknown API with a JSON envelope.
+     */
+    public static final class NoSuchRoute extends CozeException {
+        NoSuchRoute(String logId) {
+            super(FAILED, httpError(404, logId).getMessage());
+        }
+    }
+
     /** The body as an envelope whose code is 0, or the matching exception. */
     public static JsonObject checkEnvelope(Reply r) {
+        if (r.json() == null && r.status() == 404) throw new NoSuchRoute(r.logId());
         if (r.json() == null) throw httpError(r.status(), r.logId());
         long code = Json.num(r.json(), "code", 0);
         if (code != 0) {

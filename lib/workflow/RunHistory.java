@@ -16,7 +16,9 @@ import lib.http.CozeHttp;
  * An asynchronous run (`/v1/workflow/run` with `is_async`) and what Coze keeps of it:
  * `GET /v1/workflows/{workflow_id}/run_histories/{execute_id}` answers `data:[one history]` whose
  * `execute_status` is Running, Success or Fail, with the output, the error and, at an interrupt,
- * `interrupt_data` (docs/workflow_history).
+ * `interrupt_data` (docs/workflow_history). A Coze Studio keeps it at
+ * `GET /v1/workflow/get_run_history?workflow_id=…&execute_id=…` instead, the same `data:[one history]`
+ * with the error in `error_msg` and no interrupt or node details (workflow.thrift, WorkflowExecuteHistory).
  */
 public record RunHistory(String status, String output, String errorCode, String errorMessage, String debugUrl,
         Waiting.Resume waiting, List<String> unfinishedNodes, JsonObject raw) {
@@ -31,8 +33,11 @@ public record RunHistory(String status, String output, String errorCode, String 
         return reply;
     }
 
-    public static RunHistory fetch(CozeHttp http, String workflowId, String executeId) {
-        JsonElement data = http.api("GET", "/v1/workflows/" + Urls.encode(workflowId) + "/run_histories/" + Urls.encode(executeId), null);
+    /** studio: the login's site is a Coze Studio, which has its own route for this. */
+    public static RunHistory fetch(CozeHttp http, boolean studio, String workflowId, String executeId) {
+        String path = studio ? "/v1/workflow/get_run_history?workflow_id=" + Urls.encode(workflowId) + "&execute_id=" + Urls.encode(executeId)
+                : "/v1/workflows/" + Urls.encode(workflowId) + "/run_histories/" + Urls.encode(executeId);
+        JsonElement data = http.api("GET", path, null);
         if (!data.isJsonArray() || data.getAsJsonArray().isEmpty() || !data.getAsJsonArray().get(0).isJsonObject())
             throw new CozeException(CozeException.FAILED, "Coze has no run " + executeId + " of workflow " + workflowId);
         return of(workflowId, data.getAsJsonArray().get(0).getAsJsonObject());
@@ -48,7 +53,7 @@ public record RunHistory(String status, String output, String errorCode, String 
             for (Map.Entry<String, JsonElement> n : nodes.entrySet())
                 if (n.getValue().isJsonObject() && !"true".equals(Json.str(n.getValue().getAsJsonObject(), "is_finish"))) unfinished.add(n.getKey());
         return new RunHistory(String.valueOf(Json.str(h, "execute_status")), Json.str(h, "output"), Json.str(h, "error_code"),
-                Json.str(h, "error_message"), Json.str(h, "debug_url"), waiting, unfinished, h);
+                Json.str(h, h.has("error_message") ? "error_message" : "error_msg"), Json.str(h, "debug_url"), waiting, unfinished, h);
     }
 
     /** Still going: neither ended nor waiting for an answer. */
@@ -66,11 +71,11 @@ public record RunHistory(String status, String output, String errorCode, String 
     }
 
     /** Polls until the run is no longer running, waiting 0.5 s at first and then longer, up to 10 s, between reads. */
-    public static RunHistory await(CozeHttp http, String workflowId, String executeId, Duration limit) throws InterruptedException {
+    public static RunHistory await(CozeHttp http, boolean studio, String workflowId, String executeId, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         long pause = 500;
         while (true) {
-            RunHistory h = fetch(http, workflowId, executeId);
+            RunHistory h = fetch(http, studio, workflowId, executeId);
             if (!h.running()) return h;
             if (System.nanoTime() + pause * 1_000_000 > deadline)
                 throw new CozeException(CozeException.NETWORK, "the run is still going after " + limit.toSeconds() + " s",

@@ -53,7 +53,7 @@ public final class WorkflowStatus implements Callable<Integer> {
             common.say("coze-workflow: stopped waiting; the run goes on: " + again);
             return false;
         });
-        RunHistory h = await ? RunHistory.await(http, workflowId, executeId, limit) : RunHistory.fetch(http, workflowId, executeId);
+        RunHistory h = await ? RunHistory.await(http, creds.studio(), workflowId, executeId, limit) : RunHistory.fetch(http, creds.studio(), workflowId, executeId);
         new WorkflowOutput(common.out(), json).history(h);
         if (h.waiting() != null) {
             common.say("coze-workflow: " + h.waiting().line(Os.current()));

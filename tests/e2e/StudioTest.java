@@ -3,6 +3,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import lib.auth.TokenStore;
+import lib.core.Json;
 import mock.MockFaults;
 import mock.MockServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,10 +31,16 @@ class StudioTest {
     }
 
     private static MockServer studio(String... faults) throws Exception {
+        return release(null, faults);
+    }
+
+    /** A Studio of this release (`0.2.0`), without the routes it did not have yet; null for the current one. */
+    private static MockServer release(String version, String... faults) throws Exception {
         MockServer.Config c = new MockServer.Config();
         c.pats.add(TestSupport.PAT);
         c.faults = MockFaults.parse(java.util.List.of(faults));
         c.studio = true;
+        c.studioVersion = version;
         return MockServer.start(c);
     }
 
@@ -103,6 +111,85 @@ class StudioTest {
         assertEquals(2, tool.exit, tool.toString());
         assertTrue(tool.err.contains("no --tool"), tool.err);
         assertEquals(0, mock.count("chat"), "nothing was sent");
+    }
+
+    @Test
+    void ctrlCOnAStudioWithoutCancelExits130AndSaysTheChatMayGoOnThere() throws Exception {
+        mock.stop();
+        mock = release("0.2.0", "gate");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Running run = TestSupport.script(CozeChat.class, home, "--bot", mock.botId("echo"), "abcdef").start();
+        assertTrue(run.awaitOut("abc"), run.err());
+        new ProcessBuilder("kill", "-INT", String.valueOf(run.process.pid())).start().waitFor();
+        TestSupport.Result r = run.finish();
+        mock.gate.release();
+        assertEquals(130, r.exit, r.toString());
+        assertEquals("abc\n", r.out, "what arrived is flushed");
+        assertTrue(r.err.contains("this Coze Studio cannot cancel a chat (that came in v0.3.0)"), r.err);
+        assertFalse(r.err.contains("cancelled on Coze too") || r.err.contains("404"), r.err);
+        assertEquals(0, mock.count("canceled"));
+    }
+
+    @Test
+    void noStreamOnAStudioWithoutRetrieveIsOneLineAndExitTwo() throws Exception {
+        mock.stop();
+        mock = release("0.5.0");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result r = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "hi").run();
+        assertEquals(2, r.exit, r.toString());
+        String line = "this Coze Studio has no non-streaming chat (added in Coze Studio v0.5.1); upgrade it, or drop --no-stream";
+        assertTrue(r.err.contains("coze-chat: error: " + line), r.err);
+        assertEquals(1, r.err.lines().count(), "one line: " + r.err);
+        assertEquals(0, mock.count("chat"), "found out before the message was sent");
+
+        // A token in the environment does not say the site is a Studio: the poll finds out, and says the same.
+        TestSupport.Result env = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "hi").api(mock).pat().run();
+        assertEquals(2, env.exit, env.toString());
+        assertTrue(env.err.contains(line) && !env.err.contains("404"), env.err);
+
+        mock.stop();
+        mock = release("0.5.1");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result polled = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "polled").run();
+        assertEquals(0, polled.exit, "v0.5.1 has it: " + polled);
+        assertEquals("polled\n", polled.out);
+    }
+
+    @Test
+    void anAsyncRunIsFollowedThroughStudiosOwnRunHistory() throws Exception {
+        assertEquals(0, login(mock.baseUrl()).exit);
+        TestSupport.Result started = TestSupport.script(CozeWorkflow.class, home, "echo", "--async", "--param", "input=北京").run();
+        assertEquals(0, started.exit, started.toString());
+        String id = started.out.strip();
+        TestSupport.Result done = TestSupport.script(CozeWorkflow.class, home, "status", "echo", id, "--wait").run();
+        assertEquals(0, done.exit, "get_run_history, not run_histories, which Studio lacks: " + done);
+        assertEquals("{\"output\":\"北京\"}\n", done.out);
+        assertEquals(3, mock.count("workflow.history"), "polled while Running, then done");
+
+        String failing = TestSupport.script(CozeWorkflow.class, home, "fail", "--async").run().out.strip();
+        TestSupport.Result failed = TestSupport.script(CozeWorkflow.class, home, "status", "fail", failing, "--wait").run();
+        assertEquals(1, failed.exit, failed.toString());
+        assertTrue(failed.err.contains("the workflow failed: the code node raised an error (720701013)"), "Studio's error_msg: " + failed.err);
+    }
+
+    @Test
+    void statusAsksStudioWhetherItStillTakesTheToken() throws Exception {
+        String revoked = "pat_revoked_in_the_studio_ui";
+        new TokenStore(home, w -> {}).save(new TokenStore.Login("pat", mock.baseUrl(), null, revoked, null, 0, "u-studio")
+                .on(new TokenStore.Site(TokenStore.Site.STUDIO, false)));
+        TestSupport.Result status = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(4, status.exit, "no expiry, yet Studio refuses it: " + status);
+        assertTrue(status.out.startsWith("The Coze Studio at " + mock.baseUrl() + " rejects this token: it is not usable; run coze-login."), status.toString());
+        assertTrue(status.out.contains("token check:   refused (") && status.out.contains("700012006"), "Studio's own words: " + status.out);
+        assertFalse(status.out.contains(revoked) || status.err.contains(revoked));
+        TestSupport.Result json = TestSupport.script(CozeLogin.class, home, "status", "--json").run();
+        assertEquals(4, json.exit, json.toString());
+        assertFalse(Json.object(json.out.strip()).get("usable").getAsBoolean(), json.out);
+
+        mock.acceptToken(revoked);
+        TestSupport.Result taken = TestSupport.script(CozeLogin.class, home, "status").run();
+        assertEquals(0, taken.exit, taken.toString());
+        assertFalse(taken.out.contains("token check"), "nothing to say when Studio takes it: " + taken.out);
     }
 
     @Test
