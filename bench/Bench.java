@@ -44,7 +44,7 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
     /** The heading of the section bench/BenchStart.java writes. */
     static final String ONE_JVM = "## One JVM per command";
     static final Path ROOT = Path.of("").toAbsolutePath();
-    static final String JBANG = "`./jbang coze-chat`", JVM17 = "coze-chat's JVM, JDK 17", JVM_NEW_PLAIN = "coze-chat's JVM, JDK %s (JBang's CDS archive)",
+    static final String JBANG = "`./jbang coze-chat` through JBang", JVM17 = "coze-chat's JVM, JDK 17", JVM_NEW_PLAIN = "coze-chat's JVM, JDK %s (JBang's CDS archive)",
             JVM_NEW = "coze-chat's JVM, JDK %s + AOT cache", CURL = "`curl -sN`", PYTHON = "Python `requests`";
 
     @Option(names = "-n", description = "Runs per client and protocol for the latency figures (default: ${DEFAULT-VALUE}).")
@@ -170,6 +170,7 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
     List<Client> clients(Proto https) throws Exception {
         List<Client> clients = new ArrayList<>();
         Path launcher = ROOT.resolve("jbang");
+        // JBang's options (-R) come first, so the launcher does not start a recorded line: this is JBang's way (bench/BenchStart.java measures the other).
         clients.add(new Client(JBANG, (p, a) -> {
             List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
             if (p.tls()) for (String o : tls.trustOptions()) cmd.add("-R" + o);
