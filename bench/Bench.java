@@ -170,9 +170,9 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
     List<Client> clients(Proto https) throws Exception {
         List<Client> clients = new ArrayList<>();
         Path launcher = ROOT.resolve("jbang");
-        // JBang's options (-R) come first, so the launcher does not start a recorded line: this is JBang's way (bench/BenchStart.java measures the other).
+        // A JBang option comes first, so the launcher does not start a recorded line: this is JBang's way (bench/BenchStart.java measures the other).
         clients.add(new Client(JBANG, (p, a) -> {
-            List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+            List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "--quiet"));
             if (p.tls()) for (String o : tls.trustOptions()) cmd.add("-R" + o);
             cmd.addAll(List.of("coze-chat", "--bot", a[0], "-q", a[1]));
             return cmd;
