@@ -22,7 +22,7 @@ class ToolsTest {
         TestSupport.Result r = chat("--bot", "plugins", "--max-tool-calls", "5", "--tool", "lookup=echo x >> '" + runs + "'", "lookup again").run();
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("coze-chat: error: the bot asked for more than 5 local plugin calls in one answer"), r.err);
-        assertEquals(5, java.nio.file.Files.readAllLines(runs).size(), "the command ran five times, not for ever");
+        assertEquals(5, java.nio.file.Files.readAllLines(runs).size(), "the command ran five times, not for ever\n" + r);
     }
 
     /** 2,000 calls in one requires_action: none runs. */
