@@ -248,7 +248,9 @@ public final class ChatSession {
             String output = answered.get(call.id());
             if (output == null) {
                 say.accept("tool " + call.name() + " " + call.arguments());
-                output = tools.run(call);
+                LocalTools.Ran ran = tools.run(call);
+                if (ran.failed()) warn.accept(ran.text());
+                output = ran.forCoze();
             }
             JsonObject o = new JsonObject();
             o.addProperty("tool_call_id", call.id());

@@ -83,8 +83,19 @@ public final class LocalTools {
         return !call.isReply() && commands.containsKey(call.name());
     }
 
+    /** What a command gave: its output, or why it gave none (failed), which Coze gets as "error: …". */
+    public record Ran(String text, boolean failed) {
+        static Ran failure(String why) {
+            return new Ran(why, true);
+        }
+
+        public String forCoze() {
+            return failed ? "error: " + text : text;
+        }
+    }
+
     /** The command's output for Coze; exit 130 when Ctrl-C stopped it. */
-    public String run(ToolCall call) {
+    public Ran run(ToolCall call) {
         ProcessBuilder pb = new ProcessBuilder(os.windows() ? List.of("cmd", "/c", commands.get(call.name()))
                 : List.of("sh", "-c", commands.get(call.name())));
         withoutSecrets(pb.environment());
@@ -92,9 +103,12 @@ public final class LocalTools {
         if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled before " + call.name() + " ran");
         Process p;
         try {
-            p = pb.start();
+            p = start(pb);
         } catch (IOException e) {
-            return "error: " + call.name() + " could not run: " + e.getMessage();
+            return Ran.failure(call.name() + " could not run: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CozeException(CozeException.INTERRUPTED, "interrupted");
         }
         running = p;
         try {
@@ -107,19 +121,18 @@ public final class LocalTools {
             boolean ended = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended || cancelled) kill(p);
             if (cancelled) throw new CozeException(CozeException.INTERRUPTED, "cancelled while " + call.name() + " ran");
-            if (!ended) return "error: " + call.name() + " took longer than " + timeout.toSeconds() + " s and was stopped";
+            if (!ended) return Ran.failure(call.name() + " took longer than " + timeout.toSeconds() + " s and was stopped");
             byte[] output;
             try {
                 // Something the command left running in the background may hold its output open for ever.
                 output = out.get(HELD_OPEN.toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                return "error: " + call.name() + " ended, but what it started in the background still holds its output";
+                return Ran.failure(call.name() + " ended, but what it started in the background still holds its output");
             }
-            if (output == null) return "error: " + call.name() + " wrote more than " + MAX_OUTPUT / (1024 * 1024) + " MB";
-            if (p.exitValue() == 0) return new String(output, StandardCharsets.UTF_8);
+            if (output == null) return Ran.failure(call.name() + " wrote more than " + MAX_OUTPUT / (1024 * 1024) + " MB");
+            if (p.exitValue() == 0) return new Ran(new String(output, StandardCharsets.UTF_8), false);
             byte[] why = err.join();
-            return "error: " + call.name() + " failed (exit " + p.exitValue() + "): "
-                    + (why == null ? "" : new String(why, StandardCharsets.UTF_8).strip());
+            return Ran.failure(call.name() + " failed (exit " + p.exitValue() + "): " + (why == null ? "" : new String(why, StandardCharsets.UTF_8).strip()));
         } catch (InterruptedException e) {
             kill(p);
             Thread.currentThread().interrupt();
@@ -148,6 +161,16 @@ public final class LocalTools {
             String n = name.toUpperCase(Locale.ROOT);
             return n.startsWith("COZE_") && (n.contains("TOKEN") || n.contains("KEY") || n.contains("SECRET") || n.contains("PASSWORD"));
         });
+    }
+
+    /** Starts the command, a second time if the first start failed: nothing ran, and the JDK's spawn can fail for a moment under load. */
+    private static Process start(ProcessBuilder pb) throws IOException, InterruptedException {
+        try {
+            return pb.start();
+        } catch (IOException first) {
+            TimeUnit.MILLISECONDS.sleep(200);
+            return pb.start();
+        }
     }
 
     private static void kill(Process p) {

@@ -53,6 +53,7 @@ class BotShapesTest {
         TestSupport.Result failing = chat("--bot", "weather", "--tool", "get_weather=echo no network >&2; exit 3", "Oslo").run();
         assertEquals(0, failing.exit, failing.toString());
         assertTrue(failing.out.startsWith("The weather: error: get_weather failed (exit 3): no network"), "a failing command hands Coze its error: " + failing.out);
+        assertTrue(failing.err.contains("coze-chat: warning: get_weather failed (exit 3): no network\n"), "and the user hears it too: " + failing.err);
     }
 
     @Test

@@ -88,6 +88,7 @@ class ToolsTest {
         TestSupport.Result r = chat("--bot", "weather", "--tool-timeout", "1s", "--tool", "get_weather=sleep 60", "Oslo").run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("The weather: error: get_weather took longer than 1 s and was stopped\n", r.out);
+        assertTrue(r.err.contains("coze-chat: warning: get_weather took longer than 1 s and was stopped\n"), r.err);
         assertTrue(System.nanoTime() - start < 30_000_000_000L, "not the 60 s of the command");
     }
 
