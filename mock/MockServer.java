@@ -27,7 +27,7 @@ import lib.core.Json;
  * The Coze cloud as its OpenAPI docs and official SDKs describe it (docs/ARCHITECTURE.md, "The
  * mock"), on loopback. This file is the life cycle, the one route table and the hooks tests use.
  * Each section of Coze is a handler the table points into (MockOAuth, MockDevices, MockChat, MockChats,
- * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge, MockAudio, MockServiceApps), given the one MockState,
+ * MockActions, MockFiles, MockConversations, MockDirectory, MockWorkflows with MockRunHistories, MockKnowledge with MockDocuments, MockAudio, MockServiceApps), given the one MockState,
  * MockHttp's answers and the other handlers it uses; MockTokens checks the bearer token first.
  */
 public final class MockServer extends MockState {
@@ -99,6 +99,7 @@ public final class MockServer extends MockState {
         MockDirectory directory = new MockDirectory(this, replies);
         MockWorkflows workflows = new MockWorkflows(this, replies, chat);
         MockKnowledge knowledge = new MockKnowledge(this, replies);
+        MockDocuments documents = new MockDocuments(knowledge, this, replies);
         MockAudio audio = new MockAudio(this, replies);
         MockTemplates templates = new MockTemplates(this, replies);
         open("GET /api/permission/oauth2/authorize", oauth::authorizePage);
@@ -142,10 +143,10 @@ public final class MockServer extends MockState {
         api("PUT /v1/datasets/{id}", knowledge::update);
         api("DELETE /v1/datasets/{id}", knowledge::delete);
         api("POST /v1/datasets/{id}/process", knowledge::process);
-        api("POST /open_api/knowledge/document/create", knowledge::createDocuments);
-        api("POST /open_api/knowledge/document/list", knowledge::listDocuments);
-        api("POST /open_api/knowledge/document/update", knowledge::updateDocument);
-        api("POST /open_api/knowledge/document/delete", knowledge::deleteDocuments);
+        api("POST /open_api/knowledge/document/create", documents::createDocuments);
+        api("POST /open_api/knowledge/document/list", documents::listDocuments);
+        api("POST /open_api/knowledge/document/update", documents::updateDocument);
+        api("POST /open_api/knowledge/document/delete", documents::deleteDocuments);
         api("POST /v1/templates/{id}/duplicate", templates::duplicate);
         api("GET /v1/audio/voices", audio::voices);
         api("POST /v1/audio/speech", audio::speech);
