@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import mock.MockServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Local plugins answered by --tool commands, against a bot that asks too much, too often or too strangely. */
 @ExtendWith(MockHome.class)
 class ToolsTest {
     MockServer mock;
     Path home;
+    /** Where the test's commands leave their marks: COZE_HOME itself is made by coze-chat, maybe after a command runs. */
+    @TempDir
+    Path marks;
 
     TestSupport.Script chat(String... args) {
         return TestSupport.script(CozeChat.class, home, args).api(mock).pat();
@@ -18,7 +22,7 @@ class ToolsTest {
     /** A bot that asks again after every answer runs the command --max-tool-calls times, then the turn fails in one line. */
     @Test
     void aBotThatAsksForEverIsStoppedAtTheCap() throws Exception {
-        Path runs = home.resolve("runs");
+        Path runs = marks.resolve("runs");
         TestSupport.Result r = chat("--bot", "plugins", "--max-tool-calls", "5", "--tool", "lookup=echo x >> '" + runs + "'", "lookup again").run();
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("coze-chat: error: the bot asked for more than 5 local plugin calls in one answer"), r.err);
@@ -28,7 +32,7 @@ class ToolsTest {
     /** 2,000 calls in one requires_action: none runs. */
     @Test
     void twoThousandCallsAtOnceRunNone() throws Exception {
-        Path runs = home.resolve("runs");
+        Path runs = marks.resolve("runs");
         TestSupport.Result r = chat("--bot", "plugins", "--tool", "lookup=echo x >> '" + runs + "'", "2000*lookup").run();
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("more than 20 local plugin calls"), r.err);
@@ -41,7 +45,7 @@ class ToolsTest {
     /** Two calls, one with a command and one without: neither runs (its side effect would be thrown away), exit 6. */
     @Test
     void aCallWithoutACommandMeansNoneRuns() throws Exception {
-        Path runs = home.resolve("runs");
+        Path runs = marks.resolve("runs");
         TestSupport.Result r = chat("--bot", "plugins", "--tool", "lookup=echo x >> '" + runs + "'", "lookup unknown").run();
         assertEquals(6, r.exit, r.toString());
         assertFalse(java.nio.file.Files.exists(runs), "the allowed command did not run");
@@ -95,7 +99,7 @@ class ToolsTest {
     /** Ctrl-C while a command runs stops it (and what it started) and exits 130. */
     @Test
     void ctrlCWhileACommandRunsStopsItAndExits130() throws Exception {
-        Path started = home.resolve("started");
+        Path started = marks.resolve("started");
         TestSupport.Running run = chat("--bot", "weather", "--tool", "get_weather=sleep 60 & echo $! > '" + started + "'; wait", "Oslo").start();
         for (int i = 0; i < 400 && !java.nio.file.Files.exists(started); i++) Thread.sleep(50);
         Thread.sleep(100);
