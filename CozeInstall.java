@@ -5,7 +5,7 @@
 //SOURCES lib/core/Folder.java lib/install/Folder.java
 // The launcher and the catalog travel inside the jar: installing from a catalog URL leaves no clone to copy them from.
 //FILES jbang jbang-catalog.json
-//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file -XDstringConcat=inline
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
 //DESCRIPTION Install the coze-jbang commands into a folder on PATH, each starting in one JVM.
 

@@ -4,8 +4,9 @@
 //DEPS com.google.code.gson:gson:2.13.1
 //SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/knowledge/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
-// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
-//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about. String joins compile to
+// StringBuilder calls: by default each shape spins a class at its first use, ~1 ms of start-up each.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file -XDstringConcat=inline
 // A short-lived CLI, started as the other commands are (docs/PERFORMANCE.md).
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:MaxRAM=128m -Xlog:disable -Xlog:all=error:stderr
 //JAVA_OPTIONS --add-opens=java.net.http/jdk.internal.net.http=ALL-UNNAMED

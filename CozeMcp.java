@@ -6,8 +6,9 @@
 //DEPS io.modelcontextprotocol.sdk:mcp:2.1.0
 //SOURCES lib/core/Folder.java lib/http/Folder.java lib/auth/Folder.java lib/discover/Folder.java lib/workflow/Folder.java lib/chat/Folder.java lib/mcp/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
-// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
-//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about. String joins compile to
+// StringBuilder calls: by default each shape spins a class at its first use, ~1 ms of start-up each.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file -XDstringConcat=inline
 // JBang archives the classes of this script's first run and maps them on later runs (faster start-up).
 //CDS
 // A long-lived server, but one per MCP client: C1, Serial GC and a small heap keep it light. JVM log

@@ -4,8 +4,9 @@
 //DEPS com.google.code.gson:gson:2.13.1
 //SOURCES lib/core/Folder.java mock/Folder.java
 // Sources are UTF-8 whatever the locale (javac would read them as ASCII where LANG is unset);
-// Ctrl-C handling uses sun.misc.Signal, which javac would warn about.
-//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file
+// Ctrl-C handling uses sun.misc.Signal, which javac would warn about. String joins compile to
+// StringBuilder calls: by default each shape spins a class at its first use, ~1 ms of start-up each.
+//COMPILE_OPTIONS -encoding UTF-8 -XDignore.symbol.file -XDstringConcat=inline
 // A server for tests and demos: Serial GC starts fast and stays small; JVM log lines stay off stdout.
 //JAVA_OPTIONS -XX:+UseSerialGC -Xlog:disable -Xlog:all=warning:stderr
 //DESCRIPTION A local Coze-compatible server: OAuth (PKCE, refresh rotation, device flow), conversations,

@@ -177,32 +177,46 @@ public final class FastLaunch {
 
     /**
      * The background trainer: runs the recorded command once (`--version`, which rehearses a chat when
-     * class data is being written, see ArchiveTraining) with the JDK's option to write class data at
-     * exit, and keeps it only when it is whole. Tried once per record.
+     * class data is being written, see ArchiveTraining) and keeps the class data only when it is whole.
+     * JDK 25+ writes an AOT cache at exit. JDK 17-24 lists the classes the run loaded and dumps a
+     * static archive of them: unlike the dynamic archive it holds picocli, whose Java 5 classes the
+     * dynamic one skips (docs/PERFORMANCE.md). Tried once per record.
      */
     static void train(Path folder) throws IOException, InterruptedException {
         String[] recorded = Files.readString(folder.resolve(JAVA), nativeCharset()).split("\n");
-        int feature = LaunchFingerprint.read(folder.resolve(FINGERPRINT)).jdkFeature();
-        boolean aot = feature >= 25;
+        boolean aot = LaunchFingerprint.read(folder.resolve(FINGERPRINT)).jdkFeature() >= 25;
         Path done = folder.resolve(aot ? AOT_CACHE : ARCHIVE);
-        // A name of its own: two commands recorded at once each train, and the last whole file wins.
-        Path part = folder.resolve(done.getFileName() + "." + ProcessHandle.current().pid() + ".part");
-        ProcessBuilder run = new ProcessBuilder(recorded[0], "@" + folder.resolve(JVM),
-                (aot ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + part, FastLaunch.class.getName(), recorded[2], "--version");
+        // Names of its own: two commands recorded at once each train, and the last whole file wins.
+        String ours = "." + ProcessHandle.current().pid() + ".part";
+        Path part = folder.resolve(done.getFileName() + ours), classes = folder.resolve("classes" + ours);
+        String jvm = "@" + folder.resolve(JVM), main = FastLaunch.class.getName();
+        try {
+            if (aot) {
+                if (!ran(recorded[0], jvm, "-XX:AOTCacheOutput=" + part, main, recorded[2], "--version")) return;
+            } else if (!ran(recorded[0], jvm, "-XX:DumpLoadedClassList=" + classes, main, recorded[2], "--version")
+                    || !ran(recorded[0], jvm, "-Xshare:dump", "-XX:SharedClassListFile=" + classes, "-XX:SharedArchiveFile=" + part)) {
+                return;
+            }
+            if (Files.isRegularFile(part) && Files.size(part) > 0) Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+            Files.deleteIfExists(classes);
+        }
+    }
+
+    /**
+     * Runs a training JVM to its end, or false when it had to be stopped. Its exit code does not
+     * matter: whatever `--version` answered (a script may not know it), the classes it loaded count.
+     */
+    private static boolean ran(String... command) throws IOException, InterruptedException {
+        ProcessBuilder run = new ProcessBuilder(command);
         run.redirectInput(ProcessBuilder.Redirect.from(Path.of(Os.current().windows() ? "NUL" : "/dev/null").toFile()));
         run.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
         withoutLaunchVariables(run);
         Process p = run.start();
-        try {
-            if (!p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                return;
-            }
-            // Whatever `--version` answered (a script may not know it), the classes it loaded are written.
-            if (Files.isRegularFile(part) && Files.size(part) > 0) Files.move(part, done, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        if (p.waitFor(Duration.ofMinutes(3).toSeconds(), TimeUnit.SECONDS)) return true;
+        p.destroyForcibly().waitFor();
+        return false;
     }
 
     /** A java @argfile: each argument quoted, with the backslashes and quotes in it escaped (Windows paths too). */

@@ -337,7 +337,7 @@ class ChatTest {
 
     /**
      * JBang's //CDS archives what the first run loads. A first run that only prints the version must
-     * still give an archive that a chat's HTTP, SSE and JSON classes come from, and print nothing more.
+     * still give an archive that a chat's HTTP, TLS, SSE and JSON classes come from, and print nothing more.
      */
     @Test
     void aClassArchiveMadeByAVersionRunServesAChat() throws Exception {
@@ -353,6 +353,10 @@ class ChatTest {
         for (String cls : List.of("jdk.internal.net.http.HttpClientImpl", "jdk.internal.net.http.Http1Response", SseParser.class.getName(),
                 ChatStream.class.getName(), "com.google.gson.stream.JsonReader"))
             assertTrue(archived.contains(cls), cls + " did not come from the archive");
+        // Coze is HTTPS: the rehearsal's whole TLS 1.3 handshake is archived, up to the server's Finished.
+        String listed = chat("--version").jvm("-XX:SharedArchiveFile=" + archive, "-XX:+PrintSharedArchiveAndExit").run().out;
+        for (String cls : List.of("sun.security.ssl.ServerHello", "sun.security.ssl.CertificateVerify", "sun.security.ssl.Finished$T13FinishedConsumer"))
+            assertTrue(listed.contains(" " + cls + " "), cls + " is not in the archive");
     }
 
     @Test
