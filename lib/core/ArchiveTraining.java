@@ -38,7 +38,8 @@ public final class ArchiveTraining {
      * When this JVM writes a class archive at exit: runs exercise(base) against a server answering
      * `body` to every request. Coze is HTTPS, so the server is too, with a key made for this run alone
      * (by the JDK's keytool) that only this rehearsal trusts; the JDK's own trust store is loaded
-     * first, as every real run loads it. Their classes are half of a chat's start-up.
+     * first, as every real run loads it. So the trust store's classes and a whole TLS handshake's are
+     * archived too: without them a chat loaded about 200 classes from the JDK's modules.
      */
     public static void ifArchiving(String contentType, String body, Consumer<String> exercise) {
         if (!archivingAtExit()) return;
