@@ -8,7 +8,8 @@ import lib.core.CozeException;
 /**
  * `--bot` by id or by name. A value of digits is an id. A name is looked up among every bot the
  * login can see (the exact name, else the name ignoring case), once: the id is remembered in
- * chat.json. A value that is a listed bot's id is that id. One that fits no bot is a usage error
+ * chat.json. A value that is a listed bot's id is that id, remembered the same way (coze-mock's
+ * bots have such ids, and every run listed the bots again). One that fits no bot is a usage error
  * (sent as an id, Coze would only answer "not found"); when the bots cannot be listed (a token
  * without the listBot permission, say) the value is taken as an id, and only a network failure stops here.
  */
@@ -36,7 +37,16 @@ public final class BotNames {
             if (debug != null) debug.accept("could not list bots (" + cannotList.getMessage() + "); using '" + value + "' as an id");
             return value;
         }
-        if (bots.stream().anyMatch(b -> value.equals(b.id()))) return value;
+        String id = bots.stream().anyMatch(b -> value.equals(b.id())) ? value : byName(value, bots);
+        try {
+            memory.rememberBotId(apiBase, userId, value, id);
+        } catch (CozeException e) {
+            unsaved.accept(e.getMessage() + " (the name will be looked up again next time)");
+        }
+        return id;
+    }
+
+    private static String byName(String value, List<Directory.Bot> bots) {
         List<Directory.Bot> matches = bots.stream().filter(b -> value.equals(b.name())).toList();
         if (matches.isEmpty()) matches = bots.stream().filter(b -> value.equalsIgnoreCase(b.name())).toList();
         if (matches.size() > 1) {
@@ -48,12 +58,6 @@ public final class BotNames {
         if (matches.isEmpty())
             throw new CozeException(CozeException.USAGE, "no bot named '" + value + "' among the " + bots.size() + " bots you can see",
                     "list them with coze-chat --list-bots, or give the bot's id");
-        String id = matches.get(0).id();
-        try {
-            memory.rememberBotId(apiBase, userId, value, id);
-        } catch (CozeException e) {
-            unsaved.accept(e.getMessage() + " (the name will be looked up again next time)");
-        }
-        return id;
+        return matches.get(0).id();
     }
 }

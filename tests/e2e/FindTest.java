@@ -66,6 +66,16 @@ class FindTest {
         assertEquals("from my bot\n", chat("--bot", "my bot", "hi").run().out, "and ignoring case, when nothing fits exactly");
     }
 
+    /** coze-mock's bots have ids that are not digits ("echo"): found among the listed ids once, then remembered too. */
+    @Test
+    void aBotIdThatIsNotDigitsIsLookedUpOnceThenRemembered() throws Exception {
+        assertEquals("hi\n", chat("--bot", "echo", "hi").run().out);
+        int lookups = mock.count("workspaces") + mock.count("bots");
+        assertTrue(lookups > 0);
+        assertEquals("again\n", chat("--bot", "echo", "again").run().out);
+        assertEquals(lookups, mock.count("workspaces") + mock.count("bots"), "the second run makes no lookup request");
+    }
+
     /**
      * chat.json that cannot be written (here a folder in its place, as a full disk, a read-only home or a lock
      * held too long would be): one warning, the answer, and no "-c" to a conversation -c will not find.
