@@ -43,8 +43,9 @@ record BenchProfile(Map<String, Double> steps, int classes, int archived, int pi
                 picocli++;
                 if (fromArchive) picocliArchived++;
             }
+            // The class itself, not a nested one: SseParser's exception class loads with the request, long before the first event.
             for (var step : STEPS.entrySet())
-                if (!steps.containsKey(step.getKey()) && (name.equals(step.getValue()) || name.startsWith(step.getValue() + "$")))
+                if (!steps.containsKey(step.getKey()) && name.equals(step.getValue()))
                     steps.put(step.getKey(), Double.parseDouble(m.group(1)) * 1000);
         }
         return new BenchProfile(steps, classes, archived, picocli, picocliArchived, firstToken);
