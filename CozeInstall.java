@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import lib.core.CozeCli;
@@ -66,19 +67,22 @@ public class CozeInstall implements Callable<Integer> {
         List<String> unknown = only.stream().filter(n -> commands.stream().noneMatch(c -> c.name().equals(n))).toList();
         if (!unknown.isEmpty()) throw new CozeException(CozeException.USAGE, "no command named " + unknown.get(0), "see coze-install --help");
         Installer installer = new Installer(bin, launcher, Os.current());
+        List<Installer.Command> warmed = new ArrayList<>();
         int failed = 0;
         for (Installer.Command command : commands) {
             if (!only.isEmpty() && !only.contains(command.name())) continue;
             Path installed = installer.install(command);
             if (!noWarm) common.say("coze-install: getting " + command.name() + " ready (JBang builds it once)…");
-            String problem = noWarm ? null : installer.warm(installed, command, jbangDir, Duration.ofMinutes(1));
+            String problem = noWarm ? null : installer.warm(installed);
             if (problem == null) common.out().println(installed);
             else {
                 failed++;
                 common.err().println("coze-install: " + command.name() + " was installed but does not start yet: " + problem.lines().reduce((a, b) -> b).orElse(""));
             }
+            if (!noWarm && problem == null) warmed.add(command);
         }
         common.out().flush();
+        installer.awaitClassData(warmed, jbangDir, Duration.ofMinutes(1));
         if (!onPath(bin)) {
             common.say("coze-install: " + bin + " is not on PATH; add it in ~/.profile (~/.bashrc is read by interactive shells only), or call the commands by their full path");
         }

@@ -135,7 +135,7 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
                 if (c.name().startsWith("coze-chat's JVM") && !c.name().endsWith("AOT cache")) profiles.put(c.name(), profile(protos.get(1), c));
             String report = report(latency, stream, closed, profiles);
             Files.createDirectories(out.toAbsolutePath().getParent());
-            Files.writeString(out, report + servesSection());
+            Files.writeString(out, report + keptSections());
             System.out.print(report);
             return 0;
         } finally {
@@ -144,7 +144,7 @@ public class Bench implements java.util.concurrent.Callable<Integer> {
     }
 
     /** The sections other benchmarks wrote into the report (coze-serve, one JVM per command), kept as they are: this one does not measure them. */
-    String servesSection() throws IOException {
+    String keptSections() throws IOException {
         String old = Files.exists(out) ? Files.readString(out) : "";
         StringBuilder kept = new StringBuilder();
         for (String heading : List.of("\n## coze-serve\n", "\n" + ONE_JVM + "\n")) {

@@ -110,7 +110,7 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
             Path launches = Path.of(env.get("JBANG_DIR"), "launcher", "launch-1");
             for (long until = System.nanoTime() + Duration.ofMinutes(3).toNanos(); System.nanoTime() < until; ) {
                 try (var records = Files.list(launches)) {
-                    if (records.anyMatch(r -> Files.exists(r.resolve("app.jsa")) || Files.exists(r.resolve("app.aot")))) return;
+                    if (records.anyMatch(FastLaunch::hasClassData)) return;
                 } catch (IOException notYet) {
                     // no record folder yet
                 }
@@ -139,9 +139,7 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
     static Way installed(Bench bench, String name, String trust, Path jdk) throws Exception {
         Map<String, String> env = env(bench, name.replaceAll("\\W", ""), trust, jdk);
         Path bin = bench.home.resolve("bin-" + name.replaceAll("\\W", ""));
-        List<String> install = new ArrayList<>(List.of("env"));
-        env.forEach((k, v) -> install.add(k + "=" + v));
-        install.addAll(List.of(Bench.ROOT.resolve("jbang").toString(), "coze-install", "--no-warm", "--dir", bin.toString(), "coze-chat"));
+        List<String> install = new Way(name, List.of(Bench.ROOT.resolve("jbang").toString(), "coze-install"), env).command("--no-warm", "--dir", bin.toString(), "coze-chat");
         Process p = new ProcessBuilder(install).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (p.waitFor() != 0) throw new IllegalStateException("coze-install failed for " + name);
         return new Way(name, List.of(bin.resolve("coze-chat").toString()), env);
@@ -162,14 +160,13 @@ public class BenchStart implements java.util.concurrent.Callable<Integer> {
         Path launches = Path.of(way.env.get("JBANG_DIR"), "launcher", "launch-1");
         Path record;
         try (var records = Files.list(launches)) {
-            record = records.filter(r -> Files.exists(r.resolve("app.jsa"))).findFirst().orElseThrow();
+            record = records.filter(FastLaunch::hasClassData).findFirst().orElseThrow();
         }
         List<String> line = Files.readAllLines(record.resolve("java"), StandardCharsets.UTF_8);
         Path log = bench.home.resolve("class-load.log");
-        List<String> cmd = new ArrayList<>(List.of("env"));
-        way.env.forEach((k, v) -> cmd.add(k + "=" + v));
-        cmd.addAll(List.of(line.get(0), "@" + record.resolve("jvm"), "-XX:SharedArchiveFile=" + record.resolve("app.jsa"),
-                "-Xlog:class+load=info:file=" + log + ":uptime", FastLaunch.class.getName(), line.get(2), "--bot", "first-token", "-q", "hi"));
+        String classData = Files.exists(record.resolve("app.aot")) ? "-XX:AOTCache=" + record.resolve("app.aot") : "-XX:SharedArchiveFile=" + record.resolve("app.jsa");
+        List<String> cmd = new Way(way.name, List.of(line.get(0), "@" + record.resolve("jvm"), classData, "-Xlog:class+load=info:file=" + log + ":uptime",
+                FastLaunch.class.getName(), line.get(2)), way.env).command("--bot", "first-token", "-q", "hi");
         long spawn = System.nanoTime();
         Process proc = bench.start(https, cmd, false);
         long seen = Bench.awaitText(proc.getInputStream(), "Hello");

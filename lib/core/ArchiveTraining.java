@@ -39,7 +39,8 @@ public final class ArchiveTraining {
      * `body` to every request. Coze is HTTPS, so the server is too, with a key made for this run alone
      * (by the JDK's keytool) that only this rehearsal trusts; the JDK's own trust store is loaded
      * first, as every real run loads it. So the trust store's classes and a whole TLS handshake's are
-     * archived too: without them a chat loaded about 200 classes from the JDK's modules.
+     * archived too: without them a chat loaded about 200 classes from the JDK's modules. keytool costs
+     * about half a second, once: in FastLaunch's background trainer, or at the end of JBang's first run.
      */
     public static void ifArchiving(String contentType, String body, Consumer<String> exercise) {
         if (!archivingAtExit()) return;

@@ -169,7 +169,7 @@ public final class FastLaunch {
         return true;
     }
 
-    /** JBang's //CDS options name JBang's archive; the record keeps its own class data instead. */
+    /** JBang's //CDS options name JBang's archive, and -Dcoze.launch names an older record: the record adds its own. */
     private static boolean jbangClassData(String option) {
         return option.startsWith("-XX:ArchiveClassesAtExit=") || option.startsWith("-XX:SharedArchiveFile=") || option.startsWith("-XX:AOTCache")
                 || option.startsWith("-Dcoze.launch=");
@@ -261,7 +261,18 @@ public final class FastLaunch {
         Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static void withoutLaunchVariables(ProcessBuilder pb) {
+    /** Where the launcher keeps the record of `ref` (its `file\t…`, `alias\t…` or `remote\t…` text): named by the text's POSIX cksum. */
+    public static Path recordFolder(Path jbangDir, String ref) {
+        return jbangDir.resolve("launcher").resolve("launch-1").resolve(cksum(ref.getBytes(StandardCharsets.UTF_8)).split(" ")[0]);
+    }
+
+    /** Whether a record's class data has been trained. */
+    public static boolean hasClassData(Path folder) {
+        return Files.isRegularFile(folder.resolve(ARCHIVE)) || Files.isRegularFile(folder.resolve(AOT_CACHE));
+    }
+
+    /** A child of a command is not the process the launcher asked to record. */
+    public static void withoutLaunchVariables(ProcessBuilder pb) {
         pb.environment().keySet().removeIf(name -> name.startsWith("COZE_LAUNCH_"));
     }
 

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a recorded command line depends on, one line each, checked before every fast start: the
  * files (size and modification time: the app's jar and its dependencies, the JDK's `release`, the
- * script, every file its //SOURCES name and the catalog), the variables JBang reads to choose and
- * start a JVM, the java found on PATH, and for a script JBang fetched from a URL, how long JBang
- * itself would trust its copy (12 hours, JBang's default cache-evict).
+ * script, every file its //SOURCES and //FILES name, and the catalog), the variables JBang reads to
+ * choose and start a JVM, the java found on PATH, and for a script JBang fetched from a URL, how
+ * long JBang itself would trust its copy (12 hours, JBang's default cache-evict).
  */
 public record LaunchFingerprint(List<String> lines) {
     static final Duration REMOTE_TRUST = Duration.ofHours(12);
@@ -178,20 +178,28 @@ public record LaunchFingerprint(List<String> lines) {
         return ref.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*") || ref.contains("@");
     }
 
-    /** The script and every file its //SOURCES name, recursively, as JBang reads them (paths relative to the file naming them). */
+    /**
+     * The script, every file its //SOURCES name, recursively, and every file its //FILES put in the jar
+     * (`//FILES name` or `//FILES target=source`), as JBang reads them: paths relative to the file naming them.
+     */
     static Set<Path> sourcesOf(Path script) throws IOException {
-        Set<Path> seen = new LinkedHashSet<>();
+        Set<Path> seen = new LinkedHashSet<>(), files = new LinkedHashSet<>();
         List<Path> todo = new ArrayList<>(List.of(script.toAbsolutePath().normalize()));
         while (!todo.isEmpty()) {
             Path file = todo.remove(todo.size() - 1);
             if (!seen.add(file) || !Files.isRegularFile(file)) continue;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (!line.startsWith("//SOURCES ")) continue;
-                for (String name : line.substring("//SOURCES ".length()).trim().split("\\s+")) {
-                    if (!name.isEmpty()) todo.add(file.getParent().resolve(name).normalize());
+                boolean sources = line.startsWith("//SOURCES ");
+                if (!sources && !line.startsWith("//FILES ")) continue;
+                for (String name : line.substring(line.indexOf(' ') + 1).trim().split("\\s+")) {
+                    if (name.isEmpty()) continue;
+                    Path named = file.getParent().resolve(name.substring(name.indexOf('=') + 1)).normalize();
+                    if (sources) todo.add(named);
+                    else files.add(named);
                 }
             }
         }
+        seen.addAll(files);
         return seen;
     }
 

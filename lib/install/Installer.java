@@ -73,27 +73,30 @@ public record Installer(Path bin, Path launcher, Os os) {
     }
 
     /**
-     * Runs an installed command once (`--version`), so that JBang builds it and it records its line,
-     * then waits for its class data, trained in the background. Returns what JBang said when it failed.
+     * Runs an installed command once (`--version`), so that JBang builds it and it records its line;
+     * its class data is then trained in the background. Returns what JBang said when it failed.
      */
-    public String warm(Path installed, Command command, Path jbangDir, Duration classData) throws IOException, InterruptedException {
+    public String warm(Path installed) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(installed.toString(), "--version").redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().keySet().removeIf(name -> name.startsWith("COZE_LAUNCH_"));
+        FastLaunch.withoutLaunchVariables(pb);
         Process p = pb.start();
         byte[] said = p.getErrorStream().readAllBytes();
-        if (p.waitFor() != 0) return new String(said, StandardCharsets.UTF_8).strip();
-        if (os.windows()) return null;
-        Path record = recordOf(jbangDir, command);
-        long until = System.nanoTime() + classData.toNanos();
-        while (System.nanoTime() < until && !Files.exists(record.resolve("app.jsa")) && !Files.exists(record.resolve("app.aot"))) {
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
-        return null;
+        return p.waitFor() == 0 ? null : new String(said, StandardCharsets.UTF_8).strip();
     }
 
-    /** Where the launcher keeps a command's line: named by the POSIX cksum of what names the script. */
+    /** Waits, `limit` in all, until the commands' class data is trained (not on Windows, whose commands run JBang). */
+    public void awaitClassData(List<Command> commands, Path jbangDir, Duration limit) throws IOException, InterruptedException {
+        if (os.windows()) return;
+        List<Path> records = new ArrayList<>();
+        for (Command command : commands) records.add(recordOf(jbangDir, command));
+        long until = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < until && !records.stream().allMatch(FastLaunch::hasClassData)) TimeUnit.MILLISECONDS.sleep(200);
+    }
+
+    /** Where the launcher keeps a command's line, named as the launcher names it: the script's real folder (`pwd -P`) and its name, or the alias. */
     static Path recordOf(Path jbangDir, Command command) throws IOException {
-        String key = command.ref().contains("@") ? "remote\t" + command.ref() : "file\t" + Path.of(command.ref()).toRealPath();
-        return jbangDir.resolve("launcher").resolve("launch-1").resolve(FastLaunch.cksum(key.getBytes(StandardCharsets.UTF_8)).split(" ")[0]);
+        if (command.ref().contains("@")) return FastLaunch.recordFolder(jbangDir, "remote\t" + command.ref());
+        Path script = Path.of(command.ref()).toAbsolutePath();
+        return FastLaunch.recordFolder(jbangDir, "file\t" + script.getParent().toRealPath().resolve(script.getFileName()));
     }
 }

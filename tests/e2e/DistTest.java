@@ -146,7 +146,7 @@ class DistTest {
         System.out.println("       README: " + ran + " shell blocks ran (" + String.join(", ", commandsRun) + "), " + shown + " shown only");
     }
 
-    /** A script per catalog alias in {@code dir}, named as the alias, running the clone's script as `jbang app install` would. */
+    /** A script per catalog alias in {@code dir}, named as the alias, running the clone's script by its path, as coze-install's commands do (and noting that it ran). */
     static Set<String> installedWrappers(Path dir, Path ranLog) throws Exception {
         JsonObject aliases = JsonParser.parseString(Files.readString(TestSupport.ROOT.resolve("jbang-catalog.json"))).getAsJsonObject().getAsJsonObject("aliases");
         for (String alias : aliases.keySet()) {
@@ -258,6 +258,7 @@ class DistTest {
         assertEquals(home.resolve("one jvm/coze-chat") + "\nhello from coze-install\nhello from coze-install\n", fromCatalog.out);
         assertTrue(Files.readString(home.resolve("one jvm/coze-chat")).contains("coze-chat@" + catalog), "the installed command runs the alias");
         assertTrue(Files.isExecutable(home.resolve("one jvm/coze-jbang")), "beside a copy of the launcher, from coze-install's jar");
+        assertTrue(TestSupport.recordedMains(jbangDir).contains("CozeChat"), "the installed command recorded its line for one-JVM starts");
         TestSupport.Result mockHelp = bash("jbang coze-mock@" + catalog + " --help", "");
         assertTrue(mockHelp.out.contains("Usage: coze-mock"), mockHelp.toString());
         TestSupport.Result serveHelp = bash("jbang coze-serve@" + catalog + " --help", "");

@@ -104,8 +104,7 @@ class FastStartTest {
 
     /** Where the launcher keeps the line of the script run by its path. */
     static Path record() throws IOException {
-        String key = "file\t" + project.toRealPath() + "/Hello.java";
-        return jbangDir.resolve("launcher/launch-1").resolve(FastLaunch.cksum(key.getBytes(StandardCharsets.UTF_8)).split(" ")[0]);
+        return FastLaunch.recordFolder(jbangDir, "file\t" + project.toRealPath() + "/Hello.java");
     }
 
     static void waitFor(Path file) throws InterruptedException {
@@ -219,6 +218,8 @@ class FastStartTest {
                     + " '" + bin.resolve("coze-refresh") + "' --print");
             assertEquals(0, print.exit, print.toString());
             assertEquals(TestSupport.PAT + "\n", print.out);
+            assertTrue(TestSupport.recordedMains(home.resolve(".jbang")).contains("CozeRefresh"),
+                    "the command recorded its line, which every later run starts directly");
         }
     }
 

@@ -112,6 +112,26 @@ final class TestSupport {
         return names;
     }
 
+    /** The main classes whose java command lines the launcher recorded under this JBANG_DIR (each record's `java` file, third line). */
+    static java.util.Set<String> recordedMains(Path jbangDir) throws IOException {
+        java.util.Set<String> mains = new java.util.HashSet<>();
+        Path records = jbangDir.resolve("launcher/launch-1");
+        if (!Files.isDirectory(records)) return mains;
+        try (java.util.stream.Stream<Path> folders = Files.list(records)) {
+            for (Path java : folders.map(f -> f.resolve("java")).filter(Files::isRegularFile).toList()) {
+                List<String> lines = Files.readAllLines(java);
+                if (lines.size() > 2) mains.add(lines.get(2));
+            }
+        }
+        return mains;
+    }
+
+    /** A file of the user's, in a folder beside COZE_HOME (which a command may make, or make private). */
+    static Path userFile(Path home, String name, String text) throws IOException {
+        Path dir = Files.createDirectories(home.resolveSibling(home.getFileName() + "-files"));
+        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+    }
+
     static Path tempHome() throws IOException {
         return Files.createTempDirectory("coze-test-home").resolve("coze");
     }

@@ -22,10 +22,12 @@ class FastLaunchTest {
 
     final Map<String, String> env = new HashMap<>(Map.of("PATH", "/nonexistent"));
 
-    /** A script naming a folder's Folder.java, which names another file: the record depends on all three, and on the jar. */
+    /** A script naming a folder's Folder.java, which names another file, and two files for its jar: the record depends on them all, and on the jar. */
     Path project() throws Exception {
         Files.createDirectories(dir.resolve("lib/x"));
-        Files.writeString(dir.resolve("Main.java"), "//SOURCES lib/x/Folder.java\nclass Main {}\n");
+        Files.writeString(dir.resolve("Main.java"), "//SOURCES lib/x/Folder.java\n//FILES run.sh conf/app.json=app.json\nclass Main {}\n");
+        Files.writeString(dir.resolve("run.sh"), "echo\n");
+        Files.writeString(dir.resolve("app.json"), "{}\n");
         Files.writeString(dir.resolve("lib/x/Folder.java"), "//SOURCES A.java\n");
         Files.writeString(dir.resolve("lib/x/A.java"), "class A {}\n");
         Files.writeString(dir.resolve("app.jar"), "jar");
@@ -54,6 +56,12 @@ class FastLaunchTest {
         Path deep = dir.resolve("lib/x/A.java");
         Files.setLastModifiedTime(deep, FileTime.fromMillis(Files.getLastModifiedTime(deep).toMillis() + 2000));
         assertFalse(fingerprint().holds("Main", env::get), "a file named by a file named in //SOURCES");
+        assertTrue(record(LaunchFingerprint.Ref.parse("file\t" + script)));
+        Files.writeString(dir.resolve("app.json"), "{\"changed\": true}\n");
+        assertFalse(fingerprint().holds("Main", env::get), "a file //FILES puts in the jar under another name");
+        assertTrue(record(LaunchFingerprint.Ref.parse("file\t" + script)));
+        Files.writeString(dir.resolve("run.sh"), "echo changed\n");
+        assertFalse(fingerprint().holds("Main", env::get), "a file //FILES puts in the jar");
         assertTrue(record(LaunchFingerprint.Ref.parse("file\t" + script)));
         Files.writeString(dir.resolve("app.jar"), "rebuilt");
         assertFalse(fingerprint().holds("Main", env::get), "the jar");
