@@ -21,6 +21,7 @@ import lib.auth.Credentials;
 import lib.core.CozeCli;
 import lib.core.CozeException;
 import lib.core.Input;
+import lib.core.ProgressLine;
 import lib.core.Terminal;
 import lib.http.CozeHttp;
 import lib.knowledge.DocumentSource;
@@ -258,7 +259,7 @@ public class CozeKnowledge implements Callable<Integer> {
         @Override
         public Integer call() throws InterruptedException {
             List<DocumentSource> docs = sources.stream().map(DocumentSource::of).toList();
-            new Uploads(knowledge(), out(), line -> common.say("coze-knowledge: " + line), Uploads.progressLine(common.err(), common.quiet))
+            new Uploads(knowledge(), out(), line -> common.say("coze-knowledge: " + line), ProgressLine.onStderr())
                     .add(id, docs, await, timeout);
             return 0;
         }

@@ -91,10 +91,11 @@ public class CozeWorkflow implements Callable<Integer> {
             throw new CozeException(CozeException.USAGE, "--resume needs the answer", "coze-workflow " + workflowId + " --resume " + resume + " \"…\"");
         if (resume == null && answer != null)
             throw new CozeException(CozeException.USAGE, "an answer without --resume", "answer a question node with --resume EVENT_ID \"…\"");
+        if (resume != null && (async || noStream))
+            throw new CozeException(CozeException.USAGE, (async ? "--async" : "--no-stream") + " starts a run; it cannot resume one");
         Credentials creds = Credentials.of(common);
         WorkflowRunner runner = new WorkflowRunner(creds.http(creds.apiBase(site.apiBase, common.insecureHttp)),
                 new WorkflowOutput(common.out(), json), line -> common.say("coze-workflow: " + line));
-        if (async && resume != null) throw new CozeException(CozeException.USAGE, "--async starts a run; it cannot resume one");
         if (async) return runner.start(workflowId, start.body(workflowId));
         if (noStream) return runner.whole(start.body(workflowId));
         if (resume != null) return runner.stream(WorkflowRun.RESUME, WorkflowRequest.resume(workflowId, resume, answer, interruptType), streaming);

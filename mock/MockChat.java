@@ -86,8 +86,10 @@ final class MockChat {
             http.envelopeError(ex, 200, 4000, "invalid parameter: bot_id and user_id are required");
             return;
         }
-        if (bot == null && state.config.studio && req.has("stream") && req.get("stream").getAsBoolean()) {
-            MockStudio.agentNotExists(ex, state);
+        // Studio streams when `stream` is absent; the cloud does not.
+        boolean stream = req.has("stream") ? req.get("stream").getAsBoolean() : state.config.studio;
+        if (bot == null && state.config.studio) {
+            MockStudio.agentNotPublished(ex, state, botId, stream);
             return;
         }
         if (bot == null) {
@@ -120,7 +122,6 @@ final class MockChat {
         boolean save = !req.has("auto_save_history") || req.get("auto_save_history").getAsBoolean();
         if (save && userText != null) conv.messages.add(conversations.message(conv.id, botId, chat.id, "user", "question", userText));
         chat.inputCount = userText == null ? 0 : userText.length();
-        boolean stream = req.has("stream") && req.get("stream").getAsBoolean();
         if (stream) {
             try {
                 streamChat(ex, conv, chat, bot, userText, f, save);

@@ -21,7 +21,7 @@ import mock.MockTokens.Issued;
 
 /**
  * Coze's OAuth for public clients: the consent page, the token endpoint (PKCE verified, single-use
- * codes, rotating refresh tokens whose reuse revokes the family)).
+ * codes, rotating refresh tokens whose reuse revokes the family).
  * The tokens it issues, and the bearer check, are MockTokens; the device flow is MockDevices.
  */
 final class MockOAuth {

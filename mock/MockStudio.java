@@ -22,18 +22,21 @@ final class MockStudio {
      * The cloud's routes Studio's router (backend/api/router/coze/api.go) does not have: who am I,
      * workspaces, the bot list, local plugins, the POST spellings of the chat's and the conversation's
      * lookups (Studio takes GET only), a run's history by `run_histories` (Studio has its own
-     * `get_run_history`), audio.
+     * `get_run_history`), templates, audio.
      */
     private static final Set<String> ABSENT = Set.of("GET /v1/users/me", "GET /v1/workspaces", "GET /v1/bots",
             "POST /v3/chat/submit_tool_outputs", "POST /v3/chat/retrieve", "POST /v3/chat/message/list", "POST /v1/conversation/retrieve",
-            "GET /v1/workflows/{id}/run_histories/{id}");
+            "GET /v1/workflows/{id}/run_histories/{id}", "POST /v1/templates/{id}/duplicate");
 
     /**
      * Routes Studio gained after its first release, with the release that brought each (api.go's
-     * history): cancel in v0.3.0, the chat's retrieve and message list (non-streaming chat) in v0.5.1.
+     * history): cancel in v0.3.0; the chat's retrieve and message list (non-streaming chat) and the
+     * knowledge documents in v0.5.1.
      */
     private static final Map<String, String> SINCE = Map.of("POST /v3/chat/cancel", "0.3.0",
-            "GET /v3/chat/retrieve", "0.5.1", "GET /v3/chat/message/list", "0.5.1");
+            "GET /v3/chat/retrieve", "0.5.1", "GET /v3/chat/message/list", "0.5.1",
+            "POST /open_api/knowledge/document/create", "0.5.1", "POST /open_api/knowledge/document/list", "0.5.1",
+            "POST /open_api/knowledge/document/update", "0.5.1", "POST /open_api/knowledge/document/delete", "0.5.1");
 
     private MockStudio() {}
 
@@ -82,18 +85,29 @@ final class MockStudio {
     static final int AGENT_RUN_ERROR = 103100001;
 
     /**
-     * Studio's answer to a streamed chat with a bot it will not run for this token (not there, not
-     * published to the API channel: "agent not exists"): HTTP 200, then one `error` event whose `msg`
-     * is the Go error's text, its code, message and stack on several lines (agent_run_service.go).
+     * Studio's answer to a chat with a bot it will not run for this token, not there or not published
+     * to the API channel (single_agent_impl.go: ErrAgentInvalidParamCode): its `msg` is the Go error's
+     * text, code, message and stack on several lines. Streamed (as Studio streams when `stream` is
+     * absent), HTTP 200 and one `error` event under ErrConversationAgentRunError; else HTTP 400 with
+     * code 400 (agent_run_service.go).
      */
-    static void agentNotExists(HttpExchange ex, MockState state) throws IOException {
+    static void agentNotPublished(HttpExchange ex, MockState state, String botId, boolean stream) throws IOException {
+        String msg = "code=100000000 message=invalid parameter : agent not published, agentID=" + botId + " connectorID=1024"
+                + "\nstack=goroutine 1 [running]:\nruntime/debug.Stack()";
+        if (!stream) {
+            badRequest(ex, state, msg);
+            return;
+        }
         state.bump("error." + AGENT_RUN_ERROR);
         JsonObject o = new JsonObject();
         o.addProperty("code", AGENT_RUN_ERROR);
-        o.addProperty("msg", "code=103100002 message=agent not exists\nstack=goroutine 1 [running]:\nruntime/debug.Stack()");
+        o.addProperty("msg", msg);
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         send(ex, 200, "text/event-stream", "event:error\ndata:" + o + "\n\n");
     }
+
+    /** Studio's errno for a workflow id it has not got (errno/workflow.go ErrWorkflowNotFound), from run and stream_run alike. */
+    static final int WORKFLOW_NOT_FOUND = 720702004;
 
     /**
      * The bot's id on a Studio, where ids are numbers (ChatV3Request's `bot_id` is an i64): a bot

@@ -151,7 +151,8 @@ final class MockWorkflows {
     }
 
     private void notPublished(HttpExchange ex, String id) throws IOException {
-        http.envelopeError(ex, 200, 4200, "Requested resource workflow_id=" + id + " does not exist or is not published.");
+        if (state.config.studio) http.envelopeError(ex, 200, MockStudio.WORKFLOW_NOT_FOUND, "workflow " + id + " not found, please check if the workflow exists and not deleted");
+        else http.envelopeError(ex, 200, 4200, "Requested resource workflow_id=" + id + " does not exist or is not published.");
     }
 
     /** The `input` parameter, or all parameters as JSON when there is no such string. */

@@ -1,6 +1,7 @@
 package lib.chat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
@@ -182,8 +183,9 @@ public final class MarkdownStream {
     private void showTable(boolean lastLineEnded, StringBuilder out) {
         List<String> rows = List.copyOf(table);
         table.clear();
-        List<List<String>> cells = rows.size() >= 2 && delimiterRow(rows.get(1)) ? aligned(rows) : null;
-        if (cells == null) {
+        List<List<String>> cells = rows.size() >= 2 && delimiterRow(rows.get(1)) ? rendered(rows) : null;
+        int[] widths = cells == null ? null : widths(cells);
+        if (widths == null || 3 * (widths.length - 1) + Arrays.stream(widths).sum() > columns.getAsInt()) {
             for (int i = 0; i < rows.size(); i++) {
                 for (int j = 0; j < rows.get(i).length(); j++) inline(rows.get(i).charAt(j), out);
                 if (i < rows.size() - 1 || lastLineEnded) endLine(out);
@@ -191,7 +193,6 @@ public final class MarkdownStream {
             return;
         }
         String cross = style.dim("─┼─"), bar = style.dim(" │ ");
-        int[] widths = widths(cells);
         List<String> alignments = cells(rows.get(1));
         for (int r = 0; r < cells.size(); r++) {
             if (r == 1) {
@@ -201,7 +202,7 @@ public final class MarkdownStream {
             List<String> rowCells = cells.get(r);
             for (int c = 0; c < widths.length; c++) {
                 String cell = rowCells.get(c), a = alignments.get(c).strip();
-                int pad = widths[c] - Terminal.columns(cell);
+                int pad = widths[c] - Terminal.width(cell);
                 int left = a.endsWith(":") ? (a.startsWith(":") ? pad / 2 : pad) : 0;
                 boolean last = c == widths.length - 1;
                 out.append(c == 0 ? "" : bar).append(" ".repeat(left)).append(cell).append(last && left == 0 ? "" : " ".repeat(pad - left));
@@ -210,8 +211,8 @@ public final class MarkdownStream {
         }
     }
 
-    /** The table's cells rendered (the header bold), the delimiter row left out; null when it is wider than the terminal. */
-    private List<List<String>> aligned(List<String> rows) {
+    /** The table's cells rendered (the header bold), the delimiter row left out; null when the header and delimiter rows differ in cells. */
+    private List<List<String>> rendered(List<String> rows) {
         int count = cells(rows.get(1)).size();
         if (cells(rows.get(0)).size() != count) return null;
         List<List<String>> rendered = new ArrayList<>();
@@ -221,16 +222,13 @@ public final class MarkdownStream {
             for (int c = 0; c < count; c++) shown.add(cell(c < cells.size() ? cells.get(c).strip().replace("\\|", "|") : "", r == 0));
             rendered.add(shown);
         }
-        int[] widths = widths(rendered);
-        int total = 3 * (count - 1);
-        for (int w : widths) total += w;
-        return total <= columns.getAsInt() ? rendered : null;
+        return rendered;
     }
 
     private static int[] widths(List<List<String>> cells) {
         int[] widths = new int[cells.get(0).size()];
         for (List<String> row : cells)
-            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.columns(row.get(c)));
+            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.width(row.get(c)));
         return widths;
     }
 

@@ -69,7 +69,7 @@ public final class CozeApiException extends CozeException {
         if (code == NOT_FOUND) return "check the id and --api-base cn/com, and publish it to the API channel";
         // Coze Studio's words when the token's owner did not create the bot, or the bot is not on the API channel.
         String words = msg == null ? "" : msg.toLowerCase(java.util.Locale.ROOT);
-        if (words.contains("agent not match") || words.contains("agent not exists"))
+        if (words.contains("agent not match") || words.contains("agent not exists") || words.contains("agent not published"))
             return "on Coze Studio, use a token of the account that made the bot, and publish the bot to the API channel";
         return null;
     }

@@ -137,7 +137,7 @@ public final class Terminal {
      * How many columns a terminal gives this text: East Asian wide and fullwidth characters (CJK, Hangul,
      * fullwidth forms, most emoji) take two, combining marks and zero-width joiners none; Style's escapes none.
      */
-    public static int columns(String s) {
+    public static int width(String s) {
         String text = SGR.matcher(s).replaceAll("");
         int width = 0;
         for (int i = 0; i < text.length(); ) {

@@ -26,7 +26,7 @@ public final class BotNames {
     /** `unsaved`: told why the id found could not be remembered (the chat goes on with it). */
     public static String resolve(String value, String apiBase, String userId, Memory memory, Supplier<Directory> directory,
                           Consumer<String> unsaved, Consumer<String> debug) {
-        if (value.chars().allMatch(c -> c >= '0' && c <= '9')) return value;
+        if (isId(value)) return value;
         String known = memory.botId(apiBase, userId, value);
         if (known != null) return known;
         List<Directory.Bot> bots;
@@ -44,6 +44,11 @@ public final class BotNames {
             unsaved.accept(e.getMessage() + " (the name will be looked up again next time)");
         }
         return id;
+    }
+
+    /** Coze's ids are digits, and so are Coze Studio's: anything else is a name (or coze-mock's word ids). */
+    static boolean isId(String value) {
+        return value.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static String byName(String value, List<Directory.Bot> bots) {

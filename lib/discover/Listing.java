@@ -60,9 +60,9 @@ public final class Listing {
         for (Directory.Bot b : all) rows.add(new String[] {field(b.name()), field(b.id()), b.published() ? "published" : "draft"});
         int[] widths = new int[2];
         for (String[] r : rows)
-            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.columns(r[c]));
+            for (int c = 0; c < widths.length; c++) widths[c] = Math.max(widths[c], Terminal.width(r[c]));
         for (String[] r : rows)
-            out.println(r[0] + " ".repeat(widths[0] - Terminal.columns(r[0]) + 2) + r[1] + " ".repeat(widths[1] - Terminal.columns(r[1]) + 2) + r[2]);
+            out.println(r[0] + " ".repeat(widths[0] - Terminal.width(r[0]) + 2) + r[1] + " ".repeat(widths[1] - Terminal.width(r[1]) + 2) + r[2]);
         out.flush();
     }
 
@@ -163,7 +163,7 @@ public final class Listing {
             if (workspaces || bots)
                 throw new CozeException(CozeException.USAGE, "Coze Studio has no API that lists bots or workspaces",
                         "give the bot's id (the number in its address in Studio) with --bot");
-            if (bot != null && !bot.isBlank() && !bot.strip().chars().allMatch(c -> c >= '0' && c <= '9'))
+            if (bot != null && !bot.isBlank() && !BotNames.isId(bot.strip()))
                 throw new CozeException(CozeException.USAGE, "Coze Studio cannot find a bot by its name (it has no API that lists bots)",
                         "give the bot's id (the number in its address in Studio) with --bot");
         }
@@ -177,14 +177,14 @@ public final class Listing {
         }
 
         private void duplicate(CozeHttp http, Listing listing, Consumer<String> say) {
-            String into = workspace != null ? workspace.strip() : System.getenv("COZE_WORKSPACE_ID");
-            if (into == null || into.isBlank())
+            String given = workspace != null ? workspace : System.getenv("COZE_WORKSPACE_ID");
+            if (given == null || given.isBlank())
                 throw new CozeException(CozeException.USAGE, "no workspace to copy the template into",
                         "give --workspace ID or set COZE_WORKSPACE_ID (coze-chat --list-workspaces shows them)");
-            into = into.strip();
-            Templates.Copy copy = new Templates(http).duplicate(template.strip(), into, name);
+            String into = given.strip(), id = template.strip();
+            Templates.Copy copy = new Templates(http).duplicate(id, into, name);
             listing.copy(copy);
-            say.accept("coze-chat: template " + template.strip() + " copied into workspace " + into + " as " + copy.entityType() + " " + copy.entityId());
+            say.accept("coze-chat: template " + id + " copied into workspace " + into + " as " + copy.entityType() + " " + copy.entityId());
         }
 
         /** Prints the bot's conversations, or the conversation's messages. */

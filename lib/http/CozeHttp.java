@@ -202,7 +202,8 @@ public final class CozeHttp {
      */
     public static final class NoSuchRoute extends CozeException {
         NoSuchRoute(String logId) {
-            super(FAILED, httpError(404, logId).getMessage());
+            super(FAILED, "the site has no such API (HTTP 404)" + (logId == null ? "" : " (logid " + logId + ")"),
+                    "a Coze Studio may not have it (yet: upgrade it); elsewhere, check --api-base");
         }
     }
 

@@ -1,7 +1,6 @@
 package lib.knowledge;
 
 import com.google.gson.JsonObject;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.function.Consumer;
 import lib.core.CozeException;
 import lib.core.Json;
 import lib.core.ProgressLine;
-import lib.core.Terminal;
 
 /**
  * Documents added to a knowledge base one at a time, each on stdout once Coze has it; then, with
@@ -91,15 +89,6 @@ public final class Uploads {
             Thread.sleep(pause);
             pause = Math.min(5_000, pause * 3 / 2);
         }
-    }
-
-    /** The progress line on a terminal's stderr, rewritten in place; null (no line) where stderr is no terminal or --quiet. */
-    public static Consumer<String> progressLine(PrintWriter err, boolean quiet) {
-        if (quiet || !Terminal.stderr()) return null;
-        return line -> {
-            err.print("\r\033[K" + (line == null ? "" : Terminal.visible(Terminal.oneLine(line))));
-            err.flush();
-        };
     }
 
     /** The progress line, or null to clear it. */

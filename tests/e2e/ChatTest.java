@@ -299,17 +299,22 @@ class ChatTest {
 
     /**
      * A bot the site will not run: the cloud answers 4200; Studio starts the stream and sends one
-     * `error` event whose message is a Go error with its stack. Either is one line, with what to do.
+     * `error` event, or without a stream answers HTTP 400, its message a Go error with its stack.
+     * Each is one line, with what to do.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
     void aBotTheSiteWillNotRunIsOneLineThatSaysWhy(Dialect d) throws Exception {
         speak(d);
-        TestSupport.Result r = chat("--bot", "7501000000000000999", "hi").run();
-        assertFails(r, 1, d == Dialect.CLOUD ? "not found, or not published to the API channel" : "agent not exists");
-        assertTrue(r.err.contains("publish it to the API channel") || r.err.contains("publish the bot to the API channel"), r.err);
-        assertFalse(r.err.contains("stack=") || r.err.contains("goroutine"), "Studio's stack is not for the user: " + r.err);
-        assertEquals("", r.out);
+        for (List<String> way : List.of(List.<String>of(), List.of("--no-stream"))) {
+            List<String> args = new java.util.ArrayList<>(List.of("--bot", "7501000000000000999", "hi"));
+            args.addAll(way);
+            TestSupport.Result r = chat(args.toArray(String[]::new)).run();
+            assertFails(r, 1, d == Dialect.CLOUD ? "not found, or not published to the API channel" : "agent not published, agentID=7501000000000000999");
+            assertTrue(r.err.contains("publish it to the API channel") || r.err.contains("publish the bot to the API channel"), way + ": " + r.err);
+            assertFalse(r.err.contains("stack=") || r.err.contains("goroutine"), "Studio's stack is not for the user: " + r.err);
+            assertEquals("", r.out);
+        }
     }
 
     @Test

@@ -29,8 +29,7 @@ class KnowledgeTest {
     }
 
     Path file(String name, String text) throws Exception {
-        Path dir = Files.createDirectories(home.resolveSibling(home.getFileName() + "-docs"));
-        return Files.writeString(dir.resolve(name), text, StandardCharsets.UTF_8);
+        return TestSupport.userFile(home, name, text);
     }
 
     @Test

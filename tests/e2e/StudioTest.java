@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import lib.auth.TokenStore;
 import lib.core.Json;
-import mock.MockFaults;
 import mock.MockServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,12 +35,7 @@ class StudioTest {
 
     /** A Studio of this release (`0.2.0`), without the routes it did not have yet; null for the current one. */
     private static MockServer release(String version, String... faults) throws Exception {
-        MockServer.Config c = new MockServer.Config();
-        c.pats.add(TestSupport.PAT);
-        c.faults = MockFaults.parse(java.util.List.of(faults));
-        c.studio = true;
-        c.studioVersion = version;
-        return MockServer.start(c);
+        return Dialect.studio(version, faults);
     }
 
     private TestSupport.Result login(String base, String... more) throws Exception {
@@ -153,6 +147,24 @@ class StudioTest {
         TestSupport.Result polled = TestSupport.script(CozeChat.class, home, "--no-stream", "--bot", mock.botId("echo"), "polled").run();
         assertEquals(0, polled.exit, "v0.5.1 has it: " + polled);
         assertEquals("polled\n", polled.out);
+    }
+
+    /** Knowledge documents came to Studio in v0.5.1, and templates never did: what an older Studio answers is one line. */
+    @Test
+    void whatAStudioHasNotGotIsOneLine() throws Exception {
+        mock.stop();
+        mock = release("0.5.0");
+        assertEquals(0, login(mock.baseUrl()).exit);
+        String line = "error: the site has no such API (HTTP 404)";
+        TestSupport.Result docs = TestSupport.script(CozeKnowledge.class, home, "docs", "7400000000000000001").run();
+        assertEquals(1, docs.exit, docs.toString());
+        assertTrue(docs.err.startsWith("coze-knowledge: " + line) && docs.err.contains("a Coze Studio may not have it"), docs.err);
+        assertEquals(1, docs.err.lines().count(), "one line: " + docs.err);
+        assertEquals("", docs.out);
+        TestSupport.Result template = TestSupport.script(CozeChat.class, home, "--duplicate-template", "7400000000000000002", "--workspace", "1").run();
+        assertEquals(1, template.exit, template.toString());
+        assertTrue(template.err.startsWith("coze-chat: " + line), template.err);
+        assertEquals(1, template.err.lines().count(), "one line: " + template.err);
     }
 
     @Test

@@ -120,8 +120,8 @@ class TerminalTest {
         for (String bot : bots) {
             String[] words = bot.split(" {2,}");
             assertEquals(3, words.length, "name, id, published or draft: " + bot);
-            assertEquals(16, Terminal.columns(bot.substring(0, bot.lastIndexOf(" " + words[1]) + 1)), "the ids in one column, after the longest name and two spaces: " + bots);
-            assertEquals(37, Terminal.columns(bot.substring(0, bot.lastIndexOf(words[2]))), "and the states: " + bots);
+            assertEquals(16, Terminal.width(bot.substring(0, bot.lastIndexOf(" " + words[1]) + 1)), "the ids in one column, after the longest name and two spaces: " + bots);
+            assertEquals(37, Terminal.width(bot.substring(0, bot.lastIndexOf(words[2]))), "and the states: " + bots);
         }
         assertTrue(bots.contains("旅行助手        7443000000000000001  published"), "a wide name counted as two columns a character: " + bots);
     }
@@ -329,8 +329,7 @@ class TerminalTest {
 
     /** A file of `mb` megabytes of text, for uploads worth a progress line. */
     Path bigFile(String name, int mb) throws Exception {
-        Path dir = Files.createDirectories(home.resolveSibling(home.getFileName() + "-files"));
-        return Files.writeString(dir.resolve(name), "x".repeat(mb * 1024 * 1024));
+        return TestSupport.userFile(home, name, "x".repeat(mb * 1024 * 1024));
     }
 
     @Test

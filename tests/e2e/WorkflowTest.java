@@ -80,6 +80,11 @@ class WorkflowTest {
         assertEquals(1, again.exit, "an interrupt is answered once: " + again);
         TestSupport.Result noAnswer = workflow("question", "--resume", hint.group(1)).run();
         assertEquals(2, noAnswer.exit, noAnswer.toString());
+        int runs = mock.count("workflow.run");
+        TestSupport.Result whole = workflow("question", "--resume", hint.group(1), "Oslo", "--no-stream").run();
+        assertEquals(2, whole.exit, whole.toString());
+        assertTrue(whole.err.contains("--no-stream starts a run; it cannot resume one"), whole.err);
+        assertEquals(runs, mock.count("workflow.run"), "no new run was started in place of the answer");
     }
 
     /** An event id a hostile Coze chose is one quoted word of the suggested command: pasted into a shell, it runs nothing. */
@@ -127,11 +132,12 @@ class WorkflowTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Dialect.class)
-    void anUnpublishedWorkflowSaysSo(Dialect d) throws Exception {
+    void aWorkflowTheSiteCannotRunSaysWhy(Dialect d) throws Exception {
         speak(d);
         TestSupport.Result r = workflow("7501000000000000999").run();
         assertEquals(1, r.exit, r.toString());
-        assertTrue(r.err.contains("not published to the API channel") && r.err.contains("(4200"), r.err);
+        if (d == Dialect.CLOUD) assertTrue(r.err.contains("not published to the API channel") && r.err.contains("(4200"), r.err);
+        else assertTrue(r.err.contains("workflow 7501000000000000999 not found, please check if the workflow exists") && r.err.contains("(720702004"), r.err);
         assertEquals("", r.out);
     }
 

@@ -29,10 +29,16 @@ enum Dialect {
     MockServer swap(MockServer cloud) throws IOException {
         if (this == CLOUD) return cloud;
         cloud.stop();
+        return studio(null);
+    }
+
+    /** A Studio that accepts TestSupport.PAT, of this release (`0.2.0`; null for the current one), with these faults. */
+    static MockServer studio(String version, String... faults) throws IOException {
         MockServer.Config c = new MockServer.Config();
         c.pats.add(TestSupport.PAT);
-        c.faults = MockFaults.parse(List.of());
+        c.faults = MockFaults.parse(List.of(faults));
         c.studio = true;
+        c.studioVersion = version;
         return MockServer.start(c);
     }
 

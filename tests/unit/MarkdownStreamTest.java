@@ -114,11 +114,11 @@ class MarkdownStreamTest {
 
     @Test
     void columnsCountWideCharactersTwiceAndMarksAndEscapesNotAtAll() {
-        assertEquals(4, Terminal.columns("北京"));
-        assertEquals(6, Terminal.columns("한국어"));
-        assertEquals(1, Terminal.columns("e\u0301"));
-        assertEquals(2, Terminal.columns("\u001b[1mab\u001b[0m"));
-        assertEquals(4, Terminal.columns("ＡＢ"));
+        assertEquals(4, Terminal.width("北京"));
+        assertEquals(6, Terminal.width("한국어"));
+        assertEquals(1, Terminal.width("e\u0301"));
+        assertEquals(2, Terminal.width("\u001b[1mab\u001b[0m"));
+        assertEquals(4, Terminal.width("ＡＢ"));
         assertEquals(80, Terminal.columns(Map.of()));
         assertEquals(132, Terminal.columns(Map.of("COLUMNS", "132")));
     }
